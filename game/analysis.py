@@ -1,0 +1,77 @@
+"""Whole-story checks that need the finished graph: reachability, endings, unused names."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from game.story import Story
+
+if TYPE_CHECKING:
+    from game.loader import StoryLoader, Usage
+    from game.yamlsafe import YamlDoc
+
+
+def successors(story: Story) -> dict[str, set[str]]:
+    """Each scene's possible next scenes, ignoring conditions."""
+    return {sid: {d for c in scene.all_choices for d in c.destinations} for sid, scene in story.scenes.items()}
+
+
+def reachable(story: Story, graph: dict[str, set[str]] | None = None) -> set[str]:
+    """Scenes some path from the start leads to (conditions ignored)."""
+    graph = graph or successors(story)
+    seen = {story.start}
+    queue = deque([story.start])
+    while queue:
+        for nxt in graph[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def can_end(story: Story, graph: dict[str, set[str]]) -> set[str]:
+    """Scenes from which some path reaches an ending scene."""
+    incoming: dict[str, set[str]] = {sid: set() for sid in story.scenes}
+    for source, targets in graph.items():
+        for target in targets:
+            incoming[target].add(source)
+    done = {sid for sid, scene in story.scenes.items() if scene.ending}
+    queue = deque(done)
+    while queue:
+        for prev in incoming[queue.popleft()]:
+            if prev not in done:
+                done.add(prev)
+                queue.append(prev)
+    return done
+
+
+def warn(story: Story, usage: Usage, loader: StoryLoader, manifest: YamlDoc) -> None:
+    """Report the warnings of a story that has no errors."""
+    graph = successors(story)
+    seen = reachable(story, graph)
+    ending_ok = can_end(story, graph)
+
+    def scene_warning(scene_id: str, message: str, code: str, *field: Any) -> None:
+        doc, loc = loader.scene_places[scene_id]
+        loader.at(doc, loc + field, message, code, "warning")
+
+    for scene_id, scene in story.scenes.items():
+        if scene_id not in seen:
+            scene_warning(scene_id, f"scene '{scene_id}' cannot be reached from the start ('{story.start}')", "unreachable-scene")
+        elif scene_id not in ending_ok:
+            scene_warning(scene_id, f"no path from scene '{scene_id}' reaches an ending", "no-ending-path")
+        if scene.choices and not scene.fallback and all(c.condition is not None for c in scene.choices):
+            scene_warning(scene_id, f"every choice of scene '{scene_id}' has an 'if' and there is no fallback: "
+                          "the player can be stuck", "no-fallback")
+    reached_endings = {story.scenes[s].ending for s in seen if story.scenes[s].ending}
+    for i, ending_id in enumerate(story.endings):
+        if ending_id not in reached_endings:
+            loader.at(manifest, ("endings", i), f"no reachable scene ends in '{ending_id}'", "unreached-ending", "warning")
+    for name, variable in story.variables.items():
+        if name not in usage.reads and variable.show == "hidden":
+            loader.at(manifest, ("variables", name), f"variable '{name}' is never read "
+                      "(use it in a condition or text, or show it with 'show: stat')", "unused-variable", "warning")
+    for item_id in story.items:
+        if item_id not in usage.items:
+            loader.at(manifest, ("items", item_id), f"item '{item_id}' is never given, taken or checked", "unused-item", "warning")

@@ -1,0 +1,51 @@
+"""The one checker: `collect` mode gathers every problem, `first` mode stops at the first error."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from game.errors import Diagnostic, StoryError
+
+COLLECT = "collect"
+FIRST = "first"
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ` (did you mean 'x'?)` suffix for a misspelt name, or ''."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+class Checker:
+    """Collects diagnostics; in `first` mode raises StoryError at the first error."""
+
+    def __init__(self, mode: str = COLLECT):
+        if mode not in (COLLECT, FIRST):
+            raise ValueError(f"unknown checker mode {mode!r}")
+        self.mode = mode
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(self, path: str, line: int, col: int, severity: str, message: str, code: str) -> None:
+        diag = Diagnostic(path, line, col, severity, message, code)
+        self.diagnostics.append(diag)
+        if self.mode == FIRST and severity == "error":
+            raise StoryError(self.diagnostics)
+
+    def error(self, where: tuple[str, int, int], message: str, code: str) -> None:
+        self.report(*where, "error", message, code)
+
+    def warning(self, where: tuple[str, int, int], message: str, code: str) -> None:
+        self.report(*where, "warning", message, code)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise StoryError(self.diagnostics)

@@ -1,0 +1,375 @@
+"""Load a story folder: read the files safely, check their shape, compile, cross-check, analyse.
+
+`check_story` collects every problem (for `escape validate`); `load_story` stops at the first error
+(for play). Both go through the same Checker and the same code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from game import analysis
+from game.checker import COLLECT, FIRST, Checker, did_you_mean
+from game.errors import Diagnostic, StoryError
+from game.expr import (
+    BOOL,
+    INT,
+    RESERVED,
+    ExprError,
+    Names,
+    compile_condition,
+    compile_effect,
+    type_of_value,
+)
+from game.schema import MANIFEST, SCENE_FILE
+from game.story import Branch, Choice, Ending, Item, Scene, Story, Target, Variable
+from game.template import compile_template
+from game.yamlsafe import MAX_FILE_BYTES, YamlDoc, read_yaml
+
+MANIFEST_NAME = "story.yaml"
+MAX_STORY_BYTES = 64 * 1024 * 1024
+MAX_FILES = 2000
+
+
+def display_path(path: Path) -> str:
+    """A path as the author should read it: relative to the working folder when it is inside it."""
+    try:
+        return os.path.relpath(path) if Path.cwd() in path.resolve().parents else str(path)
+    except (OSError, ValueError):
+        return str(path)
+
+
+@dataclass
+class Usage:
+    """What the story reads and writes, for the unused-variable and unused-item warnings."""
+
+    reads: set[str] = field(default_factory=set)
+    writes: set[str] = field(default_factory=set)
+    items: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Pending:
+    """A reference to check once every scene is known."""
+
+    kind: str  # scene | choice | ending
+    name: str
+    doc: YamlDoc
+    loc: tuple[Any, ...]
+    offset: int | None = None  # within a string value, for references inside expressions
+
+
+class StoryLoader:
+    """One load of one story folder."""
+
+    def __init__(self, folder: Path, checker: Checker):
+        self.folder = folder
+        self.checker = checker
+        self.names = Names({})
+        self.usage = Usage()
+        self.pending: list[Pending] = []
+        self.scenes: dict[str, Scene] = {}
+        self.scene_places: dict[str, tuple[YamlDoc, tuple[Any, ...]]] = {}
+        self.digest = hashlib.sha256()
+
+    # reporting -------------------------------------------------------------
+    def at(self, doc: YamlDoc, loc: tuple[Any, ...], message: str, code: str, severity: str = "error") -> None:
+        self.checker.report(*doc.where(loc), severity, message, code)
+
+    def at_value(self, doc: YamlDoc, loc: tuple[Any, ...], err: ExprError) -> None:
+        self.checker.report(*doc.value_where(loc, err.offset), "error", err.message, err.code)
+
+    # files -----------------------------------------------------------------
+    def _files(self) -> tuple[Path, list[Path]] | None:
+        where = (display_path(self.folder), 1, 1)
+        if not self.folder.is_dir():
+            self.checker.error(where, "not a story folder (no such directory)", "io")
+            return None
+        manifest = self.folder / MANIFEST_NAME
+        if not manifest.is_file():
+            self.checker.error(where, f"no {MANIFEST_NAME} in this folder; every story needs a manifest", "io")
+            return None
+        files, total = [], 0
+        for path in sorted(self.folder.rglob("*")):
+            relative = path.relative_to(self.folder)
+            if any(part.startswith(".") for part in relative.parts) or path.suffix not in (".yaml", ".yml"):
+                continue
+            if path.is_symlink():
+                self.checker.error((display_path(path), 1, 1), "symbolic links are not followed in a story", "io")
+                continue
+            if path == manifest or not path.is_file():
+                continue
+            files.append(path)
+            total += path.stat().st_size
+            if len(files) > MAX_FILES or total > MAX_STORY_BYTES:
+                self.checker.error(where, f"the story is over {MAX_FILES} files or {MAX_STORY_BYTES:,} bytes", "too-large")
+                return None
+        return manifest, files
+
+    def _read(self, path: Path) -> YamlDoc | None:
+        doc = read_yaml(path, self.checker, display_path(path))
+        if doc is not None:
+            self.digest.update(str(path.relative_to(self.folder)).encode() + b"\0" + doc.text.encode() + b"\0")
+        return doc
+
+    def _checked(self, doc: YamlDoc, shape: Any, what: str) -> bool:
+        before = len(self.checker.errors)
+
+        def report(loc: tuple[Any, ...], message: str, code: str) -> None:
+            self.at(doc, loc, message, code)
+
+        if not isinstance(doc.data, dict):
+            self.at(doc, (), f"{what} must be a mapping of fields, not {type(doc.data).__name__}", "schema")
+            return False
+        shape.check(doc.data, (), report, what)
+        return len(self.checker.errors) == before
+
+    # the manifest ------------------------------------------------------------
+    def _manifest(self, doc: YamlDoc) -> dict[str, Any] | None:
+        if not self._checked(doc, MANIFEST, "the story manifest"):
+            return None
+        data = doc.data
+        variables: dict[str, Variable] = {}
+        for name, spec in (data.get("variables") or {}).items():
+            spec = spec if isinstance(spec, dict) else {"value": spec}
+            value = spec["value"]
+            kind = type_of_value(value)
+            lo, hi = spec.get("min"), spec.get("max")
+            if (lo is not None or hi is not None) and kind != INT:
+                self.at(doc, ("variables", name), f"'min' and 'max' apply to numbers; '{name}' holds {kind}", "schema")
+            if lo is not None and hi is not None and lo > hi:
+                self.at(doc, ("variables", name, "min"), f"'min' ({lo}) is above 'max' ({hi})", "schema")
+            if kind == INT and ((lo is not None and value < lo) or (hi is not None and value > hi)):
+                self.at(doc, ("variables", name, "value"), f"the starting value {value} is outside min/max", "schema")
+            if spec.get("show") == "companion" and kind != BOOL:
+                self.at(doc, ("variables", name, "show"), "a companion must be a true/false variable", "schema")
+            if name in RESERVED:
+                self.at(doc, ("variables", name), f"'{name}' is a built-in name; choose another", "bad-id")
+            variables[name] = Variable(name, value, kind or "", lo, hi, spec.get("label") or name.replace("_", " ").capitalize(),
+                                       spec.get("show", "hidden"))
+        items: dict[str, Item] = {}
+        for item_id, spec in (data.get("items") or {}).items():
+            spec = spec if isinstance(spec, dict) else {"name": spec}
+            items[item_id] = Item(item_id, spec["name"], spec.get("text", ""))
+        endings: dict[str, Ending] = {}
+        for i, spec in enumerate(data["endings"]):
+            if spec["id"] in endings:
+                self.at(doc, ("endings", i, "id"), f"duplicate ending id '{spec['id']}'", "duplicate-id")
+            endings[spec["id"]] = Ending(spec["id"], spec["title"], spec["kind"], spec.get("canon", False))
+        self.names = Names({n: v.type for n, v in variables.items()}, frozenset(items))
+        return {"data": data, "variables": variables, "items": items, "endings": endings}
+
+    # compiling -----------------------------------------------------------------
+    def _template(self, doc: YamlDoc, loc: tuple[Any, ...], text: str):
+        try:
+            template = compile_template(text, self.names)
+        except ExprError as err:
+            self.at_value(doc, loc, err)
+            return None
+        self.usage.reads |= template.reads
+        self._refs(doc, loc, template.refs)
+        return template
+
+    def _refs(self, doc: YamlDoc, loc: tuple[Any, ...], refs) -> None:
+        for ref in refs:
+            if ref.kind == "item":
+                self.usage.items.add(ref.name)
+            else:
+                self.pending.append(Pending(ref.kind, ref.name, doc, loc, ref.offset))
+
+    def _condition(self, doc: YamlDoc, loc: tuple[Any, ...], source: Any):
+        try:
+            expr = compile_condition(source, self.names)
+        except ExprError as err:
+            self.at_value(doc, loc, err)
+            return None
+        self.usage.reads |= expr.reads
+        self._refs(doc, loc, expr.refs)
+        return expr
+
+    def _effects(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> tuple:
+        statements = [(loc, spec)] if isinstance(spec, str) else [(loc + (i,), s) for i, s in enumerate(spec or [])]
+        effects = []
+        for where, source in statements:
+            try:
+                effect = compile_effect(source, self.names)
+            except ExprError as err:
+                self.at_value(doc, where, err)
+                continue
+            if effect.item:
+                self.usage.items.add(effect.item)
+            else:
+                self.usage.writes.add(effect.variable)
+                self.usage.reads |= effect.value.reads - {effect.variable}
+                self._refs(doc, where, effect.value.refs)
+            effects.append(effect)
+        return tuple(effects)
+
+    def _target(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> Target:
+        if isinstance(spec, str):
+            self.pending.append(Pending("scene", spec, doc, loc))
+            return Target((spec,))
+        weights = spec["random"]
+        for scene in weights:
+            self.pending.append(Pending("scene", scene, doc, loc + ("random", scene)))
+        return Target(tuple(weights), tuple(weights.values()))
+
+    def _goto(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> tuple[Branch, ...]:
+        if not isinstance(spec, list):
+            return (Branch(None, self._target(doc, loc, spec)),)
+        branches = []
+        for i, branch in enumerate(spec):
+            last = i == len(spec) - 1
+            has_if = "if" in branch
+            if last and has_if:
+                self.at(doc, loc + (i,), "the last goto branch must have no 'if', so that one branch always applies", "bad-goto")
+            elif not last and not has_if:
+                self.at(doc, loc + (i,), "only the last goto branch may leave out 'if'; the ones after it never apply", "bad-goto")
+            condition = self._condition(doc, loc + (i, "if"), branch["if"]) if has_if else None
+            branches.append(Branch(condition, self._target(doc, loc + (i, "to"), branch["to"])))
+        return tuple(branches)
+
+    def _choice(self, doc: YamlDoc, loc: tuple[Any, ...], spec: dict[str, Any], scene_id: str, fallback: bool) -> Choice:
+        choice_id = spec.get("id", "fallback")
+        if "disabled_text" in spec and "if" not in spec:
+            self.at(doc, loc + ("disabled_text",), "'disabled_text' does nothing without 'if'", "disabled-without-if", "warning")
+        return Choice(
+            id=choice_id,
+            key=f"{scene_id}.{choice_id}",
+            text=self._template(doc, loc + ("text",), spec.get("text", "Go on")),
+            goto=self._goto(doc, loc + ("goto",), spec["goto"]),
+            condition=self._condition(doc, loc + ("if",), spec["if"]) if "if" in spec else None,
+            disabled_text=self._template(doc, loc + ("disabled_text",), spec["disabled_text"]) if "disabled_text" in spec else None,
+            once=spec.get("once", False),
+            effects=self._effects(doc, loc + ("effects",), spec.get("effects")),
+            outcome=self._template(doc, loc + ("outcome",), spec["outcome"]) if "outcome" in spec else None,
+            is_fallback=fallback,
+        )
+
+    def _scene(self, doc: YamlDoc, loc: tuple[Any, ...], spec: dict[str, Any], chapter: str) -> None:
+        scene_id = spec["id"]
+        if scene_id in self.scenes:
+            first_doc, first_loc = self.scene_places[scene_id]
+            _, line, _ = first_doc.where(first_loc)
+            self.at(doc, loc + ("id",), f"duplicate scene id '{scene_id}' (first defined at {first_doc.path}:{line})", "duplicate-id")
+            return
+        choices, seen = [], set()
+        for i, choice_spec in enumerate(spec.get("choices") or []):
+            if choice_spec["id"] in seen:
+                self.at(doc, loc + ("choices", i, "id"), f"duplicate choice id '{choice_spec['id']}' in scene '{scene_id}'", "duplicate-id")
+                continue
+            seen.add(choice_spec["id"])
+            choices.append(self._choice(doc, loc + ("choices", i), choice_spec, scene_id, False))
+        fallback = None
+        if "fallback" in spec:
+            fallback = self._choice(doc, loc + ("fallback",), spec["fallback"], scene_id, True)
+            if fallback.id in seen:
+                self.at(doc, loc + ("fallback",), f"the fallback's id '{fallback.id}' is also a choice's id", "duplicate-id")
+        ending = spec.get("ending")
+        if ending is not None:
+            self.pending.append(Pending("ending", ending, doc, loc + ("ending",)))
+            if choices or fallback:
+                self.at(doc, loc + ("ending",), f"scene '{scene_id}' ends the story but also has choices", "ending-with-choices")
+        elif not choices and not fallback:
+            self.at(doc, loc, f"scene '{scene_id}' has no choices, no fallback and no ending: a dead end", "dead-end")
+        _, line, _ = doc.where(loc)
+        self.scene_places[scene_id] = (doc, loc)
+        self.scenes[scene_id] = Scene(
+            id=scene_id,
+            title=spec["title"],
+            text=self._template(doc, loc + ("text",), spec["text"]),
+            chapter=spec.get("chapter", chapter),
+            on_enter=self._effects(doc, loc + ("on_enter",), spec.get("on_enter")),
+            choices=tuple(choices),
+            fallback=fallback,
+            ending=ending,
+            source=f"{doc.path}:{line}",
+        )
+
+    def _scene_file(self, doc: YamlDoc) -> None:
+        if doc.data is None:
+            self.at(doc, (), "the scene file is empty; it needs a 'scenes:' list", "no-scenes")
+            return
+        if not self._checked(doc, SCENE_FILE, "a scene file"):
+            return
+        chapter = doc.data.get("chapter", "")
+        for i, spec in enumerate(doc.data["scenes"]):
+            self._scene(doc, ("scenes", i), spec, chapter)
+
+    # cross-references ------------------------------------------------------------
+    def _resolve(self, meta: dict[str, Any], choice_keys: set[str]) -> None:
+        tables = {"scene": self.scenes, "ending": meta["endings"], "choice": choice_keys}
+        for ref in self.pending:
+            table = tables[ref.kind]
+            if ref.name in table:
+                continue
+            message = f"unknown {ref.kind} '{ref.name}'{did_you_mean(ref.name, table)}"
+            code = f"unknown-{ref.kind}"
+            if ref.offset is None:
+                self.at(ref.doc, ref.loc, message, code)
+            else:
+                self.at_value(ref.doc, ref.loc, ExprError(message, code, ref.offset))
+
+    def run(self) -> Story | None:
+        files = self._files()
+        if files is None:
+            return None
+        manifest_path, scene_files = files
+        manifest_doc = self._read(manifest_path)
+        meta = self._manifest(manifest_doc) if manifest_doc is not None else None
+        if meta is None:
+            return None
+        for path in scene_files:
+            doc = self._read(path)
+            if doc is not None:
+                self._scene_file(doc)
+        if not self.scenes and not self.checker.errors:
+            self.checker.error((display_path(self.folder), 1, 1), "the story has no scenes: add a scene file", "no-scenes")
+            return None
+        start = meta["data"]["start"]
+        if start not in self.scenes:
+            self.at(manifest_doc, ("start",), f"unknown scene '{start}'{did_you_mean(start, self.scenes)}", "unknown-scene")
+        choice_index = {c.key: c for s in self.scenes.values() for c in s.all_choices}
+        self._resolve(meta, set(choice_index))
+        if self.checker.errors:
+            return None
+        story = Story(
+            id=meta["data"]["id"],
+            title=meta["data"]["title"],
+            blurb=meta["data"]["blurb"].strip(),
+            start=start,
+            variables=MappingProxyType(meta["variables"]),
+            items=MappingProxyType(meta["items"]),
+            endings=MappingProxyType(meta["endings"]),
+            scenes=MappingProxyType(self.scenes),
+            author=meta["data"].get("author", ""),
+            path=str(self.folder),
+            content_hash=self.digest.hexdigest(),
+            choice_index=MappingProxyType(choice_index),
+        )
+        analysis.warn(story, self.usage, self, manifest_doc)
+        return story
+
+
+def check_story(folder: str | Path) -> tuple[Story | None, list[Diagnostic]]:
+    """Every problem in a story (errors and warnings), and the story if it has no errors."""
+    checker = Checker(COLLECT)
+    story = StoryLoader(Path(folder), checker).run()
+    return (story if not checker.errors else None), checker.diagnostics
+
+
+def load_story(folder: str | Path) -> Story:
+    """Load a story to play; raises StoryError at its first error."""
+    checker = Checker(FIRST)
+    story = StoryLoader(Path(folder), checker).run()
+    if story is None:  # pragma: no cover - FIRST mode raises before this
+        raise StoryError(checker.diagnostics)
+    return story
+
+
+__all__ = ["MAX_FILE_BYTES", "MANIFEST_NAME", "StoryLoader", "check_story", "display_path", "load_story"]

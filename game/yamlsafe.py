@@ -1,0 +1,311 @@
+"""Read untrusted YAML as plain data, keeping the place of every node for error messages.
+
+Only strings, whole numbers, floats, booleans, null, lists and mappings come out: no tags, no
+Python objects. Sizes, nesting and alias expansion are bounded before any work grows with them.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from game.checker import Checker
+
+try:  # libyaml is in PyYAML's wheels; the pure loader is the fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 50
+MAX_ALIAS_EXTRA = 100_000
+
+_TAG = "tag:yaml.org,2002:"
+_SCALARS = SafeConstructor()
+_NAIVE_OPENERS = re.compile(r"[\[\]{}]")
+_DASH_RUN = re.compile(r"^[ ]*((?:[-?:][ ]+)+)", re.MULTILINE)
+
+Where = tuple[str, int, int]
+
+
+class YamlDoc:
+    """A parsed file: its plain data and a way back from a data path to a line and column."""
+
+    def __init__(self, path: str, text: str, root: Node | None, data: Any):
+        self.path = path
+        self.text = text
+        self.root = root
+        self.data = data
+
+    def node_at(self, loc: tuple[Any, ...], key_at_end: bool = True) -> tuple[Node | None, bool]:
+        """The deepest node along `loc` (the key node for a final mapping key when `key_at_end`),
+        and whether the whole path was found."""
+        node = self.root
+        for i, step in enumerate(loc):
+            if isinstance(node, MappingNode):
+                for key, value in node.value:
+                    if isinstance(key, ScalarNode) and key.value == step:
+                        node = key if key_at_end and i == len(loc) - 1 else value
+                        break
+                else:
+                    return node, False
+            elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node = node.value[step]
+            else:
+                return node, False
+        return node, True
+
+    def where(self, loc: tuple[Any, ...] = ()) -> Where:
+        """File, 1-based line and column of the key or item at `loc` (or of its nearest parent)."""
+        node, _ = self.node_at(loc)
+        if node is None:
+            return (self.path, 1, 1)
+        return (self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def value_where(self, loc: tuple[Any, ...], offset: int = 0) -> Where:
+        """The place of character `offset` inside the string value at `loc`, as near as the style allows."""
+        node, found = self.node_at(loc, key_at_end=False)
+        if node is None or not found or not isinstance(node, ScalarNode):
+            return self.where(loc)
+        line, col = node.start_mark.line, node.start_mark.column
+        value = node.value
+        if node.style in (None, "'", '"') and "\n" not in value:
+            return (self.path, line + 1, col + offset + (1 if node.style else 0) + 1)
+        if node.style == "|":
+            before = value[:offset]
+            line_idx = before.count("\n")
+            col_in_line = offset - (before.rfind("\n") + 1)
+            src_line = line + 1 + line_idx
+            lines = self.text.splitlines()
+            indent = 0
+            if src_line < len(lines):
+                indent = len(lines[src_line]) - len(lines[src_line].lstrip(" "))
+            return (self.path, src_line + 1, indent + col_in_line + 1)
+        return (self.path, line + 1, col + 1)
+
+
+def _yaml_error_message(err: yaml.YAMLError, text: str = "") -> str:
+    problem = getattr(err, "problem", None) or str(err)
+    context = getattr(err, "context", None)
+    message = f"{problem}" + (f" ({context})" if context else "")
+    mark = getattr(err, "problem_mark", None)
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t" or "'\\t'" in message:
+        message += "; indent with spaces, not tabs"
+    elif "mapping values are not allowed" in message:
+        message += "; put text that contains ': ' in quotes, or use a | block"
+    elif "expected a single document" in message:
+        message += "; a scene file holds one document (remove the extra '---')"
+    return message
+
+
+def _naive_depth(text: str) -> int:
+    """An upper bound on nesting that is cheap to compute; exact checks run only when it is high."""
+    depth = deepest = 0
+    for bracket in _NAIVE_OPENERS.findall(text):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(0, depth - 1)
+    dashes = max((m.group(1).count(" ") for m in _DASH_RUN.finditer(text)), default=0)
+    indent = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
+    return deepest + dashes + indent
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """The 0-based (line, col) where nesting passes MAX_DEPTH, or None. Uses parser events only."""
+    if _naive_depth(text) <= MAX_DEPTH:
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line, event.start_mark.column
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
+
+
+class _Converter:
+    """Turns composed nodes into plain data, refusing tags, duplicate keys and alias bombs."""
+
+    def __init__(self, path: str, checker: Checker):
+        self.path = path
+        self.checker = checker
+        self.memo: dict[int, tuple[Any, int]] = {}
+        self.alias_extra = 0
+        self.ok = True
+
+    def _where(self, node: Node) -> Where:
+        return (self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _fail(self, node: Node, message: str, code: str) -> None:
+        self.ok = False
+        self.checker.error(self._where(node), message, code)
+
+    def convert(self, node: Node) -> tuple[Any, int]:
+        """(value, number of nodes it stands for)."""
+        key = id(node)
+        if key in self.memo:
+            value, size = self.memo[key]
+            self.alias_extra += size
+            if self.alias_extra > MAX_ALIAS_EXTRA:
+                raise _AliasBomb(node)
+            return value, size
+        result = self._convert_new(node)
+        self.memo[key] = result
+        return result
+
+    def _convert_new(self, node: Node) -> tuple[Any, int]:
+        tag = node.tag
+        if isinstance(node, ScalarNode):
+            return self._scalar(node), 1
+        if isinstance(node, SequenceNode):
+            if tag != _TAG + "seq":
+                self._fail(node, f"YAML tag '{_short(tag)}' is not allowed: scene files hold plain data only", "unsafe-tag")
+            items, size = [], 1
+            for child in node.value:
+                value, n = self.convert(child)
+                items.append(value)
+                size += n
+            return items, size
+        if isinstance(node, MappingNode):
+            if tag != _TAG + "map":
+                self._fail(node, f"YAML tag '{_short(tag)}' is not allowed: scene files hold plain data only", "unsafe-tag")
+            mapping: dict[str, Any] = {}
+            size = 1
+            for key_node, value_node in node.value:
+                if key_node.tag == _TAG + "merge":
+                    self._fail(key_node, "merge keys ('<<') are not supported; write the fields out", "bad-key")
+                    continue
+                if not isinstance(key_node, ScalarNode) or key_node.tag not in (_TAG + "str", _TAG + "int", _TAG + "bool", _TAG + "null"):
+                    self._fail(key_node, "a mapping key must be plain text", "bad-key")
+                    continue
+                key = key_node.value
+                if key in mapping:
+                    first = next(k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
+                    self._fail(
+                        key_node,
+                        f"duplicate key '{key}' (first defined at line {first.start_mark.line + 1})",
+                        "duplicate-key",
+                    )
+                    continue
+                value, n = self.convert(value_node)
+                mapping[key] = value
+                size += n
+            return mapping, size
+        raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _TAG + "str":
+            return node.value
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            return _SCALARS.construct_yaml_bool(node)
+        if tag in (_TAG + "int", _TAG + "float"):
+            try:
+                if tag == _TAG + "int":
+                    return _SCALARS.construct_yaml_int(node)
+                return _SCALARS.construct_yaml_float(node)
+            except (ValueError, OverflowError):
+                self._fail(node, f"the number '{node.value[:40]}' is too large or malformed", "schema")
+                return None
+        if tag == _TAG + "timestamp":
+            return node.value
+        self._fail(node, f"YAML tag '{_short(tag)}' is not allowed: scene files hold plain data only", "unsafe-tag")
+        return None
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+class _AliasBomb(Exception):
+    def __init__(self, node: Node):
+        self.node = node
+
+
+def decode_utf8(data: bytes, path: str, checker: Checker) -> str | None:
+    """The text of `data`, or None after reporting where the first bad byte is."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        checker.error((path, line, col), f"the file is not UTF-8 text (byte 0x{data[err.start]:02x})", "not-utf8")
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def read_yaml(file: Path, checker: Checker, display: str | None = None) -> YamlDoc | None:
+    """Parse one file. Reports problems to `checker`; returns None when nothing usable came out."""
+    path = display or str(file)
+    try:
+        if file.is_symlink() or not file.is_file():
+            checker.error((path, 1, 1), "not a regular file", "io")
+            return None
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            checker.error((path, 1, 1), f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", "too-large")
+            return None
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        checker.error((path, 1, 1), f"cannot read the file: {err.strerror or err}", "io")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        checker.error((path, 1, 1), f"the file is over the limit of {MAX_FILE_BYTES:,} bytes", "too-large")
+        return None
+    text = decode_utf8(data, path, checker)
+    if text is None:
+        return None
+    return parse_yaml_text(text, path, checker)
+
+
+def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
+    """Parse YAML text (already decoded and size-checked)."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the node tree is acyclic; pausing the collector halves the load time
+    try:
+        try:
+            deep = _too_deep(text)
+            if deep is not None:
+                checker.error((path, deep[0] + 1, deep[1] + 1), f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
+                return None
+            root = yaml.compose(text, Loader=_Loader)
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark or err.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            checker.error((path, line, col), _yaml_error_message(err, text), "yaml-syntax")
+            return None
+        except yaml.YAMLError as err:
+            checker.error((path, 1, 1), _yaml_error_message(err), "yaml-syntax")
+            return None
+        if root is None:
+            return YamlDoc(path, text, None, None)
+        converter = _Converter(path, checker)
+        try:
+            data, _ = converter.convert(root)
+        except _AliasBomb as bomb:
+            node = bomb.node
+            checker.error(
+                (path, node.start_mark.line + 1, node.start_mark.column + 1),
+                f"anchors and aliases expand to more than {MAX_ALIAS_EXTRA:,} extra values (an alias bomb?)",
+                "alias-bomb",
+            )
+            return None
+        if not converter.ok:
+            return None
+        return YamlDoc(path, text, root, data)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
