@@ -1,0 +1,172 @@
+"""Save files: versioned, human-readable JSON, written atomically, read as untrusted input.
+
+A save holds the story id and content hash, the seed, the log of choices and a snapshot of the run
+state. Reading never changes or deletes the file; writing goes through a temporary file, fsync and rename.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from game.engine import Game
+from game.errors import EngineError, SaveError
+from game.story import Story
+
+SAVE_FORMAT = "escape-lines-save"
+SAVE_VERSION = 1
+MAX_SAVE_BYTES = 4 * 1024 * 1024
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SaveInfo:
+    path: Path
+    name: str
+    story: str
+    scene: str
+    saved: str
+    play_seconds: int
+
+
+def save_path(folder: str | Path, story_id: str, name: str = "autosave") -> Path:
+    """The file for a named save; names are letters, digits, spaces, _ and -, so they stay in the folder."""
+    if not _NAME.match(name):
+        raise SaveError(f"a save name is 1-64 letters, digits, spaces, '_' or '-', not {name!r}")
+    slug = name.strip().lower().replace(" ", "_")
+    return Path(folder) / f"{story_id}--{slug}.json"
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def save_game(game: Game, folder: str | Path, name: str = "autosave", started: str | None = None,
+              play_seconds: int = 0) -> Path:
+    """Write the run atomically; returns the file written."""
+    path = save_path(folder, game.story.id, name)
+    state = game.snapshot()
+    payload = {
+        "format": SAVE_FORMAT,
+        "version": SAVE_VERSION,
+        "name": name,
+        "story": game.story.id,
+        "story_hash": game.story.content_hash,
+        "seed": state["seed"],
+        "started": started or _now(),
+        "saved": _now(),
+        "play_seconds": int(play_seconds),
+        "log": state["log"],
+        "state": state,
+    }
+    write_atomic(path, json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+    return path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` so that a crash at any instant leaves either the old or the new file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            raise SaveError(f"{path} is a symbolic link; saves are not written through links")
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as err:
+        raise SaveError(f"cannot write {path}: {err.strerror or err}") from err
+
+
+def read_save(path: str | Path) -> dict[str, Any]:
+    """The save's data, checked for shape; raises SaveError with the reason. Never modifies the file."""
+    path = Path(path)
+    try:
+        if path.is_symlink():
+            raise SaveError(f"{path}: a symbolic link, not a save file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SAVE_BYTES + 1)
+    except OSError as err:
+        raise SaveError(f"{path}: cannot read: {err.strerror or err}") from err
+    if len(raw) > MAX_SAVE_BYTES:
+        raise SaveError(f"{path}: larger than {MAX_SAVE_BYTES:,} bytes; not a save of this game")
+    if not raw.strip():
+        raise SaveError(f"{path}: the file is empty")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise SaveError(f"{path}: not a readable save (truncated or corrupt): {err}") from None
+    if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
+        raise SaveError(f"{path}: not an Escape Lines save")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SaveError(f"{path}: the save has no format version")
+    if version > SAVE_VERSION:
+        raise SaveError(f"{path}: made by a newer version of the game (save format {version}; this game reads {SAVE_VERSION})")
+    for key, kind in (("story", str), ("story_hash", str), ("name", str), ("log", list), ("state", dict)):
+        if not isinstance(data.get(key), kind):
+            raise SaveError(f"{path}: the field '{key}' is missing or of the wrong type")
+    return data
+
+
+def restore_game(game: Game, data: dict[str, Any], path: str | Path = "save") -> None:
+    """Continue the saved run in `game` (a Game of the save's story)."""
+    story: Story = game.story
+    if data["story"] != story.id:
+        raise SaveError(f"{path}: a save of '{data['story']}', not of '{story.id}'")
+    if data["story_hash"] == story.content_hash:
+        try:
+            game.restore(data["state"])
+            return
+        except EngineError as err:
+            raise SaveError(f"{path}: {err}") from None
+    replay_log(game, data, path)
+
+
+def replay_log(game: Game, data: dict[str, Any], path: str | Path = "save") -> None:
+    """Re-execute the save's choices against the current story; raises SaveError at the first that fails."""
+    seed = data["state"].get("seed")
+    try:
+        game.start(seed)
+    except EngineError as err:
+        raise SaveError(f"{path}: {err}") from None
+    for number, entry in enumerate(data["log"], start=1):
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry)):
+            raise SaveError(f"{path}: step {number} of the log is malformed")
+        scene, choice = entry
+        if game.run.scene != scene:
+            raise SaveError(f"{path}: step {number}: the story has changed; the run is in '{game.run.scene}', "
+                            f"the save expected '{scene}' (a random draw or a condition differs)")
+        try:
+            game.choose(choice)
+        except EngineError as err:
+            raise SaveError(f"{path}: step {number} ({scene}.{choice}) no longer works: {err}") from None
+
+
+def list_saves(folder: str | Path) -> list[SaveInfo]:
+    """Every readable save in the folder, newest first; unreadable files are skipped."""
+    infos = []
+    for path in sorted(Path(folder).glob("*.json")):
+        try:
+            data = read_save(path)
+        except SaveError:
+            continue
+        infos.append(SaveInfo(path, data["name"], data["story"], str(data["state"].get("scene")),
+                              str(data.get("saved", "")), int(data.get("play_seconds", 0) or 0)))
+    return sorted(infos, key=lambda i: i.saved, reverse=True)
