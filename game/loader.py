@@ -61,7 +61,7 @@ class Pending:
     name: str
     doc: YamlDoc
     loc: tuple[Any, ...]
-    offset: int | None = None  # within a string value, for references inside expressions
+    offset: int | None = None  # within the string value; None points at the key (a random target's scene)
 
 
 class StoryLoader:
@@ -212,7 +212,7 @@ class StoryLoader:
 
     def _target(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> Target:
         if isinstance(spec, str):
-            self.pending.append(Pending("scene", spec, doc, loc))
+            self.pending.append(Pending("scene", spec, doc, loc, 0))
             return Target((spec,))
         weights = spec["random"]
         for scene in weights:
@@ -272,7 +272,7 @@ class StoryLoader:
                 self.at(doc, loc + ("fallback",), f"the fallback's id '{fallback.id}' is also a choice's id", "duplicate-id")
         ending = spec.get("ending")
         if ending is not None:
-            self.pending.append(Pending("ending", ending, doc, loc + ("ending",)))
+            self.pending.append(Pending("ending", ending, doc, loc + ("ending",), 0))
             if choices or fallback:
                 self.at(doc, loc + ("ending",), f"scene '{scene_id}' ends the story but also has choices", "ending-with-choices")
         elif not choices and not fallback:
@@ -333,7 +333,8 @@ class StoryLoader:
             return None
         start = meta["data"]["start"]
         if start not in self.scenes:
-            self.at(manifest_doc, ("start",), f"unknown scene '{start}'{did_you_mean(start, self.scenes)}", "unknown-scene")
+            message = f"unknown scene '{start}'{did_you_mean(start, self.scenes)}"
+            self.at_value(manifest_doc, ("start",), ExprError(message, "unknown-scene"))
         choice_index = {c.key: c for s in self.scenes.values() for c in s.all_choices}
         self._resolve(meta, set(choice_index))
         if self.checker.errors:

@@ -1,0 +1,238 @@
+"""The engine: choices, conditions, effects, visits, once-only choices, fallbacks, random targets, undo, snapshots."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.engine import Game
+from game.errors import EngineError
+from game.loader import load_story
+
+
+def ids(game: Game) -> list[tuple[str, bool]]:
+    return [(o.id, o.enabled) for o in game.choices()]
+
+
+def test_start_renders_first_scene_after_on_enter(demo_story):
+    game = Game(demo_story)
+    text = game.start(seed=1)
+    assert game.run.scene == "cellar"
+    assert game.run.variables["stamina"] == 4  # on_enter: stamina -= 1
+    assert game.run.visits == {"cellar": 1}
+    assert "Water drips somewhere behind the barrels, Private." in text
+    assert "too dark to see the steps" in text
+    assert "been here before" not in text
+
+
+def test_disabled_choice_shows_reason_and_cannot_be_taken(demo_story):
+    game = Game(demo_story)
+    game.start(seed=1)
+    offers = game.choices()
+    assert [(o.id, o.enabled, o.reason) for o in offers] == [
+        ("lamp", True, ""),
+        ("search", False, "You cannot search in the dark"),
+    ]
+    with pytest.raises(EngineError, match="not open: You cannot search in the dark"):
+        game.choose("search")
+    with pytest.raises(EngineError, match="no choice 'door'"):
+        game.choose("door")
+
+
+def test_effects_outcome_and_once_only(demo_story):
+    game = Game(demo_story)
+    game.start(seed=1)
+    step = game.choose("lamp")
+    assert step.outcome == "The match flares and the wick takes."
+    assert step.gained == ("lamp",)
+    assert [(c.name, c.before, c.after) for c in step.changes] == [("noise", 0, 1), ("stamina", 4, 3)]
+    assert "The lamp throws your shadow" in step.text
+    assert "You have been here before." in step.text  # visits > 1
+    assert ids(game) == [("search", True)]  # lamp is once-only and gone; search now open
+    assert game.run.chosen == {"cellar.lamp": 1}
+
+
+def test_visit_and_choice_counts_in_text(demo_story):
+    game = Game(demo_story)
+    game.start(seed=1)
+    game.choose("lamp")
+    step = game.choose("search")
+    assert step.scene == "barrels"
+    assert "Search count 1." in step.text
+
+
+def test_fallback_offered_only_when_nothing_else_is_open(story_dir):
+    folder = story_dir(
+        """
+        id: fb
+        title: Fallback
+        blurb: b
+        start: a
+        variables: {n: 0}
+        endings: [{id: e, title: E, kind: neutral}]
+        """,
+        scenes="""
+        scenes:
+          - id: a
+            title: A
+            text: n is {{ n }}
+            choices:
+              - {id: once, text: Once, once: true, effects: n += 1, goto: a}
+              - {id: gated, text: Gated, if: n > 5, goto: a}
+            fallback: {goto: end}
+          - {id: end, title: End, text: done, ending: e}
+        """,
+    )
+    game = Game(load_story(folder))
+    game.start(seed=0)
+    assert ids(game) == [("once", True)]
+    game.choose("once")
+    offers = game.choices()
+    assert [(o.id, o.text, o.is_fallback) for o in offers] == [("fallback", "Go on", True)]
+    step = game.choose("fallback")
+    assert step.ending is not None and step.ending.id == "e"
+    assert game.is_over and game.choices() == []
+    with pytest.raises(EngineError, match="has ended"):
+        game.choose("fallback")
+
+
+def test_clamping_to_declared_bounds(demo_story):
+    game = Game(demo_story)
+    game.start(seed=1)
+    for _ in range(10):
+        if game.run.scene != "cellar":
+            break
+        offers = [o.id for o in game.choices() if o.enabled]
+        game.choose("fallback" if "fallback" in offers else offers[0])
+        if game.run.scene == "waiting":
+            if any(o.id == "back" for o in game.choices()):
+                game.choose("back")
+    assert game.run.variables["stamina"] >= 0  # min: 0 holds however often on_enter subtracts
+
+
+def test_conditional_goto_branches(demo_story):
+    def run_to_door(seed: int, wake_dog: bool) -> Game:
+        game = Game(demo_story)
+        game.start(seed=seed)
+        game.choose("lamp")
+        game.choose("search")
+        game.choose("wake_dog" if wake_dog else "leave_dog")
+        game.choose("door")
+        while game.run.scene == "door_sticks":
+            game.choose("force")
+        return game
+
+    quiet = run_to_door(1, wake_dog=False)
+    assert quiet.choose("go").ending.id == "out"  # noise 1 (+2 if forced)
+    dog = run_to_door(1, wake_dog=True)
+    step = dog.choose("go")
+    assert step.ending.id == "out"
+    assert "and the dog at your heels" in step.text
+
+
+def test_same_seed_same_run_and_weights_respected(demo_story):
+    def first_draw(seed: int) -> str:
+        game = Game(demo_story)
+        game.start(seed=seed)
+        game.choose("lamp")
+        game.choose("search")
+        game.choose("leave_dog")
+        return game.choose("door").scene
+
+    draws = [first_draw(seed) for seed in range(400)]
+    assert draws == [first_draw(seed) for seed in range(400)]
+    opens = draws.count("door_opens") / len(draws)
+    assert 0.65 < opens < 0.85  # weights 3:1
+    assert set(draws) == {"door_opens", "door_sticks"}
+
+
+def test_undo_restores_everything_including_the_random_generator(demo_story):
+    game = Game(demo_story)
+    game.start(seed=7)
+    game.choose("lamp")
+    game.choose("search")
+    game.choose("leave_dog")
+    before = game.snapshot()
+    text_before = game.text()
+    first = game.choose("door")
+    game.undo()
+    assert game.snapshot() == before
+    assert game.text() == text_before
+    again = game.choose("door")
+    assert again.scene == first.scene  # the same draw again after undo
+    while game.can_undo():
+        game.undo()
+    assert game.run.turn == 0 and game.run.log == []
+    with pytest.raises(EngineError, match="nothing to undo"):
+        game.undo()
+
+
+def test_snapshot_round_trip_continues_identically(demo_story):
+    game = Game(demo_story)
+    game.start(seed=11)
+    game.choose("lamp")
+    data = game.snapshot()
+    copy = Game(demo_story)
+    copy.restore(data)
+    assert copy.snapshot() == data
+    assert copy.text() == game.text()
+    for choice in ("search", "leave_dog", "door"):
+        assert copy.choose(choice) == game.choose(choice)
+    assert copy.snapshot() == game.snapshot()
+
+
+@pytest.mark.parametrize(
+    "mutate, reason",
+    [
+        (lambda d: d.update(story="other"), "belongs to story 'other'"),
+        (lambda d: d.update(scene="nowhere"), "scene 'nowhere'"),
+        (lambda d: d["variables"].update(stamina="x"), "variable 'stamina' must hold number"),
+        (lambda d: d["variables"].pop("noise"), "variables do not match"),
+        (lambda d: d.update(items=["crown"]), "items this story does not have"),
+        (lambda d: d.update(version=99), "version 99 is not supported"),
+        (lambda d: d.update(turn=-1), "'turn' must be a whole number"),
+        (lambda d: d.update(log=[["cellar", "fly"]]), "the log names a step"),
+        (lambda d: d.update(extra=1), "unknown fields"),
+        (lambda d: d.update(seed="1"), "'seed' must be a whole number"),
+        (lambda d: d["visits"].update(attic=1), "'visits' names 'attic'"),
+    ],
+)
+def test_restore_refuses_data_that_does_not_fit(demo_story, mutate, reason):
+    game = Game(demo_story)
+    game.start(seed=3)
+    game.choose("lamp")
+    data = game.snapshot()
+    mutate(data)
+    fresh = Game(demo_story)
+    with pytest.raises(EngineError, match=reason):
+        fresh.restore(data)
+    assert fresh.state is None  # nothing half-restored
+
+
+def test_bad_seed_and_unstarted_game(demo_story):
+    game = Game(demo_story)
+    with pytest.raises(EngineError, match="has not started"):
+        game.choices()
+    for seed in (-1, "3", 2**63, True):
+        with pytest.raises(EngineError, match="seed"):
+            game.start(seed=seed)
+
+
+def test_machine_is_shared_and_has_no_auto_transitions(demo_story):
+    a, b = Game(demo_story), Game(demo_story)
+    assert a.machine is b.machine
+    machine = a.machine.machine
+    assert not machine.auto_transitions
+    triggers = set(machine.events)
+    assert triggers == set(demo_story.choice_index)  # one trigger per choice, nothing else
+    a.start(seed=1)
+    b.start(seed=2)
+    a.choose("lamp")
+    assert b.run.scene == "cellar" and ids(b) == [("lamp", True), ("search", False)]
+
+
+def test_machine_refuses_a_move_the_story_does_not_have(demo_story):
+    game = Game(demo_story)
+    with pytest.raises(EngineError, match="cannot be taken"):
+        game.machine.move("barrels", "cellar.lamp", "cellar")
+    with pytest.raises(EngineError, match="does not lead"):
+        game.machine.move("cellar", "cellar.door", "barrels")
