@@ -13,7 +13,6 @@ import pytest
 
 from game.cli import main
 from game.plain import run_plain
-
 from tests.conftest import DEMO
 
 GOLDEN = Path(__file__).parent / "golden" / "demo_transcript.txt"
