@@ -76,6 +76,7 @@ class StoryLoader:
         self.scenes: dict[str, Scene] = {}
         self.scene_places: dict[str, tuple[YamlDoc, tuple[Any, ...]]] = {}
         self.digest = hashlib.sha256()
+        self.compiled: dict[tuple[str, str], Any] = {}  # the same source compiles once per story
 
     # reporting -------------------------------------------------------------
     def at(self, doc: YamlDoc, loc: tuple[Any, ...], message: str, code: str, severity: str = "error") -> None:
@@ -167,7 +168,7 @@ class StoryLoader:
     # compiling -----------------------------------------------------------------
     def _template(self, doc: YamlDoc, loc: tuple[Any, ...], text: str):
         try:
-            template = compile_template(text, self.names)
+            template = self._compile("template", text, compile_template)
         except ExprError as err:
             self.at_value(doc, loc, err)
             return None
@@ -182,9 +183,16 @@ class StoryLoader:
             else:
                 self.pending.append(Pending(ref.kind, ref.name, doc, loc, ref.offset))
 
+    def _compile(self, kind: str, source: Any, compiler: Any) -> Any:
+        key = (kind, source if isinstance(source, str) else repr(source))
+        result = self.compiled.get(key)
+        if result is None:
+            result = self.compiled[key] = compiler(source, self.names)
+        return result
+
     def _condition(self, doc: YamlDoc, loc: tuple[Any, ...], source: Any):
         try:
-            expr = compile_condition(source, self.names)
+            expr = self._compile("condition", source, compile_condition)
         except ExprError as err:
             self.at_value(doc, loc, err)
             return None
@@ -197,7 +205,7 @@ class StoryLoader:
         effects = []
         for where, source in statements:
             try:
-                effect = compile_effect(source, self.names)
+                effect = self._compile("effect", source, compile_effect)
             except ExprError as err:
                 self.at_value(doc, where, err)
                 continue
