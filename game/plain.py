@@ -7,27 +7,24 @@ end of input. Commands: a number takes that choice; `u` undoes the last choice; 
 from __future__ import annotations
 
 import sys
-import time
 from typing import TextIO
 
 from game.bundled import bundled_stories, find_story
-from game.engine import Game, Step
-from game.errors import EscapeError, SaveError, StoryError
+from game.engine import Step
+from game.errors import EscapeError, StoryError
 from game.loader import load_story
-from game.saves import read_save, restore_game, save_game, save_path
+from game.session import Session
 
 HELP = "Type the number of a choice and press Enter. u: undo the last choice. q: quit. ?: this help."
 
 
-class PlainSession:
-    def __init__(self, game: Game, out: TextIO, inp: TextIO, saves: str | None):
-        self.game = game
+class PlainFrontEnd:
+    def __init__(self, session: Session, out: TextIO, inp: TextIO):
+        self.session = session
+        self.game = session.game
         self.out = out
         self.inp = inp
-        self.saves = saves
-        self.saving_off = saves is None
-        self.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        self.clock = time.monotonic()
+        self.warned = not session.saving
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -64,14 +61,10 @@ class PlainSession:
             self.say()
             self.say("(" + "; ".join(notes) + ")")
 
-    def autosave(self) -> None:
-        if self.saving_off:
-            return
-        try:
-            save_game(self.game, self.saves, "autosave", self.started, int(time.monotonic() - self.clock))
-        except SaveError as err:
-            self.saving_off = True
-            self.say(f"[Saving is off: {err}]")
+    def check_saving(self) -> None:
+        if not self.warned and not self.session.saving:
+            self.warned = True
+            self.say(f"[Saving is off: {self.session.save_problem}]")
 
     def turn(self) -> bool:
         """One prompt; False when the player leaves."""
@@ -87,7 +80,7 @@ class PlainSession:
             answer = self.ask()
             if answer is None or answer.lower() in ("q", "quit"):
                 self.say()
-                self.say("Goodbye." + ("" if self.saving_off else " Your run is autosaved."))
+                self.say("Goodbye." + (" Your run is autosaved." if self.session.saving else ""))
                 return False
             if answer in ("?", "h", "help"):
                 self.say(HELP)
@@ -96,15 +89,15 @@ class PlainSession:
                 if not self.game.can_undo():
                     self.say("Nothing to undo.")
                     continue
-                self.game.undo()
-                self.autosave()
+                self.session.undo()
+                self.check_saving()
                 self.say("(You take back your last choice.)")
                 self.show_scene()
                 return True
             if answer.isdigit() and 1 <= int(answer) <= len(enabled):
-                step = self.game.choose(enabled[int(answer) - 1].id)
+                step = self.session.choose(enabled[int(answer) - 1].id)
                 self.show_step(step)
-                self.autosave()
+                self.check_saving()
                 self.show_scene()
                 return True
             self.say(f"Type a number from 1 to {len(enabled)} (or ? for help).")
@@ -124,6 +117,9 @@ class PlainSession:
         self.say()
         self.say(f"THE END: {ending.title}")
         self.say(f"({self.game.run.turn} choices. Seed {self.game.run.seed}.)")
+        if self.session.saving:
+            found = len(self.session.endings_found())
+            self.say(f"You have found {found} of the {len(story.endings)} endings of this story.")
         return 0
 
 
@@ -166,12 +162,9 @@ def run_plain(story_name: str | None, seed: int | None = None, saves: str | None
         for diag in err.diagnostics:
             print(diag, file=sys.stderr)
         return 1
-    game = Game(story)
+    session = Session(story, saves)
     if resume:
-        if saves is None:
-            raise EscapeError("--continue needs a saves folder")
-        path = save_path(saves, story.id)
-        restore_game(game, read_save(path), path)
+        session.resume()
     else:
-        game.start(seed)
-    return PlainSession(game, out, inp, saves).play()
+        session.start(seed)
+    return PlainFrontEnd(session, out, inp).play()

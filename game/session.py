@@ -1,0 +1,127 @@
+"""A player's session with one run: the engine plus the I/O around it (autosave, named saves,
+the endings found so far). Shared by every front end; the engine itself stays pure."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from game.engine import Game, Step
+from game.errors import SaveError
+from game.saves import (
+    MAX_SAVE_BYTES,
+    read_save,
+    restore_game,
+    save_game,
+    save_path,
+    write_atomic,
+)
+from game.story import Story
+
+ENDINGS_FILE = "endings.json"
+
+
+def endings_found(saves: str | Path | None, story_id: str) -> list[str]:
+    """The ids of the endings of `story_id` reached in any run so far (kept in the saves folder)."""
+    if saves is None:
+        return []
+    try:
+        data = _read_endings(Path(saves))
+    except SaveError:
+        return []
+    return list(data.get("stories", {}).get(story_id, []))
+
+
+def _read_endings(folder: Path) -> dict[str, Any]:
+    path = folder / ENDINGS_FILE
+    if not path.exists():
+        return {"version": 1, "stories": {}}
+    if path.is_symlink() or path.stat().st_size > MAX_SAVE_BYTES:
+        raise SaveError(f"{path}: not a file this game wrote")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise SaveError(f"{path}: unreadable ({err})") from None
+    stories = data.get("stories") if isinstance(data, dict) else None
+    if not isinstance(stories, dict) or not all(
+        isinstance(v, list) and all(isinstance(e, str) for e in v) for v in stories.values()
+    ):
+        raise SaveError(f"{path}: not an endings record of this game")
+    return data
+
+
+def record_ending(saves: str | Path, story_id: str, ending_id: str) -> None:
+    """Add an ending to the record; a damaged record is left alone (SaveError)."""
+    folder = Path(saves)
+    data = _read_endings(folder)
+    found = data["stories"].setdefault(story_id, [])
+    if ending_id not in found:
+        found.append(ending_id)
+        write_atomic(folder / ENDINGS_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+
+
+class Session:
+    """One run with saving: every choice autosaves; reaching an ending records it."""
+
+    def __init__(self, story: Story, saves: str | Path | None):
+        self.story = story
+        self.game = Game(story)
+        self.saves = Path(saves) if saves is not None else None
+        self.save_problem: str | None = None if saves is not None else "no saves folder"
+        self.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self._clock = time.monotonic()
+        self._earlier_seconds = 0
+
+    @property
+    def saving(self) -> bool:
+        return self.save_problem is None
+
+    @property
+    def play_seconds(self) -> int:
+        return self._earlier_seconds + int(time.monotonic() - self._clock)
+
+    def start(self, seed: int | None = None) -> None:
+        self.game.start(seed)
+
+    def resume(self, path: str | Path | None = None) -> None:
+        """Continue a saved run (the autosave by default)."""
+        if path is None:
+            if self.saves is None:
+                raise SaveError("there is no saves folder to continue from")
+            path = save_path(self.saves, self.story.id)
+        data = read_save(path)
+        restore_game(self.game, data, path)
+        self.started = str(data.get("started") or self.started)
+        seconds = data.get("play_seconds")
+        self._earlier_seconds = seconds if isinstance(seconds, int) and seconds >= 0 else 0
+        self._clock = time.monotonic()
+
+    def _autosave(self) -> None:
+        if not self.saving:
+            return
+        try:
+            save_game(self.game, self.saves, "autosave", self.started, self.play_seconds)
+            if self.game.is_over:
+                record_ending(self.saves, self.story.id, self.game.run.ending)
+        except SaveError as err:
+            self.save_problem = str(err)
+
+    def choose(self, choice_id: str) -> Step:
+        step = self.game.choose(choice_id)
+        self._autosave()
+        return step
+
+    def undo(self) -> None:
+        self.game.undo()
+        self._autosave()
+
+    def save_as(self, name: str) -> Path:
+        """A named save (raises SaveError with the reason)."""
+        if self.saves is None:
+            raise SaveError("saving is off: there is no saves folder")
+        return save_game(self.game, self.saves, name, self.started, self.play_seconds)
+
+    def endings_found(self) -> list[str]:
+        return endings_found(self.saves, self.story.id)
