@@ -34,3 +34,26 @@ def find_story(name: str) -> Path:
         return stories[name]
     known = ", ".join(stories) or "none"
     raise EscapeError(f"no story '{name}'{did_you_mean(name, stories)}: give a bundled story ({known}) or a story folder")
+
+
+def story_by_id(story_id: str, folders: dict[str, Path] | None = None):  # noqa: ANN201 - game.story.Story
+    """The story whose manifest id is `story_id`, among `folders` (default: the bundled ones)."""
+    from game.errors import StoryError
+    from game.loader import load_story
+
+    folders = bundled_stories() if folders is None else folders
+    if story_id in folders:  # folders are named after their story's id
+        try:
+            story = load_story(folders[story_id])
+            if story.id == story_id:
+                return story
+        except StoryError:
+            pass
+    for folder in folders.values():
+        try:
+            story = load_story(folder)
+        except StoryError:
+            continue
+        if story.id == story_id:
+            return story
+    raise EscapeError(f"no installed story has the id '{story_id}'")

@@ -141,22 +141,17 @@ def restore_game(game: Game, data: dict[str, Any], path: str | Path = "save") ->
 
 def replay_log(game: Game, data: dict[str, Any], path: str | Path = "save") -> None:
     """Re-execute the save's choices against the current story; raises SaveError at the first that fails."""
-    seed = data["state"].get("seed")
+    from game.replay import replay
+
+    seed, log = data["state"].get("seed"), data["log"]
+    if not all(isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in log):
+        raise SaveError(f"{path}: the log is malformed")
     try:
-        game.start(seed)
+        _, divergence = replay(game.story, seed, [(s, c) for s, c in log], into=game)
     except EngineError as err:
         raise SaveError(f"{path}: {err}") from None
-    for number, entry in enumerate(data["log"], start=1):
-        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry)):
-            raise SaveError(f"{path}: step {number} of the log is malformed")
-        scene, choice = entry
-        if game.run.scene != scene:
-            raise SaveError(f"{path}: step {number}: the story has changed; the run is in '{game.run.scene}', "
-                            f"the save expected '{scene}' (a random draw or a condition differs)")
-        try:
-            game.choose(choice)
-        except EngineError as err:
-            raise SaveError(f"{path}: step {number} ({scene}.{choice}) no longer works: {err}") from None
+    if divergence is not None:
+        raise SaveError(f"{path}: the story has changed: {divergence}")
 
 
 def list_saves(folder: str | Path) -> list[SaveInfo]:

@@ -65,8 +65,9 @@ def record_ending(saves: str | Path, story_id: str, ending_id: str) -> None:
 class Session:
     """One run with saving: every choice autosaves; reaching an ending records it."""
 
-    def __init__(self, story: Story, saves: str | Path | None):
+    def __init__(self, story: Story, saves: str | Path | None, autosave_name: str = "autosave"):
         self.story = story
+        self.autosave_name = autosave_name
         self.game = Game(story)
         self.saves = Path(saves) if saves is not None else None
         self.save_problem: str | None = None if saves is not None else "no saves folder"
@@ -102,7 +103,7 @@ class Session:
         if not self.saving:
             return
         try:
-            save_game(self.game, self.saves, "autosave", self.started, self.play_seconds)
+            save_game(self.game, self.saves, self.autosave_name, self.started, self.play_seconds)
             if self.game.is_over:
                 record_ending(self.saves, self.story.id, self.game.run.ending)
         except SaveError as err:

@@ -42,7 +42,7 @@ def test_changed_story_replays_the_log(tmp_path, demo_story):
     restore_game(copy, data)
     assert copy.snapshot() == game.snapshot()
     data["log"].append(["barrels", "fly_away"])
-    with pytest.raises(SaveError, match=r"step 3 \(barrels.fly_away\) no longer works"):
+    with pytest.raises(SaveError, match=r"step 3 \(barrels.fly_away\): missing choice"):
         restore_game(Game(demo_story), data)
 
 

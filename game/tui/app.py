@@ -1,0 +1,220 @@
+"""The Textual application and its factory, shared by the `escape` command and the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from game.bundled import bundled_stories, story_by_id
+from game.errors import EscapeError, SaveError, StoryError
+from game.loader import load_story
+from game.replay import replay
+from game.saves import list_saves, read_save, save_path
+from game.session import Session, endings_found
+from game.story import Story
+from game.tui.dialogs import ErrorScreen, HelpScreen, PickSaveScreen
+
+CSS_PATH = Path(__file__).with_name("escape.tcss")
+
+
+class EscapeApp(App):
+    """Escape Lines in the terminal."""
+
+    TITLE = "Escape Lines"
+    CSS_PATH = CSS_PATH
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit at once", show=False, priority=True)]
+
+    def __init__(self, stories: dict[str, Path], saves: str | Path | None, start: str | None = None,
+                 seed: int | None = None, resume: bool = False, replay_save: str | Path | None = None,
+                 theme: str = "textual-dark"):
+        super().__init__()
+        self.stories = stories
+        self.saves = Path(saves) if saves is not None else None
+        self.start_story = start
+        self.start_seed = seed
+        self.start_resume = resume
+        self.start_replay = replay_save
+        self.initial_theme = theme
+
+    # start-up -------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme = self.initial_theme
+        from game.tui.title import TitleScreen
+
+        self.push_screen(TitleScreen())
+        if self.start_replay is not None:
+            self.replay_file(self.start_replay)
+        elif self.start_story is not None:
+            if self.start_resume:
+                self.continue_run(self.start_story)
+            else:
+                self.new_run(self.start_story, seed=self.start_seed)
+
+    # stories and saves ---------------------------------------------------------------------
+    def open_story(self, name: str) -> Story | None:
+        """Load a story by name or folder; on failure show its diagnostics and return None."""
+        folder = self.stories.get(name) or Path(name)
+        try:
+            return load_story(folder)
+        except StoryError as err:
+            self.push_screen(ErrorScreen(f"The story '{name}' cannot be loaded", err.diagnostics))
+        return None
+
+    def story_by_id(self, story_id: str) -> Story | None:
+        try:
+            return story_by_id(story_id, self.stories)
+        except EscapeError as err:
+            self.push_screen(ErrorScreen("Story not found", message=str(err)))
+        return None
+
+    def endings_found(self, story_id: str) -> list[str]:
+        return endings_found(self.saves, story_id)
+
+    def has_autosave(self, story_id: str) -> bool:
+        return self.saves is not None and save_path(self.saves, story_id).is_file()
+
+    # runs ------------------------------------------------------------------------------------
+    def _play(self, session: Session) -> None:
+        from game.tui.play import PlayScreen
+
+        self._to_title_stack()
+        self.push_screen(PlayScreen(session))
+
+    def _to_title_stack(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def new_run(self, name: str, seed: int | None = None, story: Story | None = None) -> None:
+        story = story or self.open_story(name)
+        if story is None:
+            return
+        session = Session(story, self.saves)
+        session.start(seed)
+        self._play(session)
+
+    def continue_run(self, name: str) -> None:
+        story = self.open_story(name)
+        if story is None:
+            return
+        if not self.has_autosave(story.id):
+            self.notify(f"There is no autosaved run of {story.title} yet.")
+            return
+        session = Session(story, self.saves)
+        try:
+            session.resume()
+        except SaveError as err:
+            self.push_screen(ErrorScreen("The autosave cannot be loaded", message=str(err)))
+            return
+        self.resume_session(session)
+
+    def resume_session(self, session: Session) -> None:
+        if session.game.is_over:
+            self.show_ending(session)
+        else:
+            self._play(session)
+
+    def load_save_file(self, path: str | Path) -> None:
+        try:
+            data = read_save(path)
+        except SaveError as err:
+            self.push_screen(ErrorScreen("This save cannot be loaded", message=str(err)))
+            return
+        story = self.story_by_id(data["story"])
+        if story is None:
+            return
+        session = Session(story, self.saves, autosave_name=data["name"] if data["name"] == "autosave" else "autosave")
+        try:
+            session.resume(path)
+        except (SaveError, EscapeError) as err:
+            self.push_screen(ErrorScreen("This save cannot be loaded", message=str(err)))
+            return
+        self.resume_session(session)
+
+    def show_ending(self, session: Session) -> None:
+        from game.tui.ending import EndingScreen
+
+        self._to_title_stack()
+        self.push_screen(EndingScreen(session))
+
+    def back_to_title(self) -> None:
+        self._to_title_stack()
+
+    # replays ---------------------------------------------------------------------------------
+    def open_replay(self, story: Story, seed: int, log: list[tuple[str, str]]) -> None:
+        from game.tui.replay_screen import ReplayScreen
+
+        self.push_screen(ReplayScreen(story, seed, log))
+
+    def replay_file(self, path: str | Path) -> None:
+        try:
+            data = read_save(path)
+        except SaveError as err:
+            self.push_screen(ErrorScreen("This save cannot be replayed", message=str(err)))
+            return
+        story = self.story_by_id(data["story"])
+        if story is not None:
+            seed = data["state"].get("seed")
+            if isinstance(seed, int) and not isinstance(seed, bool):
+                self.open_replay(story, seed, [tuple(e) for e in data["log"] if isinstance(e, list) and len(e) == 2])
+            else:
+                self.push_screen(ErrorScreen("This save cannot be replayed", message="it has no seed"))
+
+    def take_over(self, story: Story, seed: int, log: list[tuple[str, str]]) -> None:
+        """A new live run from a replay's step; it autosaves as 'branch', leaving the original save alone."""
+        session = Session(story, self.saves, autosave_name="branch")
+        _, divergence = replay(story, seed, log, into=session.game)
+        if divergence is not None:
+            self.notify(f"The run could only be rebuilt up to {divergence}", severity="warning")
+        self.resume_session(session)
+
+    # app-wide actions --------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def _pick_save(self, title: str, then) -> None:  # noqa: ANN001
+        if self.saves is None:
+            self.notify("Saving is off: there is no saves folder.")
+            return
+        saves = list_saves(self.saves)
+
+        def picked(info) -> None:  # noqa: ANN001
+            if info is not None:
+                then(info.path)
+
+        self.push_screen(PickSaveScreen(saves, title), picked)
+
+    def action_load(self) -> None:
+        self._pick_save("Load a save", self.load_save_file)
+
+    def action_replay(self) -> None:
+        self._pick_save("Replay a save", self.replay_file)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: keys", "Every key of the game", self.action_help)
+        yield SystemCommand("Load a save", "Continue a saved run", self.action_load)
+        yield SystemCommand("Replay a save", "Watch a saved run step by step", self.action_replay)
+        yield SystemCommand("Light/dark theme", "Switch between the light and dark themes", self.action_toggle_dark)
+        from game.tui.play import PlayScreen
+
+        if isinstance(screen, PlayScreen):
+            yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
+            yield SystemCommand("Save", "Save the run under a name", screen.action_save)
+            yield SystemCommand("Journal", "The run so far, searchable", screen.action_journal)
+            yield SystemCommand("Leave to the title", "The run is autosaved", screen.action_leave)
+
+
+def make_app(story: str | None = None, saves: str | Path | None = "saves", seed: int | None = None,
+             resume: bool = False, replay_save: str | Path | None = None, theme: str = "textual-dark",
+             stories: dict[str, Path] | None = None) -> EscapeApp:
+    """The one app factory, used by the command line and by the tests."""
+    return EscapeApp(stories if stories is not None else bundled_stories(), saves, story, seed, resume,
+                     replay_save, theme)

@@ -1,0 +1,131 @@
+"""The play screen: the scene, its choices and the side panel. It calls the session and renders from its state."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Markdown
+
+from game.errors import EngineError, SaveError
+from game.session import Session
+from game.tui.dialogs import ConfirmScreen, SaveNameScreen
+from game.tui.widgets import ChoiceList, StatePanel
+
+
+def prose(outcome: str, text: str) -> str:
+    """The Markdown shown for a scene: the last choice's outcome as a quotation, then the scene."""
+    if not outcome:
+        return text
+    quoted = "\n".join(f"> {line}" if line else ">" for line in outcome.strip().splitlines())
+    return f"{quoted}\n\n{text}"
+
+
+class PlayScreen(Screen):
+    """One live run."""
+
+    BINDINGS = [
+        *[Binding(str(n), f"pick({n})", f"Choice {n}", show=False) for n in range(1, 10)],
+        Binding("u", "undo", "Undo"),
+        Binding("s", "save", "Save"),
+        Binding("l", "app.load", "Load"),
+        Binding("j", "journal", "Journal"),
+        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
+        Binding("t", "app.toggle_dark", "Theme", show=False),
+        Binding("q,escape", "leave", "Quit"),
+    ]
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.outcome = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="main"):
+            with Vertical(id="story"):
+                yield Label("", id="scene-title")
+                with VerticalScroll(id="prose-scroll"):
+                    yield Markdown("", id="prose")
+                yield ChoiceList(id="choices")
+            yield StatePanel(id="panel")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = self.session.story.title
+        await self.refresh_view()
+
+    async def refresh_view(self) -> None:
+        """Render everything from the run's state."""
+        game = self.session.game
+        scene = game.scene
+        self.sub_title = scene.chapter
+        self.query_one("#scene-title", Label).update(scene.title)
+        await self.query_one("#prose", Markdown).update(prose(self.outcome, game.text()))
+        self.query_one("#prose-scroll", VerticalScroll).scroll_home(animate=False)
+        choices = self.query_one(ChoiceList)
+        choices.show(game.choices())
+        choices.focus()
+        self.query_one(StatePanel).show(game)
+        if not self.session.saving and not getattr(self, "_warned", False):
+            self._warned = True
+            self.notify(f"Saving is off: {self.session.save_problem}", severity="warning", timeout=8)
+        if game.is_over:
+            self.app.show_ending(self.session)
+
+    async def take(self, choice_id: str) -> None:
+        try:
+            step = self.session.choose(choice_id)
+        except EngineError as err:
+            self.notify(str(err), severity="error")
+            return
+        self.outcome = step.outcome
+        await self.refresh_view()
+
+    async def on_choice_list_chosen(self, message: ChoiceList.Chosen) -> None:
+        await self.take(message.choice_id)
+
+    async def action_pick(self, number: int) -> None:
+        enabled = [o for o in self.session.game.choices() if o.enabled]
+        if 1 <= number <= len(enabled):
+            await self.take(enabled[number - 1].id)
+        else:
+            self.bell()
+
+    async def action_undo(self) -> None:
+        if not self.session.game.can_undo():
+            self.notify("Nothing to undo.")
+            return
+        self.session.undo()
+        self.outcome = ""
+        await self.refresh_view()
+        self.notify("You take back your last choice.")
+
+    def action_save(self) -> None:
+        def saved(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                path = self.session.save_as(name)
+            except SaveError as err:
+                self.notify(str(err), severity="error", timeout=8)
+                return
+            self.notify(f"Saved as '{name}' ({path.name}).")
+
+        self.app.push_screen(SaveNameScreen(self.session.story.id), saved)
+
+    def action_journal(self) -> None:
+        from game.tui.journal import JournalScreen
+
+        self.app.push_screen(JournalScreen(self.session.game))
+
+    def action_leave(self) -> None:
+        detail = "Your run is autosaved; choose Continue on the title screen to carry on." if self.session.saving \
+            else f"Saving is off ({self.session.save_problem}): this run will be lost."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.back_to_title()
+
+        self.app.push_screen(ConfirmScreen("Leave this run?", detail), answered)

@@ -1,0 +1,132 @@
+"""The replay screen: a saved run, scene by scene, with the choice that was made highlighted."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Markdown, Static
+
+from game.replay import replay
+from game.story import Story
+from game.tui.widgets import StatePanel
+
+SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25)  # seconds per step
+
+
+class ReplayScreen(Screen):
+    BINDINGS = [
+        Binding("space", "toggle_play", "Play/Pause"),
+        Binding("right", "step(1)", "Forward"),
+        Binding("left", "step(-1)", "Back"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
+        Binding("minus", "speed(-1)", "Slower", key_display="-"),
+        Binding("g", "jump", "Go to step"),
+        Binding("o", "take_over", "Take over here"),
+        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, story: Story, seed: int, log: list[tuple[str, str]]):
+        super().__init__()
+        self.story = story
+        self.seed = seed
+        self.log = log
+        self.position = 0
+        self.speed = 2
+        self.timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="story"):
+                yield Label("", id="replay-status")
+                yield Label("", id="scene-title")
+                with VerticalScroll(id="prose-scroll"):
+                    yield Markdown("", id="prose")
+                yield Static("", id="replay-choices")
+            yield StatePanel(id="panel")
+        yield Input(placeholder="Go to step number, then Enter", id="jump", classes="hidden")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = f"Replay: {self.story.title}"
+        await self.show_step()
+
+    async def show_step(self) -> None:
+        game, divergence = replay(self.story, self.seed, self.log, upto=self.position)
+        status = f"Step {self.position} of {len(self.log)}"
+        status += "  ·  playing" if self.timer else "  ·  paused"
+        status += f"  ·  {SPEEDS[self.speed]:g} s a step"
+        if divergence:
+            status += f"  ·  the story has changed: {divergence}"
+        self.query_one("#replay-status", Label).update(status)
+        self.query_one("#scene-title", Label).update(game.scene.title)
+        await self.query_one("#prose", Markdown).update(game.text())
+        made = self.log[self.position][1] if self.position < len(self.log) else None
+        text = Text()
+        for offer in game.choices():
+            if offer.id == made:
+                text.append(f"▶ {offer.text}\n", style="bold reverse")
+            elif offer.enabled:
+                text.append(f"  {offer.text}\n")
+            else:
+                text.append(f"  {offer.text} ({offer.reason})\n", style="dim")
+        if game.is_over:
+            text.append(f"The end: {game.ending.title}", style="bold")
+        self.query_one("#replay-choices", Static).update(text)
+        self.query_one(StatePanel).show(game)
+
+    async def action_step(self, delta: int) -> None:
+        self.position = max(0, min(len(self.log), self.position + delta))
+        await self.show_step()
+
+    async def advance(self) -> None:
+        if self.position >= len(self.log):
+            self.stop()
+        else:
+            self.position += 1
+        await self.show_step()
+
+    def stop(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+
+    async def action_toggle_play(self) -> None:
+        if self.timer:
+            self.stop()
+        else:
+            self.timer = self.set_interval(SPEEDS[self.speed], self.advance)
+        await self.show_step()
+
+    async def action_speed(self, delta: int) -> None:
+        self.speed = max(0, min(len(SPEEDS) - 1, self.speed + delta))
+        if self.timer:
+            self.stop()
+            self.timer = self.set_interval(SPEEDS[self.speed], self.advance)
+        await self.show_step()
+
+    def action_jump(self) -> None:
+        box = self.query_one("#jump", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.input.add_class("hidden")
+        event.input.value = ""
+        if event.value.strip().isdigit():
+            self.position = max(0, min(len(self.log), int(event.value)))
+            await self.show_step()
+        else:
+            self.notify("Type a step number.")
+
+    def action_take_over(self) -> None:
+        self.stop()
+        self.app.take_over(self.story, self.seed, self.log[: self.position])
+
+    def action_back(self) -> None:
+        self.stop()
+        self.app.pop_screen()

@@ -1,0 +1,86 @@
+"""The title screen: the stories with their blurbs and the endings found, and the ways into a run."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+from game.errors import StoryError
+from game.loader import load_story
+
+LOGO = "E S C A P E   L I N E S"
+TAGLINE = "Escapes from the Great War, told as interactive fiction"
+
+
+class TitleScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "play", "Play", show=True, priority=False),
+        Binding("c", "continue", "Continue"),
+        Binding("l", "app.load", "Load"),
+        Binding("r", "app.replay", "Replay"),
+        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
+        Binding("t", "app.toggle_dark", "Theme", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="title-box"):
+            yield Label(LOGO, id="logo")
+            yield Label(TAGLINE, id="tagline")
+            yield OptionList(id="stories")
+            yield Label("Enter: play   c: continue   l: load   r: replay   ?: help   q: quit", id="title-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_stories()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_stories()
+
+    def refresh_stories(self) -> None:
+        """List the stories, each with its blurb, the endings found and whether an autosave waits."""
+        stories = self.query_one("#stories", OptionList)
+        highlighted = stories.highlighted
+        stories.clear_options()
+        for name, folder in self.app.stories.items():
+            try:
+                story = load_story(folder)
+            except StoryError as err:
+                prompt = Text.assemble((name, "bold"), ("  (cannot be loaded: ", "red"),
+                                       (f"{len(err.diagnostics)} problem(s); choose it to see them)", "red"))
+                stories.add_option(Option(prompt, id=name))
+                continue
+            found = len(self.app.endings_found(story.id))
+            resume = "  ·  a run is waiting: press c" if self.app.has_autosave(story.id) else ""
+            prompt = Text.assemble(
+                (story.title, "bold"), "\n",
+                (story.blurb, ""), "\n",
+                (f"Endings found: {found} of {len(story.endings)}{resume}", "dim italic"), "\n",
+            )
+            stories.add_option(Option(prompt, id=name))
+        stories.highlighted = highlighted if highlighted is not None else 0
+        stories.focus()
+
+    def selected(self) -> str | None:
+        stories = self.query_one("#stories", OptionList)
+        if stories.highlighted is None:
+            return None
+        return stories.get_option_at_index(stories.highlighted).id
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.new_run(event.option.id)
+
+    def action_play(self) -> None:
+        name = self.selected()
+        if name:
+            self.app.new_run(name)
+
+    def action_continue(self) -> None:
+        name = self.selected()
+        if name:
+            self.app.continue_run(name)

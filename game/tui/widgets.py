@@ -1,0 +1,85 @@
+"""Widgets of the play screen. They render what they are given and send messages up; none holds game state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from game.engine import Game, Offer
+
+
+class ChoiceList(OptionList):
+    """The turn's choices: number keys, arrows and Enter, or the mouse. Disabled ones are dimmed with their reason."""
+
+    class Chosen(Message):
+        """The player picked a choice."""
+
+        def __init__(self, choice_id: str) -> None:
+            super().__init__()
+            self.choice_id = choice_id
+
+    def show(self, offers: list[Offer]) -> None:
+        self.clear_options()
+        number = 0
+        options = []
+        for offer in offers:
+            if offer.enabled:
+                number += 1
+                prompt = Text.assemble((f"{number}. ", "bold"), offer.text)
+                options.append(Option(prompt, id=offer.id))
+            else:
+                prompt = Text.assemble(("   " + offer.text, "dim"), (f"  ({offer.reason})", "dim italic"))
+                options.append(Option(prompt, id=offer.id, disabled=True))
+        self.add_options(options)
+        first = next((i for i, o in enumerate(offers) if o.enabled), None)
+        self.highlighted = first
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Chosen(event.option.id))
+
+
+def bar(value: int, low: int, high: int, width: int = 10) -> str:
+    span = max(1, high - low)
+    filled = round(width * (value - low) / span)
+    return "█" * filled + "░" * (width - filled)
+
+
+def panel_text(game: Game) -> Text:
+    """What the player should see of the run: chapter, stats, companions, what they carry."""
+    story, run = game.story, game.run
+    text = Text()
+    chapter = game.scene.chapter
+    if chapter:
+        text.append("Chapter\n", style="bold")
+        text.append(f"{chapter}\n\n")
+    stats = [v for v in story.variables.values() if v.show == "stat"]
+    if stats:
+        text.append("Condition\n", style="bold")
+        for variable in stats:
+            value = run.variables[variable.name]
+            if variable.minimum is not None and variable.maximum is not None:
+                text.append(f"{variable.label}\n")
+                text.append(bar(value, variable.minimum, variable.maximum), style="green")
+                text.append(f" {value}/{variable.maximum}\n")
+            else:
+                text.append(f"{variable.label}: {value}\n")
+        text.append("\n")
+    companions = [v.label for v in story.variables.values() if v.show == "companion" and run.variables[v.name]]
+    text.append("With you\n", style="bold")
+    text.append(("\n".join(companions) if companions else "No one") + "\n\n")
+    text.append("Carrying\n", style="bold")
+    carried = [story.items[i].name for i in sorted(run.items, key=list(story.items).index)]
+    text.append(("\n".join(carried) if carried else "Nothing") + "\n\n")
+    text.append(f"Choices made: {run.turn}", style="dim")
+    return text
+
+
+class StatePanel(Static):
+    """The side panel; `show(game)` renders it from the run."""
+
+    def show(self, game: Game) -> None:
+        self.update(panel_text(game))
