@@ -91,7 +91,7 @@ class PlayScreen(Screen):
         if 1 <= number <= len(enabled):
             await self.take(enabled[number - 1].id)
         else:
-            self.bell()
+            self.app.bell()
 
     async def action_undo(self) -> None:
         if not self.session.game.can_undo():

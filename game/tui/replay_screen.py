@@ -33,7 +33,7 @@ class ReplayScreen(Screen):
         super().__init__()
         self.story = story
         self.seed = seed
-        self.log = log
+        self.steps = log
         self.position = 0
         self.speed = 2
         self.timer = None
@@ -56,8 +56,8 @@ class ReplayScreen(Screen):
         await self.show_step()
 
     async def show_step(self) -> None:
-        game, divergence = replay(self.story, self.seed, self.log, upto=self.position)
-        status = f"Step {self.position} of {len(self.log)}"
+        game, divergence = replay(self.story, self.seed, self.steps, upto=self.position)
+        status = f"Step {self.position} of {len(self.steps)}"
         status += "  ·  playing" if self.timer else "  ·  paused"
         status += f"  ·  {SPEEDS[self.speed]:g} s a step"
         if divergence:
@@ -65,7 +65,7 @@ class ReplayScreen(Screen):
         self.query_one("#replay-status", Label).update(status)
         self.query_one("#scene-title", Label).update(game.scene.title)
         await self.query_one("#prose", Markdown).update(game.text())
-        made = self.log[self.position][1] if self.position < len(self.log) else None
+        made = self.steps[self.position][1] if self.position < len(self.steps) else None
         text = Text()
         for offer in game.choices():
             if offer.id == made:
@@ -80,11 +80,11 @@ class ReplayScreen(Screen):
         self.query_one(StatePanel).show(game)
 
     async def action_step(self, delta: int) -> None:
-        self.position = max(0, min(len(self.log), self.position + delta))
+        self.position = max(0, min(len(self.steps), self.position + delta))
         await self.show_step()
 
     async def advance(self) -> None:
-        if self.position >= len(self.log):
+        if self.position >= len(self.steps):
             self.stop()
         else:
             self.position += 1
@@ -118,14 +118,14 @@ class ReplayScreen(Screen):
         event.input.add_class("hidden")
         event.input.value = ""
         if event.value.strip().isdigit():
-            self.position = max(0, min(len(self.log), int(event.value)))
+            self.position = max(0, min(len(self.steps), int(event.value)))
             await self.show_step()
         else:
             self.notify("Type a step number.")
 
     def action_take_over(self) -> None:
         self.stop()
-        self.app.take_over(self.story, self.seed, self.log[: self.position])
+        self.app.take_over(self.story, self.seed, self.steps[: self.position])
 
     def action_back(self) -> None:
         self.stop()

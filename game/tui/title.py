@@ -73,12 +73,12 @@ class TitleScreen(Screen):
         return stories.get_option_at_index(stories.highlighted).id
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.new_run(event.option.id)
+        self.app.new_run(event.option.id, seed=self.app.start_seed)
 
     def action_play(self) -> None:
         name = self.selected()
         if name:
-            self.app.new_run(name)
+            self.app.new_run(name, seed=self.app.start_seed)
 
     def action_continue(self) -> None:
         name = self.selected()

@@ -1,0 +1,190 @@
+"""The Textual UI, driven by Pilot: keys, mouse, undo, save, load, help, quit, errors, journal, replay."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from game.saves import read_save
+from game.tui import make_app
+from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen, SaveNameScreen
+from game.tui.ending import EndingScreen
+from game.tui.journal import JournalScreen
+from game.tui.play import PlayScreen
+from game.tui.replay_screen import ReplayScreen
+from game.tui.title import TitleScreen
+from game.tui.widgets import ChoiceList
+from tests.conftest import DEMO
+
+# seed 5: the key opens the door first time (see the golden transcript)
+WINNING_KEYS = ["1", "1", "1", "1", "1"]  # lamp, search, wake the dog, door, go out
+
+
+def app_for(tmp_path, **kwargs):
+    return make_app(stories={"demo": DEMO}, saves=tmp_path / "saves", **kwargs)
+
+
+async def test_title_to_ending_with_keys_alone(tmp_path):
+    app = app_for(tmp_path, seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, PlayScreen)
+        for key in WINNING_KEYS:
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(app.screen, EndingScreen)
+        text = app.screen.query_one("#ending-text").source
+        assert "# Out Into the Rain" in text and "Endings found: 1 of 2" in text
+    record = json.loads((tmp_path / "saves" / "endings.json").read_text())
+    assert record["stories"] == {"demo": ["out"]}
+
+
+async def test_play_to_ending_with_the_mouse(tmp_path):
+    app = app_for(tmp_path, story="demo", seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, PlayScreen)
+        for _ in WINNING_KEYS:
+            scene_before = app.screen.session.game.run.scene
+            await pilot.click(ChoiceList, offset=(6, 1))  # the first option, inside the border
+            await pilot.pause()
+            if isinstance(app.screen, EndingScreen):
+                break
+            assert app.screen.session.game.run.scene != scene_before or app.screen.session.game.run.turn
+        assert isinstance(app.screen, EndingScreen)
+        assert app.screen.session.game.ending.id == "out"
+
+
+async def test_disabled_choice_is_shown_and_cannot_be_taken(tmp_path):
+    app = app_for(tmp_path, story="demo", seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        choices = app.screen.query_one(ChoiceList)
+        assert [o.disabled for o in choices.options] == [False, True]
+        assert "You cannot search in the dark" in str(choices.get_option_at_index(1).prompt)
+        await pilot.press("2")  # only one enabled choice: 2 does nothing
+        assert app.screen.session.game.run.turn == 0
+
+
+async def test_undo(tmp_path):
+    app = app_for(tmp_path, story="demo", seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "1")
+        game = app.screen.session.game
+        assert game.run.scene == "barrels"
+        await pilot.press("u")
+        assert game.run.scene == "cellar" and game.run.turn == 1
+        assert read_save(tmp_path / "saves" / "demo--autosave.json")["log"] == [["cellar", "lamp"]]
+
+
+async def test_save_with_a_name_then_load_it_from_the_title(tmp_path):
+    app = app_for(tmp_path, story="demo", seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "1", "s")
+        assert isinstance(app.screen, SaveNameScreen)
+        await pilot.press(*"../bad", "enter")
+        assert isinstance(app.screen, SaveNameScreen)  # refused, with the reason shown
+        assert "a save name is" in str(app.screen.query_one("#save-error").render())
+        await pilot.press(*["backspace"] * 6, *"at the barrels", "enter")
+        assert isinstance(app.screen, PlayScreen)
+        assert (tmp_path / "saves" / "demo--at_the_barrels.json").is_file()
+        await pilot.press("q", "y")
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("l")
+        assert isinstance(app.screen, PickSaveScreen)
+        names = [str(o.prompt) for o in app.screen.query_one("#save-list").options]
+        index = next(i for i, n in enumerate(names) if n.startswith("at the barrels"))
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("enter")
+        assert isinstance(app.screen, PlayScreen)
+        assert app.screen.session.game.run.scene == "barrels"
+
+
+async def test_help_lists_keys_and_closes(tmp_path):
+    app = app_for(tmp_path, story="demo", seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, PlayScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_quit_asks_first_and_autosaves(tmp_path):
+    app = app_for(tmp_path, story="demo", seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, PlayScreen)
+        await pilot.press("q", "y")
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("c")  # continue the autosave
+        assert isinstance(app.screen, PlayScreen)
+        assert app.screen.session.game.run.log == [("cellar", "lamp")]
+        await pilot.press("ctrl+q")
+    assert app.return_code in (0, None)
+
+
+async def test_broken_story_shows_diagnostics_not_a_traceback(tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "story.yaml").write_text("id: broken\ntitle: B\nblurb: b\nstart: a\nendings: [{id: e, title: E, kind: bad}]\n")
+    (broken / "s.yaml").write_text("scenes:\n  - id: a\n    title: A\n    text: t\n    ending: f\n")
+    app = make_app(stories={"broken": broken}, saves=tmp_path / "saves")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, ErrorScreen)
+        text = str(app.screen.query_one("#error-text").render())
+        assert "s.yaml:5:13" in text and "unknown ending 'f'" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, TitleScreen)
+
+
+async def test_journal_is_searchable(tmp_path):
+    app = app_for(tmp_path, story="demo", seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "1", "j")
+        assert isinstance(app.screen, JournalScreen)
+        markdown = app.screen.query_one("#journal-text")
+        assert "You chose:** Light the storm lamp" in markdown.source
+        await pilot.press(*"dog")
+        await pilot.pause()
+        assert "Behind the barrels" in markdown.source and "1. The cellar" not in markdown.source
+        await pilot.press("escape")
+        assert isinstance(app.screen, PlayScreen)
+
+
+async def test_replay_steps_and_takes_over_without_touching_the_save(tmp_path):
+    app = app_for(tmp_path, story="demo", seed=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in WINNING_KEYS:
+            await pilot.press(key)
+        assert isinstance(app.screen, EndingScreen)
+        autosave = (tmp_path / "saves" / "demo--autosave.json").read_text()
+        await pilot.press("r")
+        assert isinstance(app.screen, ReplayScreen)
+        assert "Step 0 of 5" in str(app.screen.query_one("#replay-status").render())
+        assert "▶ Light the storm lamp" in str(app.screen.query_one("#replay-choices").render())
+        await pilot.press("right", "right")
+        assert "Step 2 of 5" in str(app.screen.query_one("#replay-status").render())
+        await pilot.press("o")
+        assert isinstance(app.screen, PlayScreen)
+        assert app.screen.session.game.run.scene == "barrels"
+        await pilot.press("2")
+        assert (tmp_path / "saves" / "demo--autosave.json").read_text() == autosave
+        assert read_save(tmp_path / "saves" / "demo--branch.json")["log"][-1] == ["barrels", "leave_dog"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_layout_survives_resize(tmp_path, size):
+    app = app_for(tmp_path, story="demo", seed=5)
+    async with app.run_test(size=size) as pilot:
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+        assert app.screen.query_one(ChoiceList).region.height >= 3
+        assert app.screen.query_one("#panel").region.width == 26
