@@ -164,7 +164,10 @@ def run_plain(story_name: str | None, seed: int | None = None, saves: str | None
         return 1
     session = Session(story, saves)
     if resume:
-        session.resume()
+        divergence = session.resume(partial=True)
+        if divergence is not None:
+            out.write(f"[The story has changed since this run was saved: {divergence}. "
+                      f"You carry on from step {divergence.step - 1}.]\n")
     else:
         session.start(seed)
     return PlainFrontEnd(session, out, inp).play()

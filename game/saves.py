@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from game.story import Story
 SAVE_FORMAT = "escape-lines-save"
 SAVE_VERSION = 1
 MAX_SAVE_BYTES = 4 * 1024 * 1024
+# Older save formats are upgraded in memory (never on disk) one version at a time: {old version: upgrade}.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$")
 
 
@@ -48,9 +51,15 @@ def _now() -> str:
 
 
 def save_game(game: Game, folder: str | Path, name: str = "autosave", started: str | None = None,
-              play_seconds: int = 0) -> Path:
-    """Write the run atomically; returns the file written."""
+              play_seconds: int = 0, check_existing: bool = True) -> Path:
+    """Write the run atomically; returns the file written. An existing file that is not a readable save
+    of this game (damaged, foreign, newer) is never overwritten: SaveError says why."""
     path = save_path(folder, game.story.id, name)
+    if check_existing and (path.exists() or path.is_symlink()):
+        try:
+            read_save(path)
+        except SaveError as err:
+            raise SaveError(f"{err}; it is left as it is and will not be overwritten (move it away to save here)") from None
     state = game.snapshot()
     payload = {
         "format": SAVE_FORMAT,
@@ -119,28 +128,37 @@ def read_save(path: str | Path) -> dict[str, Any]:
         raise SaveError(f"{path}: the save has no format version")
     if version > SAVE_VERSION:
         raise SaveError(f"{path}: made by a newer version of the game (save format {version}; this game reads {SAVE_VERSION})")
+    while version < SAVE_VERSION:
+        if version not in MIGRATIONS:
+            raise SaveError(f"{path}: save format {version} is too old to read")
+        data = MIGRATIONS[version](data)
+        version = data["version"]
     for key, kind in (("story", str), ("story_hash", str), ("name", str), ("log", list), ("state", dict)):
         if not isinstance(data.get(key), kind):
             raise SaveError(f"{path}: the field '{key}' is missing or of the wrong type")
     return data
 
 
-def restore_game(game: Game, data: dict[str, Any], path: str | Path = "save") -> None:
-    """Continue the saved run in `game` (a Game of the save's story)."""
+def restore_game(game: Game, data: dict[str, Any], path: str | Path = "save", partial: bool = False):  # noqa: ANN201
+    """Continue the saved run in `game` (a Game of the save's story).
+
+    When the story has changed since the save, the log is replayed; a step that no longer works raises
+    SaveError, or with `partial=True` leaves the game at the last step that works and returns the Divergence."""
     story: Story = game.story
     if data["story"] != story.id:
         raise SaveError(f"{path}: a save of '{data['story']}', not of '{story.id}'")
     if data["story_hash"] == story.content_hash:
         try:
             game.restore(data["state"])
-            return
+            return None
         except EngineError as err:
             raise SaveError(f"{path}: {err}") from None
-    replay_log(game, data, path)
+    return replay_log(game, data, path, partial)
 
 
-def replay_log(game: Game, data: dict[str, Any], path: str | Path = "save") -> None:
-    """Re-execute the save's choices against the current story; raises SaveError at the first that fails."""
+def replay_log(game: Game, data: dict[str, Any], path: str | Path = "save", partial: bool = False):  # noqa: ANN201
+    """Re-execute the save's choices against the current story; at the first that fails, raise SaveError
+    (or, with `partial`, stop there and return the Divergence)."""
     from game.replay import replay
 
     seed, log = data["state"].get("seed"), data["log"]
@@ -150,14 +168,17 @@ def replay_log(game: Game, data: dict[str, Any], path: str | Path = "save") -> N
         _, divergence = replay(game.story, seed, [(s, c) for s, c in log], into=game)
     except EngineError as err:
         raise SaveError(f"{path}: {err}") from None
-    if divergence is not None:
+    if divergence is not None and not partial:
         raise SaveError(f"{path}: the story has changed: {divergence}")
+    return divergence
 
 
 def list_saves(folder: str | Path) -> list[SaveInfo]:
     """Every readable save in the folder, newest first; unreadable files are skipped."""
     infos = []
     for path in sorted(Path(folder).glob("*.json")):
+        if path.name.startswith(".") or path.name == "endings.json":
+            continue
         try:
             data = read_save(path)
         except SaveError:

@@ -74,6 +74,7 @@ class Session:
         self.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self._clock = time.monotonic()
         self._earlier_seconds = 0
+        self._checked_autosave = False  # the existing autosave file was checked before the first overwrite
 
     @property
     def saving(self) -> bool:
@@ -86,24 +87,28 @@ class Session:
     def start(self, seed: int | None = None) -> None:
         self.game.start(seed)
 
-    def resume(self, path: str | Path | None = None) -> None:
-        """Continue a saved run (the autosave by default)."""
+    def resume(self, path: str | Path | None = None, partial: bool = False):  # noqa: ANN201
+        """Continue a saved run (the autosave by default). With `partial`, a save that no longer replays to
+        its end continues from its last working step, and the Divergence is returned."""
         if path is None:
             if self.saves is None:
                 raise SaveError("there is no saves folder to continue from")
             path = save_path(self.saves, self.story.id)
         data = read_save(path)
-        restore_game(self.game, data, path)
+        divergence = restore_game(self.game, data, path, partial)
         self.started = str(data.get("started") or self.started)
         seconds = data.get("play_seconds")
         self._earlier_seconds = seconds if isinstance(seconds, int) and seconds >= 0 else 0
         self._clock = time.monotonic()
+        return divergence
 
     def _autosave(self) -> None:
         if not self.saving:
             return
         try:
-            save_game(self.game, self.saves, self.autosave_name, self.started, self.play_seconds)
+            save_game(self.game, self.saves, self.autosave_name, self.started, self.play_seconds,
+                      check_existing=not self._checked_autosave)
+            self._checked_autosave = True
             if self.game.is_over:
                 record_ending(self.saves, self.story.id, self.game.run.ending)
         except SaveError as err:

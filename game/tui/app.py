@@ -16,7 +16,7 @@ from game.replay import replay
 from game.saves import list_saves, read_save, save_path
 from game.session import Session, endings_found
 from game.story import Story
-from game.tui.dialogs import ErrorScreen, HelpScreen, PickSaveScreen
+from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen
 
 CSS_PATH = Path(__file__).with_name("escape.tcss")
 
@@ -103,13 +103,27 @@ class EscapeApp(App):
         if not self.has_autosave(story.id):
             self.notify(f"There is no autosaved run of {story.title} yet.")
             return
-        session = Session(story, self.saves)
+        self._resume(Session(story, self.saves), None, "The autosave cannot be loaded")
+
+    def _resume(self, session: Session, path: str | Path | None, failure: str) -> None:
+        """Continue a saved run; if the story has changed so that it no longer replays to the end,
+        say where it diverged and offer to carry on from the last step that works."""
         try:
-            session.resume()
-        except SaveError as err:
-            self.push_screen(ErrorScreen("The autosave cannot be loaded", message=str(err)))
+            divergence = session.resume(path, partial=True)
+        except (SaveError, EscapeError) as err:
+            self.push_screen(ErrorScreen(failure, message=str(err)))
             return
-        self.resume_session(session)
+        if divergence is None:
+            self.resume_session(session)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.resume_session(session)
+
+        self.push_screen(ConfirmScreen(
+            "The story has changed since this run was saved",
+            f"{divergence}.\nCarry on from step {divergence.step - 1}, the last one that still works?"), answered)
 
     def resume_session(self, session: Session) -> None:
         if session.game.is_over:
@@ -126,13 +140,7 @@ class EscapeApp(App):
         story = self.story_by_id(data["story"])
         if story is None:
             return
-        session = Session(story, self.saves, autosave_name=data["name"] if data["name"] == "autosave" else "autosave")
-        try:
-            session.resume(path)
-        except (SaveError, EscapeError) as err:
-            self.push_screen(ErrorScreen("This save cannot be loaded", message=str(err)))
-            return
-        self.resume_session(session)
+        self._resume(Session(story, self.saves), path, "This save cannot be loaded")
 
     def show_ending(self, session: Session) -> None:
         from game.tui.ending import EndingScreen
