@@ -32,6 +32,36 @@ def _parser() -> argparse.ArgumentParser:
     saves = commands.add_parser("saves", help="list the saves")
     saves.add_argument("--saves", metavar="DIR", help="the saves folder (default: $ESCAPE_SAVES or ./saves)")
 
+    playtest = commands.add_parser("playtest", help="seeded random runs (or --exhaustive search) with a coverage report")
+    playtest.add_argument("story", help="a bundled story or a story folder")
+    playtest.add_argument("--runs", type=int, default=1000, help="how many random runs (default 1000)")
+    playtest.add_argument("--seed", type=int, default=0, help="the first run's seed (default 0)")
+    playtest.add_argument("--jobs", type=int, default=1, help="processes to use (default 1)")
+    playtest.add_argument("--uniform", action="store_true", help="pick choices uniformly (default: least used first)")
+    playtest.add_argument("--json", action="store_true", help="print the report as JSON")
+    playtest.add_argument("--out", metavar="FILE", help="also write the JSON report to FILE (for escape graph --coverage)")
+    playtest.add_argument("--saves", metavar="DIR", help="where replays of failing runs go (default: ./saves)")
+    playtest.add_argument("--exhaustive", action="store_true", help="explore every reachable state up to --cap")
+    playtest.add_argument("--cap", type=int, default=200_000, help="the most states --exhaustive explores")
+    playtest.add_argument("--write-walkthroughs", metavar="DIR", help="with --exhaustive: a save per ending (its shortest path)")
+
+    graph = commands.add_parser("graph", help="the story map: Mermaid, Graphviz dot or SVG")
+    graph.add_argument("story", help="a bundled story or a story folder")
+    graph.add_argument("--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="default: mermaid")
+    graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    graph.add_argument("--coverage", metavar="REPORT", help="colour by a playtest report (escape playtest --out REPORT)")
+
+    new = commands.add_parser("new", help="start a new story or scene from a template that validates")
+    new_kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+    new_story = new_kinds.add_parser("story", help="a new story folder with a small working story in it")
+    new_story.add_argument("name", help="the folder to create; its name is the story's id (e.g. scenes/my_escape)")
+    new_scene = new_kinds.add_parser("scene", help="a new scene file in a story")
+    new_scene.add_argument("story", help="the story folder")
+    new_scene.add_argument("id", help="the new scene's id")
+
+    schema = commands.add_parser("schema", help="write the JSON Schemas of story files (for editors)")
+    schema.add_argument("--out", metavar="DIR", default=".", help="the folder to write them to (default: here)")
+
     validate = commands.add_parser("validate", help="check stories and report every problem")
     validate.add_argument("paths", nargs="*", metavar="STORY", help="story folders or bundled names (default: all bundled)")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -53,6 +83,22 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_validate(args.paths, strict=args.strict, as_json=args.json)
         saves = _saves_dir(getattr(args, "saves", None))
+        if args.command in ("new", "schema"):
+            from game.scaffold_cmd import run_new, run_schema
+
+            return run_schema(args.out) if args.command == "schema" else run_new(args)
+        if args.command == "graph":
+            from game.graph_cmd import run_graph
+
+            return run_graph(args.story, args.format, args.output, args.coverage)
+        if args.command == "playtest":
+            from game.playtest_cmd import run_exhaustive, run_playtest
+
+            if args.exhaustive:
+                return run_exhaustive(args.story, args.seed, args.cap, args.json, args.write_walkthroughs)
+            if args.runs < 1 or args.jobs < 1:
+                raise EscapeError("--runs and --jobs must be 1 or more")
+            return run_playtest(args.story, args.runs, args.seed, args.jobs, args.json, args.uniform, saves, args.out)
         if args.command == "saves":
             from game.saves_cmd import run_saves
 
@@ -77,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     except EscapeError as err:
         print(f"escape: error: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader (head, less) went away: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("\nescape: interrupted", file=sys.stderr)
         return 130

@@ -331,11 +331,19 @@ MANIFEST = Record("story manifest", {
 })
 
 
-def json_schema() -> dict[str, Any]:
-    """A JSON Schema covering both kinds of story file (for yaml-language-server and other tools)."""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Escape Lines story file",
-        "description": "story.yaml (the manifest) or a scene file of an Escape Lines story",
-        "anyOf": [MANIFEST.json_schema(), SCENE_FILE.json_schema()],
-    }
+SCHEMA_FILES = {"story.schema.json": ("Escape Lines story manifest (story.yaml)", MANIFEST),
+                "scenes.schema.json": ("Escape Lines scene file", SCENE_FILE)}
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schemas of the manifest and of scene files, by file name (for yaml-language-server)."""
+    result = {}
+    for name, (title, shape) in SCHEMA_FILES.items():
+        result[name] = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **shape.json_schema()}
+    return result
+
+
+def schema_texts() -> dict[str, str]:
+    import json
+
+    return {name: json.dumps(schema, indent=2) + "\n" for name, schema in json_schemas().items()}

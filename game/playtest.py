@@ -1,0 +1,159 @@
+"""Automated playtesting: seeded random runs (ChoiceScript's randomtest) and exhaustive exploration.
+
+No I/O here: functions return reports; `game.playtest_cmd` prints them and writes files.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.engine import Game
+from game.errors import EngineError
+from game.story import Story
+
+MAX_STEPS = 1000
+
+
+@dataclass
+class Problem:
+    """A run that hit an error or a soft-lock: enough to replay it."""
+
+    kind: str  # "error" | "soft-lock" | "too-long"
+    seed: int
+    path: list[tuple[str, str]]
+    scene: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "seed": self.seed, "scene": self.scene, "message": self.message,
+                "path": [list(p) for p in self.path]}
+
+
+@dataclass
+class Coverage:
+    runs: int = 0
+    steps: int = 0
+    scenes: Counter = field(default_factory=Counter)
+    choices: Counter = field(default_factory=Counter)  # by "scene.choice"
+    endings: Counter = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+
+    def merge(self, other: Coverage) -> None:
+        self.runs += other.runs
+        self.steps += other.steps
+        self.scenes.update(other.scenes)
+        self.choices.update(other.choices)
+        self.endings.update(other.endings)
+        self.problems.extend(other.problems)
+
+    def report(self, story: Story) -> dict[str, Any]:
+        return {
+            "story": story.id,
+            "runs": self.runs,
+            "steps": self.steps,
+            "scenes": {s: self.scenes.get(s, 0) for s in story.scenes},
+            "choices": {c: self.choices.get(c, 0) for c in story.choice_index},
+            "endings": {e: self.endings.get(e, 0) for e in story.endings},
+            "scenes_missed": [s for s in story.scenes if not self.scenes.get(s)],
+            "choices_missed": [c for c in story.choice_index if not self.choices.get(c)],
+            "endings_missed": [e for e in story.endings if not self.endings.get(e)],
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def random_run(story: Story, seed: int, coverage: Coverage, least_used: bool = True,
+               max_steps: int = MAX_STEPS, game: Game | None = None) -> None:
+    """One seeded run from the start; counts what it reaches into `coverage`."""
+    game = game or Game(story)
+    picker = random.Random(seed ^ 0x5EED)
+    try:
+        game.start(seed)
+        coverage.scenes[game.run.scene] += 1
+        while not game.is_over:
+            if game.run.turn >= max_steps:
+                coverage.problems.append(Problem("too-long", seed, list(game.run.log), game.run.scene,
+                                                 f"no ending after {max_steps} choices"))
+                break
+            enabled = [o.id for o in game.choices() if o.enabled]
+            if not enabled:
+                coverage.problems.append(Problem("soft-lock", seed, list(game.run.log), game.run.scene,
+                                                 f"no choice is open in scene '{game.run.scene}'"))
+                break
+            if least_used:
+                scene = game.run.scene
+                fewest = min(coverage.choices[f"{scene}.{c}"] for c in enabled)
+                enabled = [c for c in enabled if coverage.choices[f"{scene}.{c}"] == fewest]
+            choice = picker.choice(enabled)
+            coverage.choices[f"{game.run.scene}.{choice}"] += 1
+            game.choose(choice)
+            coverage.steps += 1
+            coverage.scenes[game.run.scene] += 1
+        if game.is_over:
+            coverage.endings[game.run.ending] += 1
+    except EngineError as err:
+        path = list(game.run.log) if game.state else []
+        coverage.problems.append(Problem("error", seed, path, game.run.scene if game.state else "", str(err)))
+    coverage.runs += 1
+
+
+def random_runs(story: Story, seeds: range, least_used: bool = True, progress=None) -> Coverage:  # noqa: ANN001
+    coverage = Coverage()
+    game = Game(story)
+    for i, seed in enumerate(seeds):
+        random_run(story, seed, coverage, least_used, game=game)
+        if progress is not None:
+            progress(i + 1)
+    return coverage
+
+
+@dataclass
+class Exploration:
+    states: int = 0
+    capped: bool = False
+    shortest: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # ending id -> choices
+    soft_locks: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (scene, path)
+    scenes: set[str] = field(default_factory=set)
+
+
+def _key(game: Game) -> tuple:
+    run = game.run
+    return (run.scene, tuple(sorted(run.variables.items())), frozenset(run.items),
+            tuple(sorted(run.visits.items())), tuple(sorted(run.chosen.items())), run.draws)
+
+
+def explore(story: Story, seed: int = 0, cap: int = 200_000) -> Exploration:
+    """Breadth-first search over every reachable (scene, state) pair of runs with `seed`, up to `cap` states.
+
+    With the seed fixed, random targets draw the same numbers on the same path, so every path found can be
+    replayed exactly: the shortest path to each ending becomes a walkthrough."""
+    result = Exploration()
+    game = Game(story)
+    game.start(seed)
+    seen = {_key(game)}
+    queue: deque[dict[str, Any]] = deque([game.snapshot()])
+    while queue:
+        state = queue.popleft()
+        game.restore(state)
+        result.scenes.add(game.run.scene)
+        if game.is_over:
+            result.shortest.setdefault(game.run.ending, list(game.run.log))
+            continue
+        enabled = [o.id for o in game.choices() if o.enabled]
+        if not enabled:
+            result.soft_locks.append((game.run.scene, list(game.run.log)))
+            continue
+        for choice in enabled:
+            game.choose(choice)
+            key = _key(game)
+            if key not in seen:
+                if len(seen) >= cap:
+                    result.capped = True
+                else:
+                    seen.add(key)
+                    queue.append(game.snapshot())
+            game.undo()
+    result.states = len(seen)
+    return result
