@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from game import __version__
 
@@ -27,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     replay = commands.add_parser("replay", help="replay a saved run, or check that it still replays")
     replay.add_argument("save", help="a save file")
     replay.add_argument("--check", action="store_true", help="no UI: re-run every choice and report the first that fails")
+    replay.add_argument("--story", metavar="STORY", help="the story folder, if it is not a bundled story")
     replay.add_argument("--saves", metavar="DIR", help="where saves go (default: $ESCAPE_SAVES or ./saves)")
 
     saves = commands.add_parser("saves", help="list the saves")
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             from game.playtest_cmd import run_exhaustive, run_playtest
 
             if args.exhaustive:
-                return run_exhaustive(args.story, args.seed, args.cap, args.json, args.write_walkthroughs)
+                return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs)
             if args.runs < 1 or args.jobs < 1:
                 raise EscapeError("--runs and --jobs must be 1 or more")
             return run_playtest(args.story, args.runs, args.seed, args.jobs, args.json, args.uniform, saves, args.out)
@@ -106,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "replay" and args.check:
             from game.saves_cmd import run_replay_check
 
-            return run_replay_check(args.save)
+            return run_replay_check(args.save, args.story)
         story = getattr(args, "story", None)
         if getattr(args, "plain", False):
             from game.plain import run_plain
@@ -115,7 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         from game.tui import make_app
 
         if args.command == "replay":
-            app = make_app(saves=saves, replay_save=args.save)
+            stories = None
+            if args.story:
+                from game.bundled import bundled_stories, find_story
+
+                stories = {**bundled_stories(), Path(args.story).name: find_story(args.story)}
+            app = make_app(saves=saves, replay_save=args.save, stories=stories)
         else:
             app = make_app(story, saves=saves, seed=getattr(args, "seed", None), resume=getattr(args, "resume", False))
         app.run()

@@ -186,7 +186,7 @@ class Game:
         """The choices of this turn, enabled and disabled (with reasons), in order."""
         return [offer for _, offer in self._offers()]
 
-    def _pick(self, choice: Choice, args: tuple) -> tuple[str, bool]:
+    def _pick(self, choice: Choice, args: tuple, destination: str | None) -> tuple[str, bool]:
         for branch in choice.goto:
             if branch.condition is None or branch.condition.fn(*args):
                 target = branch.target
@@ -194,6 +194,10 @@ class Game:
                     return target.scenes[0], False
                 self.run.draws += 1
                 roll = self.rng.random() * sum(target.weights)
+                if destination is not None:  # a tool fixing the draw; the generator still advances
+                    if destination not in target.scenes:
+                        raise EngineError(f"'{destination}' is not a possible outcome of '{choice.key}'")
+                    return destination, True
                 for scene, weight in zip(target.scenes, target.weights, strict=True):
                     roll -= weight
                     if roll < 0:
@@ -201,8 +205,9 @@ class Game:
                 return target.scenes[-1], True
         raise EngineError(f"no goto branch of '{choice.key}' applies")  # the loader requires a last plain branch
 
-    def choose(self, choice_id: str) -> Step:
-        """Take a choice by its id; returns what happened."""
+    def choose(self, choice_id: str, destination: str | None = None) -> Step:
+        """Take a choice by its id; returns what happened. Tools that explore every outcome may fix
+        a random target's `destination`; players never do."""
         run = self.run
         if self.is_over:
             raise EngineError("the story has ended; start a new run or undo")
@@ -225,7 +230,7 @@ class Game:
         self._apply(choice.effects, changes, gained, lost)
         args = self._args(from_scene)
         outcome = choice.outcome.render(*args) if choice.outcome else ""
-        dest, drawn = self._pick(choice, args)
+        dest, drawn = self._pick(choice, args, destination)
         self.machine.move(from_scene, choice.key, dest)
         self._enter(dest, changes, gained, lost)
         return Step(choice.id, offer.text, from_scene, dest, outcome, tuple(changes), tuple(gained), tuple(lost),

@@ -121,17 +121,17 @@ class Exploration:
 def _key(game: Game) -> tuple:
     run = game.run
     return (run.scene, tuple(sorted(run.variables.items())), frozenset(run.items),
-            tuple(sorted(run.visits.items())), tuple(sorted(run.chosen.items())), run.draws)
+            tuple(sorted(run.visits.items())), tuple(sorted(run.chosen.items())))
 
 
-def explore(story: Story, seed: int = 0, cap: int = 200_000) -> Exploration:
-    """Breadth-first search over every reachable (scene, state) pair of runs with `seed`, up to `cap` states.
+def explore(story: Story, cap: int = 200_000) -> Exploration:
+    """Breadth-first search over every reachable (scene, state) pair, up to `cap` states.
 
-    With the seed fixed, random targets draw the same numbers on the same path, so every path found can be
-    replayed exactly: the shortest path to each ending becomes a walkthrough."""
+    Random targets branch on every outcome, so what is found is what some luck can reach; `find_seed`
+    then finds a seed whose draws follow a given path."""
     result = Exploration()
     game = Game(story)
-    game.start(seed)
+    game.start(0)
     seen = {_key(game)}
     queue: deque[dict[str, Any]] = deque([game.snapshot()])
     while queue:
@@ -145,15 +145,34 @@ def explore(story: Story, seed: int = 0, cap: int = 200_000) -> Exploration:
         if not enabled:
             result.soft_locks.append((game.run.scene, list(game.run.log)))
             continue
-        for choice in enabled:
-            game.choose(choice)
-            key = _key(game)
-            if key not in seen:
-                if len(seen) >= cap:
-                    result.capped = True
-                else:
-                    seen.add(key)
-                    queue.append(game.snapshot())
-            game.undo()
+        for choice_id in enabled:
+            choice = story.choice_index[f"{game.run.scene}.{choice_id}"]
+            step = game.choose(choice_id)
+            outcomes = [None]
+            if step.drawn:  # every outcome of the draw, not just this seed's
+                outcomes = [b.target.scenes for b in choice.goto if b.target.is_random and step.scene in b.target.scenes][0]
+                game.undo()
+            for outcome in outcomes:
+                if outcome is not None:
+                    game.choose(choice_id, destination=outcome)
+                key = _key(game)
+                if key not in seen:
+                    if len(seen) >= cap:
+                        result.capped = True
+                    else:
+                        seen.add(key)
+                        queue.append(game.snapshot())
+                game.undo()
     result.states = len(seen)
     return result
+
+
+def find_seed(story: Story, path: list[tuple[str, str]], ending: str, tries: int = 20_000) -> int | None:
+    """The first seed under which `path` replays to `ending` (its random draws falling the same way)."""
+    from game.replay import replay
+
+    for seed in range(tries):
+        game, divergence = replay(story, seed, path)
+        if divergence is None and game.run.ending == ending:
+            return seed
+    return None

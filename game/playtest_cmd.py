@@ -12,7 +12,7 @@ from pathlib import Path
 from game.bundled import find_story
 from game.errors import EscapeError, StoryError
 from game.loader import load_story
-from game.playtest import Coverage, explore, random_runs
+from game.playtest import Coverage, explore, find_seed, random_runs
 from game.replay import replay
 from game.saves import save_game
 from game.story import Story
@@ -113,16 +113,14 @@ def _print_random(story: Story, report: dict) -> None:
         print(f"    escape replay {path}")
 
 
-def run_exhaustive(name: str, seed: int = 0, cap: int = 200_000, as_json: bool = False,
-                   walkthroughs: str | None = None) -> int:
+def run_exhaustive(name: str, cap: int = 200_000, as_json: bool = False, walkthroughs: str | None = None) -> int:
     _, story = _load(name)
     began = time.perf_counter()
-    result = explore(story, seed, cap)
+    result = explore(story, cap)
     elapsed = time.perf_counter() - began
     unreachable = [e for e in story.endings if e not in result.shortest]
     report = {
         "story": story.id,
-        "seed": seed,
         "states": result.states,
         "capped": result.capped,
         "seconds": round(elapsed, 3),
@@ -131,17 +129,22 @@ def run_exhaustive(name: str, seed: int = 0, cap: int = 200_000, as_json: bool =
         "endings_unreached": unreachable,
         "soft_locks": [{"scene": s, "path": [list(p) for p in path]} for s, path in result.soft_locks[:50]],
     }
-    written = []
+    written, unseeded = [], []
     if walkthroughs:
         folder = Path(walkthroughs)
         for ending, path in result.shortest.items():
-            written.append(str(_save_path_for(story, seed, path, folder, ending)))
+            seed = find_seed(story, path, ending)
+            if seed is None:
+                unseeded.append(ending)
+            else:
+                written.append(str(_save_path_for(story, seed, path, folder, ending)))
     report["walkthroughs"] = written
+    report["walkthroughs_without_seed"] = unseeded
     if as_json:
         print(json.dumps(report, indent=1))
     else:
         cap_note = f" (stopped at the cap of {cap:,}: raise --cap to see more)" if result.capped else ""
-        print(f"{story.title}: {result.states:,} states explored with seed {seed} in {report['seconds']} s{cap_note}")
+        print(f"{story.title}: {result.states:,} states explored in {report['seconds']} s{cap_note}")
         for ending in story.endings:
             if ending in result.shortest:
                 print(f"  {ending}: shortest path {len(result.shortest[ending])} choices")
@@ -154,5 +157,7 @@ def run_exhaustive(name: str, seed: int = 0, cap: int = 200_000, as_json: bool =
             print(f"  in scene '{lock['scene']}' after: " + " ".join(f"{s}.{c}" for s, c in lock["path"]))
         for path in written:
             print(f"wrote {path}")
+        for ending in unseeded:
+            print(f"no seed under 20,000 follows the shortest path to '{ending}'; no walkthrough written")
     failed = bool(result.soft_locks) or (bool(unreachable) and not result.capped)
     return 1 if failed else 0

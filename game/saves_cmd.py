@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from game.bundled import story_by_id
+from game.bundled import find_story, story_by_id
 from game.errors import SaveError
+from game.loader import load_story
 from game.replay import replay
 from game.saves import list_saves, read_save
 
@@ -22,14 +23,20 @@ def run_saves(folder: str) -> int:
     return 0
 
 
-def run_replay_check(path: str | Path) -> int:
+def run_replay_check(path: str | Path, story_folder: str | None = None) -> int:
     """Re-execute every choice of a save against the current story: OK, or the first step that fails (exit 1)."""
     try:
         data = read_save(path)
     except SaveError as err:
         print(f"escape: error: {err}")
         return 1
-    story = story_by_id(data["story"])
+    if story_folder:
+        story = load_story(find_story(story_folder))
+        if story.id != data["story"]:
+            print(f"{path}: a save of '{data['story']}', not of '{story.id}'")
+            return 1
+    else:
+        story = story_by_id(data["story"])
     seed = data["state"].get("seed")
     log = data["log"]
     if isinstance(seed, bool) or not isinstance(seed, int) or not all(

@@ -104,7 +104,7 @@ def test_random_draw_divergence_is_named(edited, tmp_path):
 
 
 def test_replay_check_command(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("game.saves_cmd.story_by_id", lambda story_id: load_story(DEMO))
+    monkeypatch.setattr("game.saves_cmd.story_by_id", lambda story_id: load_story(DEMO))  # the demo is not bundled
     path = saved_run(DEMO, tmp_path)
     assert run_replay_check(path) == 0
     assert capsys.readouterr().out.strip() == f"{path}: OK (4 steps replayed)"
