@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, help="the run's random seed (the same seed and choices replay exactly)")
     play.add_argument("--saves", metavar="DIR", help="where saves go (default: $ESCAPE_SAVES or ./saves)")
     play.add_argument("--continue", dest="resume", action="store_true", help="continue the story's autosaved run")
+    play.add_argument("--watch", action="store_true",
+                      help="live preview: reload the story when a file changes and carry the run over")
 
     replay = commands.add_parser("replay", help="replay a saved run, or check that it still replays")
     replay.add_argument("save", help="a save file")
@@ -45,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     playtest.add_argument("--saves", metavar="DIR", help="where replays of failing runs go (default: ./saves)")
     playtest.add_argument("--exhaustive", action="store_true", help="explore every reachable state up to --cap")
     playtest.add_argument("--cap", type=int, default=200_000, help="the most states --exhaustive explores")
-    playtest.add_argument("--write-walkthroughs", metavar="DIR", help="with --exhaustive: a save per ending (its shortest path)")
+    playtest.add_argument("--write-walkthroughs", metavar="DIR",
+                          help="write a save per ending reached: the shortest path found to it, replayable with escape replay")
 
     graph = commands.add_parser("graph", help="the story map: Mermaid, Graphviz dot or SVG")
     graph.add_argument("story", help="a bundled story or a story folder")
@@ -68,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="STORY", help="story folders or bundled names (default: all bundled)")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
+    validate.add_argument("--watch", action="store_true", help="check again every time a file is saved (Ctrl-C stops)")
     return parser
 
 
@@ -83,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             from game.validate_cmd import run_validate
 
-            return run_validate(args.paths, strict=args.strict, as_json=args.json)
+            return run_validate(args.paths, strict=args.strict, as_json=args.json, watch=args.watch)
         saves = _saves_dir(getattr(args, "saves", None))
         if args.command in ("new", "schema"):
             from game.scaffold_cmd import run_new, run_schema
@@ -100,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                 return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs)
             if args.runs < 1 or args.jobs < 1:
                 raise EscapeError("--runs and --jobs must be 1 or more")
-            return run_playtest(args.story, args.runs, args.seed, args.jobs, args.json, args.uniform, saves, args.out)
+            return run_playtest(args.story, args.runs, args.seed, args.jobs, args.json, args.uniform, saves, args.out,
+                                args.write_walkthroughs)
         if args.command == "saves":
             from game.saves_cmd import run_saves
 
@@ -124,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                 stories = {**bundled_stories(), Path(args.story).name: find_story(args.story)}
             app = make_app(saves=saves, replay_save=args.save, stories=stories)
         else:
-            app = make_app(story, saves=saves, seed=getattr(args, "seed", None), resume=getattr(args, "resume", False))
+            app = make_app(story, saves=saves, seed=getattr(args, "seed", None), resume=getattr(args, "resume", False),
+                           watch=getattr(args, "watch", False))
         app.run()
         return app.return_code or 0
     except EscapeError as err:

@@ -27,6 +27,7 @@ HELPERS = {"has": BOOL, "visited": INT, "chosen": INT, "min": INT, "max": INT, "
 BUILTIN_NAMES = {"turn": INT, "visits": INT, "true": BOOL, "false": BOOL, "True": BOOL, "False": BOOL}
 RESERVED = set(HELPERS) | set(BUILTIN_NAMES) | set(keyword.kwlist) | {"gain", "lose"}
 ARGS = ("V", "I", "S", "C", "T", "H")
+TURN_READ, VISITS_READ = "@turn", "@visits"  # recorded in `reads` when an expression uses the built-ins
 
 
 def _div(a: int, b: int) -> int:
@@ -156,8 +157,10 @@ class ExprChecker:
         if name in ("true", "True", "false", "False"):
             return ast.Constant(name in ("true", "True")), BOOL
         if name == "turn":
+            self.reads.add(TURN_READ)
             return ast.Name("T", ast.Load()), INT
         if name == "visits":
+            self.reads.add(VISITS_READ)
             return ast.Name("H", ast.Load()), INT
         if name in self.names.variables:
             self.reads.add(name)

@@ -12,6 +12,7 @@ from typing import Any
 
 from game.engine import Game
 from game.errors import EngineError
+from game.expr import TURN_READ, VISITS_READ
 from game.story import Story
 
 MAX_STEPS = 1000
@@ -40,6 +41,12 @@ class Coverage:
     choices: Counter = field(default_factory=Counter)  # by "scene.choice"
     endings: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
+    shortest: dict[str, tuple[int, list[tuple[str, str]]]] = field(default_factory=dict)  # ending -> (seed, path)
+
+    def note_ending(self, ending: str, seed: int, path: list[tuple[str, str]]) -> None:
+        best = self.shortest.get(ending)
+        if best is None or (len(path), seed) < (len(best[1]), best[0]):
+            self.shortest[ending] = (seed, path)
 
     def merge(self, other: Coverage) -> None:
         self.runs += other.runs
@@ -48,6 +55,8 @@ class Coverage:
         self.choices.update(other.choices)
         self.endings.update(other.endings)
         self.problems.extend(other.problems)
+        for ending, (seed, path) in other.shortest.items():
+            self.note_ending(ending, seed, path)
 
     def report(self, story: Story) -> dict[str, Any]:
         return {
@@ -61,6 +70,7 @@ class Coverage:
             "choices_missed": [c for c in story.choice_index if not self.choices.get(c)],
             "endings_missed": [e for e in story.endings if not self.endings.get(e)],
             "problems": [p.as_dict() for p in self.problems],
+            "shortest": {e: {"seed": seed, "path": [list(p) for p in path]} for e, (seed, path) in self.shortest.items()},
         }
 
 
@@ -93,6 +103,7 @@ def random_run(story: Story, seed: int, coverage: Coverage, least_used: bool = T
             coverage.scenes[game.run.scene] += 1
         if game.is_over:
             coverage.endings[game.run.ending] += 1
+            coverage.note_ending(game.run.ending, seed, list(game.run.log))
     except EngineError as err:
         path = list(game.run.log) if game.state else []
         coverage.problems.append(Problem("error", seed, path, game.run.scene if game.state else "", str(err)))
@@ -118,21 +129,62 @@ class Exploration:
     scenes: set[str] = field(default_factory=set)
 
 
-def _key(game: Game) -> tuple:
+COUNT_LIMIT = 3  # visit and choice counts are told apart up to this many
+TURN_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What of the counters the story can see: states that differ only elsewhere are the same state."""
+
+    scenes: tuple[str, ...]  # scenes whose visit counts an expression reads (all, if `visits` is used)
+    choices: tuple[str, ...]  # choices whose counts an expression reads
+    once: tuple[str, ...]  # once-only choices (taken or not)
+    turn: bool
+
+
+def observed(story: Story) -> Observed:
+    refs: set[tuple[str, str]] = set()
+    reads: set[str] = set()
+    once = []
+    for scene in story.scenes.values():
+        compiled = [scene.text, *(e.value for e in scene.on_enter if e.value)]
+        for choice in scene.all_choices:
+            compiled += [choice.text, choice.condition, choice.disabled_text, choice.outcome]
+            compiled += [e.value for e in choice.effects if e.value]
+            compiled += [b.condition for b in choice.goto]
+            if choice.once:
+                once.append(choice.key)
+        for item in compiled:
+            if item is not None:
+                refs |= {(r.kind, r.name) for r in item.refs}
+                reads |= item.reads
+    scenes = tuple(story.scenes) if VISITS_READ in reads else tuple(sorted(n for k, n in refs if k == "scene"))
+    choices = tuple(sorted(n for k, n in refs if k == "choice"))
+    return Observed(scenes, choices, tuple(once), TURN_READ in reads)
+
+
+def _key(game: Game, seen_by: Observed) -> tuple:
     run = game.run
+    visits, chosen = run.visits, run.chosen
     return (run.scene, tuple(sorted(run.variables.items())), frozenset(run.items),
-            tuple(sorted(run.visits.items())), tuple(sorted(run.chosen.items())))
+            tuple(min(visits.get(s, 0), COUNT_LIMIT) for s in seen_by.scenes),
+            tuple(min(chosen.get(c, 0), COUNT_LIMIT) for c in seen_by.choices),
+            tuple(c in chosen for c in seen_by.once),
+            min(run.turn, TURN_LIMIT) if seen_by.turn else 0)
 
 
 def explore(story: Story, cap: int = 200_000) -> Exploration:
-    """Breadth-first search over every reachable (scene, state) pair, up to `cap` states.
+    """Breadth-first search over every reachable (scene, state) pair, up to `cap` states. Counters the
+    story never reads are ignored, and those it reads are told apart up to COUNT_LIMIT (turns: TURN_LIMIT).
 
     Random targets branch on every outcome, so what is found is what some luck can reach; `find_seed`
     then finds a seed whose draws follow a given path."""
     result = Exploration()
+    seen_by = observed(story)
     game = Game(story)
     game.start(0)
-    seen = {_key(game)}
+    seen = {_key(game, seen_by)}
     queue: deque[dict[str, Any]] = deque([game.snapshot()])
     while queue:
         state = queue.popleft()
@@ -155,7 +207,7 @@ def explore(story: Story, cap: int = 200_000) -> Exploration:
             for outcome in outcomes:
                 if outcome is not None:
                     game.choose(choice_id, destination=outcome)
-                key = _key(game)
+                key = _key(game, seen_by)
                 if key not in seen:
                     if len(seen) >= cap:
                         result.capped = True

@@ -59,7 +59,8 @@ def _save_path_for(story: Story, seed: int, path: list[tuple[str, str]], folder:
 
 
 def run_playtest(name: str, runs: int = 1000, seed: int = 0, jobs: int = 1, as_json: bool = False,
-                 uniform: bool = False, saves: str = "saves", out: str | None = None) -> int:
+                 uniform: bool = False, saves: str = "saves", out: str | None = None,
+                 walkthroughs: str | None = None) -> int:
     folder, story = _load(name)
     progress = Progress(runs)
     began = time.perf_counter()
@@ -83,6 +84,10 @@ def run_playtest(name: str, runs: int = 1000, seed: int = 0, jobs: int = 1, as_j
         path = _save_path_for(story, problem.seed, problem.path, Path(saves), f"playtest-{problem.kind}-{problem.seed}")
         replays.append(str(path))
     report["replays"] = replays
+    report["walkthroughs"] = []
+    if walkthroughs:
+        for ending, (run_seed, path) in coverage.shortest.items():
+            report["walkthroughs"].append(str(_save_path_for(story, run_seed, path, Path(walkthroughs), ending)))
     if out:
         Path(out).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     if as_json:
@@ -111,6 +116,8 @@ def _print_random(story: Story, report: dict) -> None:
         print(f"  {problem['kind']} in scene '{problem['scene']}' (seed {problem['seed']}, "
               f"{len(problem['path'])} choices): {problem['message']}")
         print(f"    escape replay {path}")
+    for path in report["walkthroughs"]:
+        print(f"wrote {path}")
 
 
 def run_exhaustive(name: str, cap: int = 200_000, as_json: bool = False, walkthroughs: str | None = None) -> int:

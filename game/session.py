@@ -129,5 +129,15 @@ class Session:
             raise SaveError("saving is off: there is no saves folder")
         return save_game(self.game, self.saves, name, self.started, self.play_seconds)
 
+    def reload(self, story: Story):  # noqa: ANN201 - returns game.replay.Divergence | None
+        """Carry the run over to a new version of the story: replay its choices as far as they still work."""
+        from game.replay import replay
+
+        seed, log = self.game.run.seed, list(self.game.run.log)
+        game = Game(story)
+        _, divergence = replay(story, seed, log, into=game)
+        self.story, self.game = story, game
+        return divergence
+
     def endings_found(self) -> list[str]:
         return endings_found(self.saves, self.story.id)

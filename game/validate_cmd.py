@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 from game.bundled import bundled_stories, find_story
@@ -11,7 +12,9 @@ from game.errors import Diagnostic, EscapeError
 from game.loader import check_story, display_path
 
 
-def run_validate(names: list[str], strict: bool = False, as_json: bool = False) -> int:
+def run_validate(names: list[str], strict: bool = False, as_json: bool = False, watch: bool = False) -> int:
+    if watch:
+        return _watch(names, strict)
     folders: list[Path] = []
     diagnostics: list[Diagnostic] = []
     if not names:
@@ -44,3 +47,22 @@ def run_validate(names: list[str], strict: bool = False, as_json: bool = False) 
         print(f"{len(folders)} {plural} checked: {errors} error{'s' * (errors != 1)}, "
               f"{warnings} warning{'s' * (warnings != 1)}", file=sys.stdout)
     return 1 if failed else 0
+
+
+def _watch(names: list[str], strict: bool) -> int:
+    """Re-check on every save until Ctrl-C."""
+    from game.watch import watch
+
+    folders = [find_story(n) for n in names] if names else list(bundled_stories().values())
+
+    def check() -> None:
+        print("\033[2J\033[H" if sys.stdout.isatty() else "", end="")
+        print(time.strftime("[%H:%M:%S] "), end="")
+        run_validate(names, strict=strict)
+        print("Watching for changes; Ctrl-C stops.", flush=True)
+
+    try:
+        watch(folders, check)
+    except KeyboardInterrupt:
+        print()
+    return 0

@@ -7,7 +7,6 @@ and column are computed from the text written (`at`), so each expectation says w
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -417,10 +416,18 @@ def test_schema_start_value_outside_bounds(story):
 
 
 def test_schema_zero_weight(story):
-    scenes = edit(SCENES, "{yard: 1, cell: 1}", "{yard: 0, cell: 1}")
-    # the scene file is refused as a whole; the start scene is then unknown too
-    assert story.check(scenes=scenes)[0] == error(S, at(scenes, "yard: 0"), "weight 'yard' must be 1 or more, not 0",
-                                                 "schema")
+    extra = edit(EXTRA, "    ending: caught\n", "    choices:\n      - id: go\n        text: Go\n        goto: {random: {hall: 0}}\n")
+    assert story.check(**{"more.yaml": extra}) == [
+        error("s/more.yaml", at(extra, "hall: 0"), "weight 'hall' must be 1 or more, not 0", "schema")
+    ]
+
+
+@pytest.mark.xfail(reason="BUG: YAML 1.1 reads Yes/No/On/Off as true/false, so 'text: Yes' is refused as "
+                          "\"'text' must be text, not true/false\" with no hint to quote it", strict=True)
+def test_yes_as_text_is_explained(story):
+    extra = edit(EXTRA, "    ending: caught\n", "    choices:\n      - id: agree\n        text: Yes\n        goto: hall\n")
+    diagnostics = story.check(**{"more.yaml": extra})
+    assert diagnostics == [] or (len(diagnostics) == 1 and "quote" in diagnostics[0]), diagnostics
 
 
 # -- ids --------------------------------------------------------------------------------------------------
@@ -578,9 +585,7 @@ def test_fallback_is_a_known_choice(story):
 
 
 def test_unknown_item_in_condition(story):
-    scenes = edit(SCENES, "if: has('rope') and", "if: \"has('rop') and\"")
-    scenes = edit(scenes, "stamina > 0\n", "stamina > 0\"\n").replace("and\" stamina", "and stamina")
-    assert "if: \"has('rop') and stamina > 0\"" in scenes
+    scenes = edit(SCENES, "if: has('rope') and stamina > 0", "if: \"has('rop') and stamina > 0\"")
     assert story.check(scenes=scenes) == [
         error(S, at(scenes, "rop'"), "unknown item 'rop' (did you mean 'rope'?)", "unknown-item")
     ]
@@ -881,15 +886,17 @@ def test_fail_fast_raises_the_first_error_only(story):
     assert str(err) == first
 
 
-def test_fail_fast_keeps_warnings_before_the_first_error(story):
+def test_fail_fast_unknown_start(story):
     manifest = edit(MANIFEST, "start: hall", "start: hal")
     story.write(manifest=manifest)
     with pytest.raises(StoryError) as info:
         load_story("s")
-    assert [d.code for d in info.value.diagnostics] == ["unknown-scene"]
+    assert [str(d) for d in info.value.diagnostics] == [
+        error(M, at(manifest, "hal\n"), "unknown scene 'hal' (did you mean 'hall'?)", "unknown-scene")
+    ]
 
 
-def test_load_story_of_a_valid_story_has_no_warnings_to_raise(story):
+def test_load_story_ignores_warnings(story):
     story.write(**{"more.yaml": EXTRA})  # warnings only
     loaded = load_story("s")
     assert "attic" in loaded.scenes

@@ -152,7 +152,7 @@ def test_standard_scalar_tags_give_plain_data():
 def billion_laughs(levels: int = 9) -> str:
     names = "abcdefghijklmnop"[:levels]
     lines = [f"a: &a [{', '.join(['lol'] * 9)}]"]
-    for prev, name in zip(names, names[1:]):
+    for prev, name in zip(names[:-1], names[1:], strict=True):
         lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
     return "\n".join(lines) + "\n"
 

@@ -30,7 +30,7 @@ class EscapeApp(App):
 
     def __init__(self, stories: dict[str, Path], saves: str | Path | None, start: str | None = None,
                  seed: int | None = None, resume: bool = False, replay_save: str | Path | None = None,
-                 theme: str = "textual-dark"):
+                 theme: str = "textual-dark", watch: bool = False):
         super().__init__()
         self.stories = stories
         self.saves = Path(saves) if saves is not None else None
@@ -39,6 +39,9 @@ class EscapeApp(App):
         self.start_resume = resume
         self.start_replay = replay_save
         self.initial_theme = theme
+        self.watch = watch
+        self._fingerprint: tuple | None = None
+        self._broken: ErrorScreen | None = None
 
     # start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -46,6 +49,11 @@ class EscapeApp(App):
         from game.tui.title import TitleScreen
 
         self.push_screen(TitleScreen())
+        if self.watch and self.start_story is not None:
+            from game.watch import fingerprint
+
+            self._fingerprint = fingerprint(self._folder(self.start_story))
+            self.set_interval(0.5, self.check_for_edits)
         if self.start_replay is not None:
             self.replay_file(self.start_replay)
         elif self.start_story is not None:
@@ -53,6 +61,42 @@ class EscapeApp(App):
                 self.continue_run(self.start_story)
             else:
                 self.new_run(self.start_story, seed=self.start_seed)
+
+    # live preview ---------------------------------------------------------------------------
+    def _folder(self, name: str) -> Path:
+        return self.stories.get(name) or Path(name)
+
+    def check_for_edits(self) -> None:
+        """With --watch: when a story file changes, reload and carry the run over; a broken file shows
+        its diagnostics and the run waits, unharmed, until the file is fixed."""
+        from game.tui.play import PlayScreen
+        from game.watch import fingerprint
+
+        folder = self._folder(self.start_story)
+        current = fingerprint(folder)
+        if current == self._fingerprint:
+            return
+        self._fingerprint = current
+        try:
+            story = load_story(folder)
+        except StoryError as err:
+            if self._broken is not None and self._broken in self.screen_stack:
+                self._broken.dismiss(None)
+            self._broken = ErrorScreen("The story has a problem: your run waits until it is fixed", err.diagnostics)
+            self.push_screen(self._broken)
+            return
+        if self._broken is not None and self._broken in self.screen_stack:
+            self._broken.dismiss(None)
+        self._broken = None
+        play = next((s for s in self.screen_stack if isinstance(s, PlayScreen)), None)
+        if play is None:
+            return
+        divergence = play.session.reload(story)
+        self.call_later(play.refresh_view)
+        if divergence is None:
+            self.notify(f"Reloaded {story.title}; your {play.session.game.run.turn} choices were replayed.")
+        else:
+            self.notify(f"Reloaded; the run was replayed up to {divergence}", severity="warning", timeout=10)
 
     # stories and saves ---------------------------------------------------------------------
     def open_story(self, name: str) -> Story | None:
@@ -222,7 +266,7 @@ class EscapeApp(App):
 
 def make_app(story: str | None = None, saves: str | Path | None = "saves", seed: int | None = None,
              resume: bool = False, replay_save: str | Path | None = None, theme: str = "textual-dark",
-             stories: dict[str, Path] | None = None) -> EscapeApp:
+             stories: dict[str, Path] | None = None, watch: bool = False) -> EscapeApp:
     """The one app factory, used by the command line and by the tests."""
     return EscapeApp(stories if stories is not None else bundled_stories(), saves, story, seed, resume,
-                     replay_save, theme)
+                     replay_save, theme, watch)
