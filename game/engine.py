@@ -205,20 +205,31 @@ class Game:
                 return target.scenes[-1], True
         raise EngineError(f"no goto branch of '{choice.key}' applies")  # the loader requires a last plain branch
 
+    def _find(self, choice_id: str) -> Choice:
+        """The choice with this id if the player may take it now; EngineError saying why not otherwise."""
+        scene = self.scene
+        choice = scene.choice(choice_id)
+        args = self._args()
+        state = self._open(choice, args) if choice is not None else None
+        if choice is not None and choice.is_fallback and state:
+            state = not any(self._open(c, args) for c in scene.choices) or None
+        if state:
+            return choice
+        offers = self.choices()
+        if state is False:
+            reason = next(o.reason for o in offers if o.id == choice_id)
+            raise EngineError(f"choice '{choice_id}' is not open: {reason}")
+        known = ", ".join(o.id for o in offers if o.enabled) or "none"
+        raise EngineError(f"no choice '{choice_id}' in scene '{self.run.scene}' now (open: {known})")
+
     def choose(self, choice_id: str, destination: str | None = None) -> Step:
         """Take a choice by its id; returns what happened. Tools that explore every outcome may fix
         a random target's `destination`; players never do."""
         run = self.run
         if self.is_over:
             raise EngineError("the story has ended; start a new run or undo")
-        offers = self._offers()
-        match = next(((c, o) for c, o in offers if o.id == choice_id), None)
-        if match is None:
-            known = ", ".join(o.id for _, o in offers if o.enabled) or "none"
-            raise EngineError(f"no choice '{choice_id}' in scene '{run.scene}' now (open: {known})")
-        choice, offer = match
-        if not offer.enabled:
-            raise EngineError(f"choice '{choice_id}' is not open: {offer.reason}")
+        choice = self._find(choice_id)
+        choice_text = choice.text.render(*self._args())
         self._history.append(self._save_point())
         from_scene = run.scene
         run.chosen[choice.key] = run.chosen.get(choice.key, 0) + 1
@@ -233,14 +244,21 @@ class Game:
         dest, drawn = self._pick(choice, args, destination)
         self.machine.move(from_scene, choice.key, dest)
         self._enter(dest, changes, gained, lost)
-        return Step(choice.id, offer.text, from_scene, dest, outcome, tuple(changes), tuple(gained), tuple(lost),
+        return Step(choice.id, choice_text, from_scene, dest, outcome, tuple(changes), tuple(gained), tuple(lost),
                     drawn, self._text, self.ending)
 
     # undo, snapshot, restore ----------------------------------------------------------
     def _save_point(self) -> tuple:
         run = self.run
         return (run.scene, dict(run.variables), set(run.items), dict(run.visits), dict(run.chosen), run.turn,
-                run.draws, len(run.log), run.ending, self.rng.getstate(), self._text)
+                run.draws, len(run.log), run.ending, self._text)
+
+    @staticmethod
+    def _generator(seed: int, draws: int) -> random.Random:
+        rng = random.Random(seed)
+        for _ in range(draws):
+            rng.random()
+        return rng
 
     def can_undo(self) -> bool:
         return bool(self._history)
@@ -250,10 +268,12 @@ class Game:
         if not self._history:
             raise EngineError("nothing to undo")
         run = self.run
+        draws = run.draws
         (run.scene, run.variables, run.items, run.visits, run.chosen, run.turn, run.draws, length, run.ending,
-         rng_state, self._text) = self._history.pop()
+         self._text) = self._history.pop()
         del run.log[length:]
-        self.rng.setstate(rng_state)
+        if run.draws != draws:  # rewind the generator: the same seed, drawn as often as before
+            self.rng = self._generator(run.seed, run.draws)
 
     def snapshot(self) -> dict[str, Any]:
         """The run state as plain data (JSON-safe), for saves."""
@@ -263,9 +283,7 @@ class Game:
         """Continue a run from `snapshot()` data; refuses anything that does not fit this story."""
         state = state_from_data(data, self.story)
         self.state = state
-        self.rng = random.Random(state.seed)
-        for _ in range(state.draws):
-            self.rng.random()
+        self.rng = self._generator(state.seed, state.draws)
         self._history.clear()
         self._text = self.scene.text.render(*self._args())
 

@@ -95,6 +95,15 @@ class Scene:
     def all_choices(self) -> tuple[Choice, ...]:
         return self.choices + ((self.fallback,) if self.fallback else ())
 
+    def choice(self, choice_id: str) -> Choice | None:
+        """The choice (or fallback) with this id."""
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        if self.fallback is not None and self.fallback.id == choice_id:
+            return self.fallback
+        return None
+
 
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class Story:
