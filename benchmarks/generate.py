@@ -52,12 +52,12 @@ def generate(n: int, folder: Path, seed: int = 1) -> Path:
             continue
         lines.append("    choices:")
         for c in range(3):
-            if i + 1 >= ordinary:
+            if rng.random() < 0.06:
                 target = ordinary + rng.randrange(endings)
-            elif rng.random() < 0.08:
-                target = ordinary + rng.randrange(endings)
+            elif c == 0:
+                target = (i + 1) % ordinary  # a thread through every scene keeps them all reachable
             else:
-                target = rng.randrange(i + 1, min(ordinary, i + 40))
+                target = rng.randrange(ordinary)
             lines.append(f"      - id: c{c}")
             lines.append(f"        text: {paragraph(rng, 6)}")
             if c == 2 and rng.random() < 0.5:

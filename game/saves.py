@@ -61,6 +61,7 @@ def save_game(game: Game, folder: str | Path, name: str = "autosave", started: s
         except SaveError as err:
             raise SaveError(f"{err}; it is left as it is and will not be overwritten (move it away to save here)") from None
     state = game.snapshot()
+    log = state.pop("log")  # kept once, at the top level
     payload = {
         "format": SAVE_FORMAT,
         "version": SAVE_VERSION,
@@ -71,11 +72,18 @@ def save_game(game: Game, folder: str | Path, name: str = "autosave", started: s
         "started": started or _now(),
         "saved": _now(),
         "play_seconds": int(play_seconds),
-        "log": state["log"],
+        "log": log,
         "state": state,
     }
-    write_atomic(path, json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+    write_atomic(path, _readable_json(payload))
     return path
+
+
+def _readable_json(payload: dict[str, Any]) -> str:
+    """One field per line, each value compact: readable, diffable and small."""
+    lines = [f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, separators=(', ', ': '))}"
+             for key, value in payload.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -136,6 +144,7 @@ def read_save(path: str | Path) -> dict[str, Any]:
     for key, kind in (("story", str), ("story_hash", str), ("name", str), ("log", list), ("state", dict)):
         if not isinstance(data.get(key), kind):
             raise SaveError(f"{path}: the field '{key}' is missing or of the wrong type")
+    data["state"].setdefault("log", data["log"])  # the run state's log is stored once, at the top level
     return data
 
 
