@@ -24,6 +24,9 @@ test: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/escape validate --strict
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from game.engine import Game, Step
 from game.errors import SaveError
+from game.locks import FileLock
 from game.saves import (
     MAX_SAVE_BYTES,
     read_save,
@@ -53,13 +54,23 @@ def _read_endings(folder: Path) -> dict[str, Any]:
 
 
 def record_ending(saves: str | Path, story_id: str, ending_id: str) -> None:
-    """Add an ending to the record; a damaged record is left alone (SaveError)."""
+    """Add an ending to the record; a damaged record is left alone (SaveError). Locked, so that games
+    finishing at the same moment do not lose each other's endings."""
     folder = Path(saves)
-    data = _read_endings(folder)
-    found = data["stories"].setdefault(story_id, [])
-    if ending_id not in found:
-        found.append(ending_id)
-        write_atomic(folder / ENDINGS_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(folder / ".endings.lock")
+        lock.acquire()
+    except OSError as err:
+        raise SaveError(f"cannot record the ending in {folder}: {err.strerror or err}") from err
+    try:
+        data = _read_endings(folder)
+        found = data["stories"].setdefault(story_id, [])
+        if ending_id not in found:
+            found.append(ending_id)
+            write_atomic(folder / ENDINGS_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    finally:
+        lock.release()
 
 
 class Session:
@@ -75,6 +86,7 @@ class Session:
         self._clock = time.monotonic()
         self._earlier_seconds = 0
         self._checked_autosave = False  # the existing autosave file was checked before the first overwrite
+        self._slot: FileLock | None = None  # the autosave slot this game holds while it runs
 
     @property
     def saving(self) -> bool:
@@ -102,10 +114,32 @@ class Session:
         self._clock = time.monotonic()
         return divergence
 
+    def _claim_slot(self) -> None:
+        """Hold an autosave slot of our own: `autosave`, or `autosave-2`... when another game holds it."""
+        self.saves.mkdir(parents=True, exist_ok=True)
+        base = self.autosave_name
+        for number in range(1, 100):
+            name = base if number == 1 else f"{base}-{number}"
+            lock = FileLock(self.saves / f".{save_path(self.saves, self.story.id, name).stem}.lock")
+            if lock.acquire(wait=False):
+                self._slot, self.autosave_name = lock, name
+                if number > 1:
+                    self._checked_autosave = False
+                return
+        raise SaveError("every autosave slot of this story is held by another running game")
+
+    def close(self) -> None:
+        """Let go of the autosave slot (it is let go anyway when the process ends)."""
+        if self._slot is not None:
+            self._slot.release()
+            self._slot = None
+
     def _autosave(self) -> None:
         if not self.saving:
             return
         try:
+            if self._slot is None:
+                self._claim_slot()
             save_game(self.game, self.saves, self.autosave_name, self.started, self.play_seconds,
                       check_existing=not self._checked_autosave)
             self._checked_autosave = True
@@ -113,6 +147,8 @@ class Session:
                 record_ending(self.saves, self.story.id, self.game.run.ending)
         except SaveError as err:
             self.save_problem = str(err)
+        except OSError as err:
+            self.save_problem = f"cannot write to {self.saves}: {err.strerror or err}"
 
     def choose(self, choice_id: str) -> Step:
         step = self.game.choose(choice_id)

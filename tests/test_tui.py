@@ -124,6 +124,9 @@ async def test_quit_asks_first_and_autosaves(tmp_path):
         await pilot.press("c")  # continue the autosave
         assert isinstance(app.screen, PlayScreen)
         assert app.screen.session.game.run.log == [("cellar", "lamp")]
+        await pilot.press("1")
+        assert app.screen.session.autosave_name == "autosave"  # the same slot, not a second one
+        assert read_save(tmp_path / "saves" / "demo--autosave.json")["log"] == [["cellar", "lamp"], ["cellar", "search"]]
         await pilot.press("ctrl+q")
     assert app.return_code in (0, None)
 

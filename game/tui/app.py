@@ -41,6 +41,7 @@ class EscapeApp(App):
         self.initial_theme = theme
         self.watch = watch
         self._fingerprint: tuple | None = None
+        self.session: Session | None = None  # the run on screen; its autosave slot is let go when it is left
         self._broken: ErrorScreen | None = None
 
     # start-up -------------------------------------------------------------------------
@@ -122,9 +123,15 @@ class EscapeApp(App):
         return self.saves is not None and save_path(self.saves, story_id).is_file()
 
     # runs ------------------------------------------------------------------------------------
+    def _adopt(self, session: Session) -> None:
+        if self.session is not None and self.session is not session:
+            self.session.close()
+        self.session = session
+
     def _play(self, session: Session) -> None:
         from game.tui.play import PlayScreen
 
+        self._adopt(session)
         self._to_title_stack()
         self.push_screen(PlayScreen(session))
 
@@ -147,6 +154,9 @@ class EscapeApp(App):
         if not self.has_autosave(story.id):
             self.notify(f"There is no autosaved run of {story.title} yet.")
             return
+        if self.session is not None:  # let go of the slot before taking it up again
+            self.session.close()
+            self.session = None
         self._resume(Session(story, self.saves), None, "The autosave cannot be loaded")
 
     def _resume(self, session: Session, path: str | Path | None, failure: str) -> None:
@@ -189,10 +199,14 @@ class EscapeApp(App):
     def show_ending(self, session: Session) -> None:
         from game.tui.ending import EndingScreen
 
+        self._adopt(session)
         self._to_title_stack()
         self.push_screen(EndingScreen(session))
 
     def back_to_title(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
         self._to_title_stack()
 
     # replays ---------------------------------------------------------------------------------
