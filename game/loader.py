@@ -365,6 +365,29 @@ class StoryLoader:
         return story
 
 
+@dataclass(frozen=True)
+class StoryInfo:
+    """What a story's manifest says about it, read without loading its scenes (for the title screen)."""
+
+    id: str
+    title: str
+    blurb: str
+    endings: int
+
+
+def read_manifest(folder: str | Path) -> StoryInfo | None:
+    """The manifest's summary, or None if it cannot be read (loading the story then says why)."""
+    checker = Checker(COLLECT)
+    doc = read_yaml(Path(folder) / MANIFEST_NAME, checker)
+    if doc is None or not isinstance(doc.data, dict):
+        return None
+    MANIFEST.check(doc.data, (), lambda loc, message, code: checker.error(("", 0, 0), message, code), "manifest")
+    if checker.errors:
+        return None
+    data = doc.data
+    return StoryInfo(data["id"], data["title"], data["blurb"].strip(), len(data["endings"]))
+
+
 def check_story(folder: str | Path) -> tuple[Story | None, list[Diagnostic]]:
     """Every problem in a story (errors and warnings), and the story if it has no errors."""
     checker = Checker(COLLECT)

@@ -10,8 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
-from game.errors import StoryError
-from game.loader import load_story
+from game.loader import read_manifest
 
 LOGO = "E S C A P E   L I N E S"
 TAGLINE = "Escapes from the Great War, told as interactive fiction"
@@ -48,11 +47,9 @@ class TitleScreen(Screen):
         highlighted = stories.highlighted
         stories.clear_options()
         for name, folder in self.app.stories.items():
-            try:
-                story = load_story(folder)
-            except StoryError as err:
-                prompt = Text.assemble((name, "bold"), ("  (cannot be loaded: ", "red"),
-                                       (f"{len(err.diagnostics)} problem(s); choose it to see them)", "red"))
+            story = read_manifest(folder)
+            if story is None:
+                prompt = Text.assemble((name, "bold"), ("  (its story.yaml cannot be read: choose it to see why)", "red"))
                 stories.add_option(Option(prompt, id=name))
                 continue
             found = len(self.app.endings_found(story.id))
@@ -60,7 +57,7 @@ class TitleScreen(Screen):
             prompt = Text.assemble(
                 (story.title, "bold"), "\n",
                 (story.blurb, ""), "\n",
-                (f"Endings found: {found} of {len(story.endings)}{resume}", "dim italic"), "\n",
+                (f"Endings found: {found} of {story.endings}{resume}", "dim italic"), "\n",
             )
             stories.add_option(Option(prompt, id=name))
         stories.highlighted = highlighted if highlighted is not None else 0
