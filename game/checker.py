@@ -11,9 +11,9 @@ COLLECT = "collect"
 FIRST = "first"
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
     """A ` (did you mean 'x'?)` suffix for a misspelt name, or ''."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 

@@ -248,7 +248,7 @@ class ExprChecker:
     def visit_Call(self, node: ast.Call) -> tuple[ast.expr, str]:
         if not isinstance(node.func, ast.Name) or node.func.id not in HELPERS:
             name = node.func.id if isinstance(node.func, ast.Name) else None
-            hint = did_you_mean(name, HELPERS) if name else ""
+            hint = did_you_mean(name, HELPERS, cutoff=0.75) if name else ""
             raise self.fail(node, f"only the helpers {', '.join(sorted(HELPERS))} can be called{hint}")
         name = node.func.id
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):

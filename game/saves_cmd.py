@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from game.bundled import find_story, story_by_id
-from game.errors import SaveError
+from game.errors import EngineError, SaveError
 from game.loader import load_story
 from game.replay import replay
 from game.saves import list_saves, read_save
+from game.state import state_from_data
 
 
 def run_saves(folder: str) -> int:
@@ -42,6 +43,11 @@ def run_replay_check(path: str | Path, story_folder: str | None = None) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int) or not all(
             isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in log):
         print(f"{path}: the save's seed or log is malformed")
+        return 1
+    try:
+        state_from_data(data["state"], story)
+    except EngineError as err:
+        print(f"{path}: the save's run state is damaged: {err}")
         return 1
     game, divergence = replay(story, seed, [(s, c) for s, c in log])
     if divergence is not None:

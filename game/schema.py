@@ -59,6 +59,10 @@ class Text(Shape):
     expected: str = "text"
 
     def check(self, value, loc, report, label):
+        if isinstance(value, bool):
+            report(loc, f"{label} must be text, not true/false (YAML reads yes, no, on, off, true and false "
+                        "as true/false: put the text in quotes)", "schema")
+            return False
         if not isinstance(value, str):
             return self._wrong(value, loc, report, label)
         if self.nonempty and not value.strip():
