@@ -77,6 +77,7 @@ class StoryLoader:
         self.scene_places: dict[str, tuple[YamlDoc, tuple[Any, ...]]] = {}
         self.digest = hashlib.sha256()
         self.compiled: dict[tuple[str, str], Any] = {}  # the same source compiles once per story
+        self.broken: set[str] = set()  # ids of scenes that failed their checks
 
     # reporting -------------------------------------------------------------
     def at(self, doc: YamlDoc, loc: tuple[Any, ...], message: str, code: str, severity: str = "error") -> None:
@@ -304,6 +305,11 @@ class StoryLoader:
             self.at(doc, (), "the scene file is empty; it needs a 'scenes:' list", "no-scenes")
             return
         if not self._checked(doc, SCENE_FILE, "a scene file"):
+            # remember the ids of the scenes that failed, so references to them do not cascade into errors
+            scenes = doc.data.get("scenes") if isinstance(doc.data, dict) else None
+            for spec in scenes if isinstance(scenes, list) else []:
+                if isinstance(spec, dict) and isinstance(spec.get("id"), str):
+                    self.broken.add(spec["id"])
             return
         chapter = doc.data.get("chapter", "")
         for i, spec in enumerate(doc.data["scenes"]):
@@ -314,7 +320,7 @@ class StoryLoader:
         tables = {"scene": self.scenes, "ending": meta["endings"], "choice": choice_keys}
         for ref in self.pending:
             table = tables[ref.kind]
-            if ref.name in table:
+            if ref.name in table or (ref.kind == "scene" and ref.name in self.broken):
                 continue
             message = f"unknown {ref.kind} '{ref.name}'{did_you_mean(ref.name, table)}"
             code = f"unknown-{ref.kind}"
@@ -340,7 +346,7 @@ class StoryLoader:
             self.checker.error((display_path(self.folder), 1, 1), "the story has no scenes: add a scene file", "no-scenes")
             return None
         start = meta["data"]["start"]
-        if start not in self.scenes:
+        if start not in self.scenes and start not in self.broken:
             message = f"unknown scene '{start}'{did_you_mean(start, self.scenes)}"
             self.at_value(manifest_doc, ("start",), ExprError(message, "unknown-scene"))
         choice_index = {c.key: c for s in self.scenes.values() for c in s.all_choices}

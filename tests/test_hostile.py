@@ -76,7 +76,7 @@ STORY_CASES = [
     ("weight-zero", scene_with(choice="{id: c, text: C, goto: {random: {z: 0}}}"),
      "6:42: error: weight 'z' must be 1 or more, not 0 [schema]"),
     ("yaml-no-is-false", scene_with(choice="{id: c, text: C, if: flag, disabled_text: no, goto: z}"),
-     "6:45: error: 'disabled_text' must be text, not true/false (YAML reads yes, no, on, off, true and false "
+     "6:36: error: 'disabled_text' must be text, not true/false (YAML reads yes, no, on, off, true and false "
      "as true/false: put the text in quotes) [schema]"),
     ("dunder", choice_if("().__class__.__bases__[0].__subclasses__()"),
      "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]"),
