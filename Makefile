@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: play test install validate lint bench clean
+.PHONY: play test install validate lint bench fuzz clean
 
 $(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Escape Lines needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
@@ -26,6 +26,10 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} FUZZ_REPORT=fuzz-report.json $(BIN)/python -m pytest tests/test_fuzz.py tests/test_property.py -q
+	@cat fuzz-report.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
