@@ -140,11 +140,25 @@ class ExprChecker:
             return "assignment (':=') is not allowed in an expression"
         if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             return "functions and comprehensions are not allowed"
-        return f"'{type(node).__name__}' is not allowed in an expression"
+        friendly = {
+            "JoinedStr": "f-strings are not allowed; join text with +",
+            "List": "a list is only allowed after 'in', as in x in ('a', 'b')",
+            "Tuple": "a list is only allowed after 'in', as in x in ('a', 'b')",
+            "Set": "a set is only allowed after 'in', as in x in ('a', 'b')",
+            "Dict": "mappings are not allowed in an expression",
+            "Starred": "'*' unpacking is not allowed",
+            "Await": "'await' is not allowed", "Yield": "'yield' is not allowed",
+            "Slice": "slices are not allowed",
+        }
+        if isinstance(node, ast.Constant):
+            return f"the value {node.value!r} is not allowed; use a whole number, text or true/false"
+        return friendly.get(type(node).__name__, f"this kind of expression ({type(node).__name__}) is not allowed")
 
     # leaves
     def visit_Constant(self, node: ast.Constant) -> tuple[ast.expr, str]:
         kind = type_of_value(node.value)
+        if node.value is None:
+            raise self.fail(node, "None is not a value here; use true/false, a number or text", "expr-type")
         if kind is None:
             what = "decimal numbers" if isinstance(node.value, float) else repr(type(node.value).__name__)
             raise self.fail(node, f"{what} are not supported; use whole numbers, text or true/false", "expr-type")
@@ -286,6 +300,9 @@ def parse_source(source: str, base: int, mode: str) -> ast.AST:
         raise ExprError("an expression must fit on one line", "expr-syntax", base)
     try:
         return ast.parse(source.strip(), mode=mode)
+    except ValueError:  # a literal too long to convert, such as a 5,000-digit number
+        raise ExprError(f"a number in the expression is too large (the limit is +/-{INT_LIMIT:,})",
+                        "expr-forbidden", base) from None
     except SyntaxError as err:
         offset = base + max(0, (err.offset or 1) - 1) + (len(source) - len(source.lstrip()))
         reason = (err.msg or "invalid syntax").replace("invalid syntax. Perhaps you forgot a comma?", "invalid syntax")

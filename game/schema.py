@@ -91,21 +91,35 @@ class Ident(Shape):
         return {"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID}
 
 
+LIMIT = 1_000_000_000  # the same bound as game.expr.INT_LIMIT
+MAX_TEXT = 10_000  # the same bound as game.expr.MAX_TEXT_VALUE
+
+
 @dataclass
 class Whole(Shape):
-    minimum: int | None = None
+    minimum: int | None = -LIMIT
+    maximum: int = LIMIT
     expected: str = "a whole number"
 
     def check(self, value, loc, report, label):
         if isinstance(value, bool) or not isinstance(value, int):
             return self._wrong(value, loc, report, label)
         if self.minimum is not None and value < self.minimum:
-            report(loc, f"{label} must be {self.minimum} or more, not {value}", "schema")
+            report(loc, f"{label} must be {self.minimum:,} or more, not {_short_number(value)}", "schema")
+            return False
+        if value > self.maximum:
+            report(loc, f"{label} must be {self.maximum:,} or less, not {_short_number(value)}", "schema")
             return False
         return True
 
     def json_schema(self):
-        return {"type": "integer", **({"minimum": self.minimum} if self.minimum is not None else {})}
+        return {"type": "integer", "maximum": self.maximum,
+                **({"minimum": self.minimum} if self.minimum is not None else {})}
+
+
+def _short_number(value: int) -> str:
+    digits = len(str(abs(value))) if abs(value) < 10**4000 else 4000
+    return f"{value:,}" if digits <= 15 else f"a number of {digits:,}+ digits"
 
 
 @dataclass
@@ -140,7 +154,16 @@ class StartValue(Shape):
     expected: str = "a whole number, true/false or text"
 
     def check(self, value, loc, report, label):
-        return isinstance(value, (bool, int, str)) or self._wrong(value, loc, report, label)
+        if isinstance(value, bool):
+            return True
+        if isinstance(value, int):
+            return Whole().check(value, loc, report, label)
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                report(loc, f"{label} is longer than {MAX_TEXT:,} characters", "schema")
+                return False
+            return True
+        return self._wrong(value, loc, report, label)
 
     def json_schema(self):
         return {"type": ["integer", "boolean", "string"]}
@@ -215,7 +238,8 @@ class Record(Shape):
                 ok = False
         for key, (shape, required) in self.fields.items():
             if key in value:
-                ok &= shape.check(value[key], loc + (key,), report, f"'{key}'")
+                named = f"'{key}' of {label}" if "'" in label else f"'{key}'"  # e.g. 'value' of variable 'big'
+                ok &= shape.check(value[key], loc + (key,), report, named)
             elif required:
                 report(loc, f"a {self.name} needs the field '{key}'", "schema")
                 ok = False
@@ -273,7 +297,7 @@ def _choice_record(name: str, id_required: bool, text_required: bool) -> Record:
 
 CONDITION = ByType({str: Text(), bool: Flag(), int: Whole()}, expected="a condition (an expression)")
 EFFECTS = ByType({str: Text(), list: ListOf(Text(), "effect")}, expected="an effect or a list of effects")
-RANDOM = Record("random target", {"random": (MapOf(Whole(minimum=1), "weight", min_items=1), True)})
+RANDOM = Record("random target", {"random": (MapOf(Whole(minimum=1, maximum=1_000_000), "weight", min_items=1), True)})
 TARGET = ByType({str: Ident(), dict: RANDOM}, expected="a scene id or {random: {scene: weight}}")
 BRANCH = Record("goto branch", {"if": (CONDITION, False), "to": (TARGET, True)})
 GOTO = ByType({str: Ident(), dict: RANDOM, list: ListOf(BRANCH, "branch", min_items=1)},

@@ -66,10 +66,13 @@ def _interpolation(source: str, base: int, names: Names, reads: set[str], refs: 
     """`{{ expr }}`; a conditional without `else` gets `else ''`."""
     try:
         tree = parse_source(source, base, "eval")
-    except ExprError:
+    except ExprError as first:
         if " if " not in source:
             raise
-        tree = parse_source(source + " else ''", base, "eval")
+        try:
+            tree = parse_source(source + " else ''", base, "eval")
+        except ExprError:
+            raise first from None
     checker = ExprChecker(names, base + (len(source) - len(source.lstrip())))
     body, kind = checker.visit(tree.body)  # type: ignore[attr-defined]
     reads |= checker.reads
@@ -125,8 +128,11 @@ def compile_template(text: str, names: Names) -> Template:
             saved.append(parts)
             parts = block.branches[-1][1]
         elif keyword in ("elif", "else"):
-            if not stack or stack[-1].branches[-1][0] is None:
+            if not stack:
                 raise ExprError(f"'{{% {keyword} %}}' without an open '{{% if %}}'", "template", match.start())
+            if stack[-1].branches[-1][0] is None:
+                raise ExprError(f"'{{% {keyword} %}}' after '{{% else %}}': the else must come last", "template",
+                                match.start())
             if keyword == "else" and rest.strip():
                 raise ExprError("'{% else %}' takes no condition; use '{% elif ... %}'", "template", match.start())
             test = _condition(rest, rest_start, names, reads, refs) if keyword == "elif" else None
