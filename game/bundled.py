@@ -56,4 +56,4 @@ def story_by_id(story_id: str, folders: dict[str, Path] | None = None):  # noqa:
             continue
         if story.id == story_id:
             return story
-    raise EscapeError(f"no installed story has the id '{story_id}'")
+    raise EscapeError(f"no installed story has the id '{story_id}'; for a story folder, add --story PATH")

@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "plain", False):
             from game.plain import run_plain
 
+            if args.watch:
+                raise EscapeError("--watch is a live preview in the full-screen game; leave out --plain")
             return run_plain(story, seed=args.seed, saves=saves, resume=args.resume)
         from game.tui import make_app
 

@@ -23,6 +23,12 @@ def _heat(count: int, most: int) -> str:
     return shades[min(len(shades) - 1, int(share * (len(shades) - 1) + 0.5))]
 
 
+def _taken(coverage: dict[str, Any], key: str, dest: str) -> int:
+    """How often runs went from a choice to this destination (the choice's count for older reports)."""
+    moves = coverage.get("moves")
+    return moves.get(f"{key}>{dest}", 0) if isinstance(moves, dict) else coverage["choices"].get(key, 0)
+
+
 def edges(story: Story) -> list[tuple[str, str, str, bool]]:
     """(from scene, to scene, choice key, conditional) for every way on."""
     result = []
@@ -48,14 +54,18 @@ def to_mermaid(story: Story, coverage: dict[str, Any] | None = None) -> str:
         arrow = "-.->" if conditional else "-->"
         label = key.split(".", 1)[1]
         if coverage:
-            label += f" ({coverage['choices'].get(key, 0)})"
+            label += f" ({_taken(coverage, key, dest)})"
         lines.append(f"    {source} {arrow}|\"{label}\"| {dest}")
     lines.append("    classDef ending fill:#d4f4dd,stroke:#2e7d32")
+    lines.append("    classDef bad fill:#f8d7da,stroke:#b71c1c")
     lines.append("    classDef unreachable fill:#ffe0e0,stroke:#c62828,stroke-dasharray: 4")
     lines.append("    classDef start stroke-width:3px")
-    endings = [s.id for s in story.scenes.values() if s.ending]
+    endings = [s.id for s in story.scenes.values() if s.ending and story.endings[s.ending].kind != "bad"]
     if endings:
         lines.append(f"    class {','.join(endings)} ending")
+    bad = [s.id for s in story.scenes.values() if s.ending and story.endings[s.ending].kind == "bad"]
+    if bad:
+        lines.append(f"    class {','.join(bad)} bad")
     lost = [s for s in story.scenes if s not in seen]
     if lost:
         lines.append(f"    class {','.join(lost)} unreachable")
@@ -81,7 +91,8 @@ def to_dot(story: Story, coverage: dict[str, Any] | None = None) -> str:
     for scene in story.scenes.values():
         attrs = {"label": _label(scene.title)}
         if scene.ending:
-            attrs.update(shape="doubleoctagon", fillcolor="#d4f4dd", label=f"{_label(scene.title)}\nending: {scene.ending}")
+            colour = "#f8d7da" if story.endings[scene.ending].kind == "bad" else "#d4f4dd"
+            attrs.update(shape="doubleoctagon", fillcolor=colour, label=f"{_label(scene.title)}\nending: {scene.ending}")
         if scene.id not in seen:
             attrs.update(fillcolor="#ffe0e0", style="rounded,filled,dashed", color="#c62828")
         if scene.id == story.start:
@@ -98,7 +109,7 @@ def to_dot(story: Story, coverage: dict[str, Any] | None = None) -> str:
         if conditional:
             attrs["style"] = "dashed"
         if coverage:
-            taken = coverage["choices"].get(key, 0)
+            taken = _taken(coverage, key, dest)
             attrs["label"] += f" ({taken})"
             attrs["color"] = _heat(taken, most_taken) if taken else "#bbbbbb"
             attrs["penwidth"] = str(1 + 3 * taken / max(1, most_taken))

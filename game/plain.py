@@ -6,6 +6,7 @@ end of input. Commands: a number takes that choice; `u` undoes the last choice; 
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TextIO
 
@@ -14,6 +15,21 @@ from game.engine import Step
 from game.errors import EscapeError, StoryError
 from game.loader import load_story
 from game.session import Session
+
+_BLOCK = re.compile(r"^\s*([-*+>#|]|\d+[.)]\s)")
+
+
+def reflow(text: str) -> str:
+    """Markdown's paragraphs as a reader sees them: lines of one paragraph joined, lists and quotes kept."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = block.splitlines()
+        if any(_BLOCK.match(line) for line in lines):
+            paragraphs.append(block)
+        else:
+            paragraphs.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(paragraphs)
+
 
 HELP = "Type the number of a choice and press Enter. u: undo the last choice. q: quit. ?: this help."
 
@@ -41,13 +57,13 @@ class PlainFrontEnd:
         heading = f"== {scene.title} =="
         self.say(heading if not scene.chapter else f"{heading}  ({scene.chapter})")
         self.say()
-        self.say(self.game.text().strip())
+        self.say(reflow(self.game.text()))
 
     def show_step(self, step: Step) -> None:
         story = self.game.story
         if step.outcome:
             self.say()
-            self.say(step.outcome.strip())
+            self.say(reflow(step.outcome))
         notes = []
         for change in step.changes:
             variable = story.variables[change.name]

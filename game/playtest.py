@@ -39,6 +39,7 @@ class Coverage:
     steps: int = 0
     scenes: Counter = field(default_factory=Counter)
     choices: Counter = field(default_factory=Counter)  # by "scene.choice"
+    moves: Counter = field(default_factory=Counter)  # by "scene.choice>destination"
     endings: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     shortest: dict[str, tuple[int, list[tuple[str, str]]]] = field(default_factory=dict)  # ending -> (seed, path)
@@ -53,6 +54,7 @@ class Coverage:
         self.steps += other.steps
         self.scenes.update(other.scenes)
         self.choices.update(other.choices)
+        self.moves.update(other.moves)
         self.endings.update(other.endings)
         self.problems.extend(other.problems)
         for ending, (seed, path) in other.shortest.items():
@@ -65,6 +67,7 @@ class Coverage:
             "steps": self.steps,
             "scenes": {s: self.scenes.get(s, 0) for s in story.scenes},
             "choices": {c: self.choices.get(c, 0) for c in story.choice_index},
+            "moves": dict(self.moves),
             "endings": {e: self.endings.get(e, 0) for e in story.endings},
             "scenes_missed": [s for s in story.scenes if not self.scenes.get(s)],
             "choices_missed": [c for c in story.choice_index if not self.choices.get(c)],
@@ -97,8 +100,10 @@ def random_run(story: Story, seed: int, coverage: Coverage, least_used: bool = T
                 fewest = min(coverage.choices[f"{scene}.{c}"] for c in enabled)
                 enabled = [c for c in enabled if coverage.choices[f"{scene}.{c}"] == fewest]
             choice = picker.choice(enabled)
-            coverage.choices[f"{game.run.scene}.{choice}"] += 1
+            key = f"{game.run.scene}.{choice}"
+            coverage.choices[key] += 1
             game.choose(choice)
+            coverage.moves[f"{key}>{game.run.scene}"] += 1
             coverage.steps += 1
             coverage.scenes[game.run.scene] += 1
         if game.is_over:
@@ -179,18 +184,24 @@ def explore(story: Story, cap: int = 200_000) -> Exploration:
     story never reads are ignored, and those it reads are told apart up to COUNT_LIMIT (turns: TURN_LIMIT).
 
     Random targets branch on every outcome, so what is found is what some luck can reach; `find_seed`
-    then finds a seed whose draws follow a given path."""
+    then finds a seed whose draws follow a given path. When the search finishes under the cap, states
+    from which no ending can be reached (a loop with no way out) are reported as traps."""
     result = Exploration()
     seen_by = observed(story)
     game = Game(story)
     game.start(0)
-    seen = {_key(game, seen_by)}
-    queue: deque[dict[str, Any]] = deque([game.snapshot()])
+    index = {_key(game, seen_by): 0}
+    edges: list[list[int]] = [[]]
+    paths: list[list[tuple[str, str]]] = [[]]
+    places: list[str] = [game.run.scene]
+    ended: list[bool] = [False]
+    queue: deque[tuple[int, dict[str, Any]]] = deque([(0, game.snapshot())])
     while queue:
-        state = queue.popleft()
+        number, state = queue.popleft()
         game.restore(state)
         result.scenes.add(game.run.scene)
         if game.is_over:
+            ended[number] = True
             result.shortest.setdefault(game.run.ending, list(game.run.log))
             continue
         enabled = [o.id for o in game.choices() if o.enabled]
@@ -208,15 +219,44 @@ def explore(story: Story, cap: int = 200_000) -> Exploration:
                 if outcome is not None:
                     game.choose(choice_id, destination=outcome)
                 key = _key(game, seen_by)
-                if key not in seen:
-                    if len(seen) >= cap:
+                target = index.get(key)
+                if target is None:
+                    if len(index) >= cap:
                         result.capped = True
                     else:
-                        seen.add(key)
-                        queue.append(game.snapshot())
+                        target = index[key] = len(edges)
+                        edges.append([])
+                        paths.append(list(game.run.log))
+                        places.append(game.run.scene)
+                        ended.append(False)
+                        queue.append((target, game.snapshot()))
+                if target is not None:
+                    edges[number].append(target)
                 game.undo()
-    result.states = len(seen)
+    result.states = len(index)
+    if not result.capped:
+        result.traps = _traps(edges, ended, paths, places, {scene for scene, _ in result.soft_locks})
     return result
+
+
+def _traps(edges: list[list[int]], ended: list[bool], paths: list, places: list[str], locked: set[str]) -> list:
+    """One (scene, path) for each scene where a run can be caught in a loop that never reaches an ending."""
+    incoming: list[list[int]] = [[] for _ in edges]
+    for source, targets in enumerate(edges):
+        for target in targets:
+            incoming[target].append(source)
+    can_end = list(ended)
+    queue = deque(i for i, done in enumerate(ended) if done)
+    while queue:
+        for source in incoming[queue.popleft()]:
+            if not can_end[source]:
+                can_end[source] = True
+                queue.append(source)
+    traps: dict[str, list] = {}
+    for i, ok in enumerate(can_end):
+        if not ok and edges[i] and places[i] not in locked:  # no choices at all is a soft-lock, reported already
+            traps.setdefault(places[i], paths[i])
+    return sorted(traps.items(), key=lambda item: len(item[1]))
 
 
 def find_seed(story: Story, path: list[tuple[str, str]], ending: str, tries: int = 20_000) -> int | None:

@@ -9,7 +9,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from game.bundled import find_story
+from game.bundled import find_story, scenes_root
 from game.errors import EscapeError, StoryError
 from game.loader import load_story
 from game.playtest import Coverage, explore, find_seed, random_runs
@@ -93,11 +93,11 @@ def run_playtest(name: str, runs: int = 1000, seed: int = 0, jobs: int = 1, as_j
     if as_json:
         print(json.dumps(report, indent=1))
     else:
-        _print_random(story, report)
+        _print_random(story, report, folder)
     return 1 if coverage.problems else 0
 
 
-def _print_random(story: Story, report: dict) -> None:
+def _print_random(story: Story, report: dict, folder: Path | None = None) -> None:
     def line(what: str, table: dict, missed: list) -> None:
         print(f"{what}: {len(table) - len(missed)} of {len(table)} reached")
         if missed:
@@ -115,7 +115,8 @@ def _print_random(story: Story, report: dict) -> None:
     for problem, path in zip(problems, report["replays"], strict=False):
         print(f"  {problem['kind']} in scene '{problem['scene']}' (seed {problem['seed']}, "
               f"{len(problem['path'])} choices): {problem['message']}")
-        print(f"    escape replay {path}")
+        bundled = folder is not None and folder.resolve().parent == scenes_root().resolve()
+        print(f"    escape replay {path}" + ("" if bundled or folder is None else f" --story {folder}"))
     for path in report["walkthroughs"]:
         print(f"wrote {path}")
 
@@ -135,6 +136,7 @@ def run_exhaustive(name: str, cap: int = 200_000, as_json: bool = False, walkthr
         "shortest": {e: [list(p) for p in path] for e, path in result.shortest.items()},
         "endings_unreached": unreachable,
         "soft_locks": [{"scene": s, "path": [list(p) for p in path]} for s, path in result.soft_locks[:50]],
+        "traps": [{"scene": s, "path": [list(p) for p in path]} for s, path in result.traps[:50]],
     }
     written, unseeded = [], []
     if walkthroughs:
@@ -162,9 +164,13 @@ def run_exhaustive(name: str, cap: int = 200_000, as_json: bool = False, walkthr
         print(f"Soft-locks: {len(result.soft_locks)}")
         for lock in report["soft_locks"][:10]:
             print(f"  in scene '{lock['scene']}' after: " + " ".join(f"{s}.{c}" for s, c in lock["path"]))
+        if not result.capped:
+            print(f"Loops with no way to an ending: {len(result.traps)}")
+            for trap in report["traps"][:10]:
+                print(f"  from scene '{trap['scene']}' after: " + " ".join(f"{s}.{c}" for s, c in trap["path"]))
         for path in written:
             print(f"wrote {path}")
         for ending in unseeded:
             print(f"no seed under 20,000 follows the shortest path to '{ending}'; no walkthrough written")
-    failed = bool(result.soft_locks) or (bool(unreachable) and not result.capped)
+    failed = bool(result.soft_locks) or bool(result.traps) or (bool(unreachable) and not result.capped)
     return 1 if failed else 0

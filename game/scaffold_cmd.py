@@ -31,8 +31,12 @@ def run_new(args: argparse.Namespace) -> int:
     for diag in errors:
         print(diag)
     print(f"Created {display_path(target)} with the scene '{args.id}'.")
-    print(f"Next: write its text, and lead to it from another scene with a choice whose goto is '{args.id}'; "
-          "until then escape validate warns that it cannot be reached.")
+    unreachable = any(d.code == "unreachable-scene" and f"'{args.id}'" in d.message for d in diagnostics)
+    if unreachable:
+        print(f"Next: write its text, and lead to it from another scene with a choice whose goto is '{args.id}'; "
+              "until then escape validate warns that it cannot be reached.")
+    else:
+        print("Next: write its text; a scene already leads to it.")
     return 1 if errors else 0
 
 

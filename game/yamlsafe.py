@@ -92,6 +92,13 @@ class YamlDoc:
         return self.text.count("\n", 0, index) + 1, index - line_start + 1
 
 
+_UNCLOSED = {
+    "while scanning a quoted scalar": "a quotation mark opened here is never closed",
+    "while parsing a flow sequence": "a '[' opened here is never closed with ']'",
+    "while parsing a flow mapping": "a '{' opened here is never closed with '}'",
+}
+
+
 def _yaml_error_message(err: yaml.YAMLError, text: str = "") -> str:
     problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
@@ -101,6 +108,9 @@ def _yaml_error_message(err: yaml.YAMLError, text: str = "") -> str:
         message += "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in message:
         message += "; put text that contains ': ' in quotes, or use a | block"
+    elif "did not find expected key" in message or "expected <block end>" in message:
+        message += ("; text that starts with {{, a quote, [ or { must be quoted as a whole "
+                    "(text: \"{{ name }} waits\"), or written as a | block")
     elif "expected a single document" in message:
         message += "; a scene file holds one document (remove the extra '---')"
     return message
@@ -286,7 +296,7 @@ def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
             message = _yaml_error_message(err, text)
             if err.context_mark is not None and "end of stream" in (err.problem or ""):
                 mark = err.context_mark  # an unclosed quote or bracket: point where it opened
-                message = f"{err.context} is never closed" if err.context else message
+                message = _UNCLOSED.get(err.context or "", message)
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             checker.error((path, line, col), message, "yaml-syntax")
             return None

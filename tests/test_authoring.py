@@ -111,6 +111,25 @@ def test_playtest_finds_soft_locks_with_a_replayable_save(tmp_path, capsys):
     assert "in scene 'locked' after: a.left" in capsys.readouterr().out
 
 
+def test_exhaustive_reports_loops_with_no_way_out(tmp_path, capsys):
+    folder = write_story(tmp_path / "loop", """
+        id: loop
+        title: Loop
+        blurb: b
+        start: a
+        endings: [{id: e, title: E, kind: good}]
+        """, scenes="""
+        scenes:
+          - {id: a, title: A, text: a, choices: [{id: out, text: Out, goto: z}, {id: in, text: In, goto: b}]}
+          - {id: b, title: B, text: b, choices: [{id: go, text: Go, goto: c}]}
+          - {id: c, title: C, text: c, choices: [{id: back, text: Back, goto: b}]}
+          - {id: z, title: Z, text: z, ending: e}
+        """)
+    assert main(["playtest", str(folder), "--exhaustive"]) == 1
+    out = capsys.readouterr().out
+    assert "Loops with no way to an ending: 2" in out and "from scene 'b' after: a.in" in out
+
+
 def test_exhaustive_writes_walkthroughs_that_replay(tmp_path, capsys):
     assert main(["playtest", str(DEMO), "--exhaustive", "--write-walkthroughs", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -126,7 +145,8 @@ def test_graph_formats(tmp_path, capsys):
     assert main(["graph", str(DEMO)]) == 0
     mermaid = capsys.readouterr().out
     assert mermaid.startswith("flowchart TD")
-    assert 'cellar -.->|"door"| door_sticks' in mermaid and "class out_end,caught_end ending" in mermaid
+    assert 'cellar -.->|"door"| door_sticks' in mermaid
+    assert "class out_end ending" in mermaid and "class caught_end bad" in mermaid
     assert main(["graph", str(DEMO), "--format", "dot", "-o", str(tmp_path / "g.dot")]) == 0
     dot = (tmp_path / "g.dot").read_text()
     assert dot.startswith('digraph "demo"') and 'cellar -> barrels [label="search", style="dashed"]' in dot

@@ -83,21 +83,24 @@ class EscapeApp(App):
         except StoryError as err:
             if self._broken is not None and self._broken in self.screen_stack:
                 self._broken.dismiss(None)
-            self._broken = ErrorScreen("The story has a problem: your run waits until it is fixed", err.diagnostics)
+            self._broken = ErrorScreen("The story has a problem: your run waits until it is fixed", err.diagnostics,
+                                       watching=True)
             self.push_screen(self._broken)
             return
         if self._broken is not None and self._broken in self.screen_stack:
             self._broken.dismiss(None)
         self._broken = None
         play = next((s for s in self.screen_stack if isinstance(s, PlayScreen)), None)
-        if play is None:
+        if play is None:  # the story was broken from the start: begin the preview now
+            self.new_run(self.start_story, seed=self.start_seed, story=story)
             return
         divergence = play.session.reload(story)
         self.call_later(play.refresh_view)
         if divergence is None:
             self.notify(f"Reloaded {story.title}; your {play.session.game.run.turn} choices were replayed.")
         else:
-            self.notify(f"Reloaded; the run was replayed up to {divergence}", severity="warning", timeout=10)
+            self.notify(f"Reloaded {story.title}; the run goes on from step {divergence.step - 1}, because "
+                        f"{divergence}", severity="warning", timeout=10)
 
     # stories and saves ---------------------------------------------------------------------
     def open_story(self, name: str) -> Story | None:
@@ -106,7 +109,10 @@ class EscapeApp(App):
         try:
             return load_story(folder)
         except StoryError as err:
-            self.push_screen(ErrorScreen(f"The story '{name}' cannot be loaded", err.diagnostics))
+            waits = " (the preview starts when it is fixed)" if self.watch else ""
+            screen = ErrorScreen(f"The story '{name}' cannot be loaded{waits}", err.diagnostics, watching=self.watch)
+            self._broken = screen
+            self.push_screen(screen)
         return None
 
     def story_by_id(self, story_id: str) -> Story | None:

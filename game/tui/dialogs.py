@@ -157,11 +157,13 @@ class ErrorScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter,q", "close", "Close")]
 
-    def __init__(self, heading: str, diagnostics: list[Diagnostic] | None = None, message: str = ""):
+    def __init__(self, heading: str, diagnostics: list[Diagnostic] | None = None, message: str = "",
+                 watching: bool = False):
         super().__init__()
         self.heading = heading
         self.diagnostics = diagnostics or []
         self.message = message
+        self.watching = watching
 
     def compose(self) -> ComposeResult:
         text = Text()
@@ -174,7 +176,10 @@ class ErrorScreen(ModalScreen[None]):
         with VerticalScroll(id="dialog"):
             yield Label(self.heading, classes="dialog-title error")
             yield Static(text, id="error-text")
-            yield Label("Fix the file and try again. Escape closes.", classes="dim")
+            if self.watching:
+                yield Label("Fix the file and save it: this closes by itself and the run goes on.", classes="dim")
+            else:
+                yield Label("Fix the file and try again. Escape closes.", classes="dim")
 
     def action_close(self) -> None:
         self.dismiss(None)

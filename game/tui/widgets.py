@@ -68,9 +68,10 @@ def panel_text(game: Game) -> Text:
             else:
                 text.append(f"{variable.label}: {value}\n")
         text.append("\n")
-    companions = [v.label for v in story.variables.values() if v.show == "companion" and run.variables[v.name]]
-    text.append("With you\n", style="bold")
-    text.append(("\n".join(companions) if companions else "No one") + "\n\n")
+    if any(v.show == "companion" for v in story.variables.values()):
+        companions = [v.label for v in story.variables.values() if v.show == "companion" and run.variables[v.name]]
+        text.append("With you\n", style="bold")
+        text.append(("\n".join(companions) if companions else "No one") + "\n\n")
     text.append("Carrying\n", style="bold")
     carried = [story.items[i].name for i in sorted(run.items, key=list(story.items).index)]
     text.append(("\n".join(carried) if carried else "Nothing") + "\n\n")
