@@ -1,0 +1,205 @@
+"""Build plain data straight from libyaml's event stream, without PyYAML's node tree.
+
+One pass, no recursion: nesting, duplicate keys, tags and alias expansion are checked as the events
+arrive, and the place of every mapping entry and list item is kept as character indexes (a few ints)
+instead of PyYAML's node and mark objects, which take several times the memory of the data itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+MAX_DEPTH = 50
+MAX_ALIAS_EXTRA = 100_000
+
+TAG = "tag:yaml.org,2002:"
+_SCALARS = SafeConstructor()
+_RESOLVER = Resolver()
+_KEY_TAGS = {TAG + "str", TAG + "int", TAG + "bool", TAG + "null"}
+
+# A span is (start index, end index, style) of a value in the text; a key's place is its start index.
+Span = tuple[int, int, str | None]
+
+
+class BuildError(Exception):
+    """A defect in otherwise well-formed YAML: message, diagnostic code and character index."""
+
+    def __init__(self, message: str, code: str, index: int, line: int, column: int):
+        super().__init__(message)
+        self.message, self.code, self.index, self.line, self.column = message, code, index, line, column
+
+
+def short_tag(tag: str) -> str:
+    return "!!" + tag[len(TAG):] if tag.startswith(TAG) else tag
+
+
+_SKIP: Any = object()  # marks the value of a refused key, to be read and dropped
+
+
+class _Frame:
+    __slots__ = ("value", "places", "size", "key", "key_at", "anchor", "start", "style")
+
+    def __init__(self, value: Any, anchor: str | None, start: int, style: str | None):
+        self.value = value
+        self.places: dict[str, tuple[int, int, int, str | None]] | list[Span] = {} if isinstance(value, dict) else []
+        self.size = 1
+        self.key: str | None = None
+        self.key_at = -1
+        self.anchor = anchor
+        self.start = start
+        self.style = style
+
+
+class Builder:
+    """Turns events into data; `places` maps id(container) to the places of its entries."""
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+        self.places: dict[int, Any] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.alias_extra = 0
+        self.root: Any = None
+        self.root_span: Span = (0, 0, None)
+        self.documents = 0
+        self.errors: list[BuildError] = []  # problems that do not stop the reading: every one is reported
+
+    def _line_col(self, event: Any, index: int) -> tuple[int, int]:
+        """0-based line and column of an index (for a container key, whose start event is gone)."""
+        text = self.text
+        return text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1)
+
+    def _note(self, error: BuildError) -> None:
+        self.errors.append(error)
+
+    @staticmethod
+    def _fail(event: Any, message: str, code: str) -> BuildError:
+        mark = event.start_mark
+        return BuildError(message, code, mark.index, mark.line, mark.column)
+
+    def _scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+        if tag == TAG + "str":
+            return event.value
+        if tag == TAG + "null":
+            return None
+        if tag in (TAG + "bool", TAG + "int", TAG + "float"):
+            node = ScalarNode(tag, event.value)
+            try:
+                if tag == TAG + "bool":
+                    return _SCALARS.construct_yaml_bool(node)
+                if tag == TAG + "int":
+                    return _SCALARS.construct_yaml_int(node)
+                return _SCALARS.construct_yaml_float(node)
+            except (ValueError, OverflowError):
+                self._note(self._fail(event, f"the number '{event.value[:40]}' is too large or malformed", "schema"))
+                return None
+        if tag == TAG + "timestamp":
+            return event.value
+        self._note(self._fail(event, f"YAML tag '{short_tag(tag)}' is not allowed: scene files hold plain data only",
+                              "unsafe-tag"))
+        return None
+
+    def build(self, events: Any) -> None:
+        stack: list[_Frame] = []
+        scalar_cls, alias_cls = yaml.ScalarEvent, yaml.AliasEvent
+        seq_start, map_start = yaml.SequenceStartEvent, yaml.MappingStartEvent
+        seq_end, map_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
+        for event in events:
+            cls = event.__class__
+            if cls is scalar_cls:
+                if stack and stack[-1].key is None and isinstance(stack[-1].value, dict):
+                    self._key(stack[-1], event)  # a key: text, whatever it looks like
+                    continue
+                value = self._scalar(event)
+                self._add(stack, event, value, 1, event.start_mark.index, event.end_mark.index, event.style)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+            elif cls is seq_start or cls is map_start:
+                if len(stack) >= MAX_DEPTH:
+                    raise self._fail(event, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
+                tag = event.tag
+                wanted = TAG + ("seq" if cls is seq_start else "map")
+                if not event.implicit and tag not in (None, "!", wanted):
+                    self._note(self._fail(event, f"YAML tag '{short_tag(tag)}' is not allowed: scene files hold plain "
+                                                 "data only", "unsafe-tag"))
+                frame = _Frame([] if cls is seq_start else {}, event.anchor, event.start_mark.index,
+                               "flow" if event.flow_style else None)
+                if event.anchor:
+                    self.open_anchors.add(event.anchor)
+                stack.append(frame)
+            elif cls is seq_end or cls is map_end:
+                frame = stack.pop()
+                self.places[id(frame.value)] = frame.places
+                if frame.anchor:
+                    self.open_anchors.discard(frame.anchor)
+                self._add(stack, event, frame.value, frame.size, frame.start, event.end_mark.index, frame.style)
+                if frame.anchor:
+                    self.anchors[frame.anchor] = (frame.value, frame.size)
+            elif cls is alias_cls:
+                name = event.anchor
+                if name in self.open_anchors:
+                    raise self._fail(event, "an anchor refers to itself (the alias is inside what it names)", "alias-bomb")
+                if name not in self.anchors:
+                    raise self._fail(event, f"the alias '*{name}' names no anchor ('&{name}') before it", "yaml-syntax")
+                value, size = self.anchors[name]
+                self.alias_extra += size
+                if self.alias_extra > MAX_ALIAS_EXTRA:
+                    raise self._fail(event, f"anchors and aliases expand to more than {MAX_ALIAS_EXTRA:,} extra values "
+                                            "(an alias bomb?)", "alias-bomb")
+                self._add(stack, event, value, size, event.start_mark.index, event.end_mark.index, None)
+            elif cls is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise self._fail(event, "but found another document (expected a single document in the stream); "
+                                            "a scene file holds one document (remove the extra '---')", "yaml-syntax")
+
+    def _key(self, frame: _Frame, event: Any) -> None:
+        frame.key, frame.key_at = _SKIP, event.start_mark.index
+        tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+        if tag == TAG + "merge":
+            self._note(self._fail(event, "merge keys ('<<') are not supported; write the fields out", "bad-key"))
+        elif tag not in _KEY_TAGS:
+            self._note(self._fail(event, "a mapping key must be plain text", "bad-key"))
+        elif event.value in frame.value:
+            self._note(DuplicateKey(event, event.value, frame.places[event.value][0]))  # type: ignore[index]
+        else:
+            frame.key = event.value
+        frame.size += 1
+
+    def _add(self, stack: list[_Frame], event: Any, value: Any, size: int, start: int, end: int,
+             style: str | None) -> None:
+        if not stack:
+            self.root, self.root_span = value, (start, end, style)
+            return
+        frame = stack[-1]
+        frame.size += size
+        container = frame.value
+        if isinstance(container, list):
+            container.append(value)
+            frame.places.append((start, end, style))  # type: ignore[union-attr]
+            return
+        if frame.key is None:  # a list or mapping used as a key
+            frame.key, frame.key_at = _SKIP, start
+            self._note(BuildError("a mapping key must be plain text", "bad-key", start, *self._line_col(event, start)))
+            return
+        if frame.key is _SKIP:  # the value of a key that was refused
+            frame.key = None
+            return
+        container[frame.key] = value
+        frame.places[frame.key] = (frame.key_at, start, end, style)  # type: ignore[index]
+        frame.key = None
+
+
+class DuplicateKey(BuildError):
+    def __init__(self, event: Any, key: str, first_index: int):
+        mark = event.start_mark
+        super().__init__(f"duplicate key '{key}'", "duplicate-key", mark.index, mark.line, mark.column)
+        self.first_index = first_index
