@@ -107,7 +107,7 @@ class Game:
 
     # evaluation -----------------------------------------------------------------
     def _args(self, scene_id: str | None = None) -> tuple:
-        run = self.run
+        run = self.state
         here = run.visits.get(scene_id or run.scene, 0)
         return (run.variables, run.items, run.visits, run.chosen, run.turn, here)
 
@@ -119,7 +119,7 @@ class Game:
         return template.render(*self._args())
 
     def _apply(self, effects: tuple[Effect, ...], changes: list, gained: list, lost: list) -> None:
-        run = self.run
+        run = self.state
         for effect in effects:
             if effect.item is not None:
                 if effect.gain and effect.item not in run.items:
@@ -147,7 +147,7 @@ class Game:
         return value
 
     def _enter(self, scene_id: str, changes: list, gained: list, lost: list) -> None:
-        run = self.run
+        run = self.state
         run.scene = scene_id
         run.visits[scene_id] = run.visits.get(scene_id, 0) + 1
         scene = self.story.scenes[scene_id]
@@ -159,7 +159,7 @@ class Game:
     # choices --------------------------------------------------------------------
     def _open(self, choice: Choice, args: tuple) -> bool | None:
         """True when open, False when shown disabled, None when hidden."""
-        if choice.once and self.run.chosen.get(choice.key):
+        if choice.once and self.state.chosen.get(choice.key):
             return None
         if choice.condition is None or choice.condition.fn(*args):
             return True
@@ -192,7 +192,7 @@ class Game:
                 target = branch.target
                 if not target.is_random:
                     return target.scenes[0], False
-                self.run.draws += 1
+                self.state.draws += 1
                 roll = self.rng.random() * sum(target.weights)
                 if destination is not None:  # a tool fixing the draw; the generator still advances
                     if destination not in target.scenes:

@@ -6,6 +6,7 @@ its own scene, and the machine's single cursor model is set to it before each mo
 
 from __future__ import annotations
 
+import logging
 import weakref
 from functools import partial
 
@@ -58,6 +59,11 @@ class StoryMachine:
             raise EngineError(f"choice '{choice_key}' does not lead from '{scene}' to '{dest}'")
         return self.cursor.state
 
+
+# transitions logs every state change at DEBUG level; a game makes tens of thousands of them a second,
+# so its logger is switched off rather than asked, eight times a move, whether DEBUG is enabled.
+for _name in ("transitions", "transitions.core"):
+    logging.getLogger(_name).disabled = True
 
 _machines: weakref.WeakKeyDictionary[Story, StoryMachine] = weakref.WeakKeyDictionary()
 
