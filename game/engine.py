@@ -260,6 +260,21 @@ class Game:
             rng.random()
         return rng
 
+    def checkpoint(self) -> RunState:
+        """A copy of the run state, for tools that explore many branches (no validation on the way back)."""
+        run = self.run
+        return RunState(run.story_id, run.seed, run.scene, dict(run.variables), set(run.items), dict(run.visits),
+                        dict(run.chosen), run.turn, run.draws, list(run.log), run.ending)
+
+    def rewind(self, point: RunState) -> None:
+        """Go back to a `checkpoint()` of this same game."""
+        self.state = RunState(point.story_id, point.seed, point.scene, dict(point.variables), set(point.items),
+                              dict(point.visits), dict(point.chosen), point.turn, point.draws, list(point.log),
+                              point.ending)
+        self.rng = self._generator(point.seed, point.draws)
+        self._history.clear()
+        self._text = ""  # tools that rewind do not read the prose; text() is empty until the next move
+
     def can_undo(self) -> bool:
         return bool(self._history)
 

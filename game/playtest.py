@@ -131,6 +131,7 @@ class Exploration:
     capped: bool = False
     shortest: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # ending id -> choices
     soft_locks: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (scene, path)
+    traps: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # loops with no way to an ending
     scenes: set[str] = field(default_factory=set)
 
 
@@ -192,13 +193,13 @@ def explore(story: Story, cap: int = 200_000) -> Exploration:
     game.start(0)
     index = {_key(game, seen_by): 0}
     edges: list[list[int]] = [[]]
-    paths: list[list[tuple[str, str]]] = [[]]
+    parents: list[tuple[int, tuple[str, str]] | None] = [None]  # how each state was first reached
     places: list[str] = [game.run.scene]
     ended: list[bool] = [False]
-    queue: deque[tuple[int, dict[str, Any]]] = deque([(0, game.snapshot())])
+    queue: deque[tuple[int, Any]] = deque([(0, game.checkpoint())])
     while queue:
         number, state = queue.popleft()
-        game.restore(state)
+        game.rewind(state)
         result.scenes.add(game.run.scene)
         if game.is_over:
             ended[number] = True
@@ -226,20 +227,28 @@ def explore(story: Story, cap: int = 200_000) -> Exploration:
                     else:
                         target = index[key] = len(edges)
                         edges.append([])
-                        paths.append(list(game.run.log))
+                        parents.append((number, game.run.log[-1]))
                         places.append(game.run.scene)
                         ended.append(False)
-                        queue.append((target, game.snapshot()))
+                        queue.append((target, game.checkpoint()))
                 if target is not None:
                     edges[number].append(target)
                 game.undo()
     result.states = len(index)
     if not result.capped:
-        result.traps = _traps(edges, ended, paths, places, {scene for scene, _ in result.soft_locks})
+        result.traps = _traps(edges, ended, parents, places, {scene for scene, _ in result.soft_locks})
     return result
 
 
-def _traps(edges: list[list[int]], ended: list[bool], paths: list, places: list[str], locked: set[str]) -> list:
+def _path(parents: list, number: int) -> list[tuple[str, str]]:
+    steps = []
+    while parents[number] is not None:
+        number, step = parents[number]
+        steps.append(step)
+    return steps[::-1]
+
+
+def _traps(edges: list[list[int]], ended: list[bool], parents: list, places: list[str], locked: set[str]) -> list:
     """One (scene, path) for each scene where a run can be caught in a loop that never reaches an ending."""
     incoming: list[list[int]] = [[] for _ in edges]
     for source, targets in enumerate(edges):
@@ -255,7 +264,8 @@ def _traps(edges: list[list[int]], ended: list[bool], paths: list, places: list[
     traps: dict[str, list] = {}
     for i, ok in enumerate(can_end):
         if not ok and edges[i] and places[i] not in locked:  # no choices at all is a soft-lock, reported already
-            traps.setdefault(places[i], paths[i])
+            if places[i] not in traps:
+                traps[places[i]] = _path(parents, i)
     return sorted(traps.items(), key=lambda item: len(item[1]))
 
 
