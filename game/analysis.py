@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from game.story import Story
 
 if TYPE_CHECKING:
-    from game.loader import StoryLoader, Usage
+    from game.compiler import StoryLoader, Usage
     from game.yamlsafe import YamlDoc
 
 

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 from game.errors import Diagnostic, StoryError
 
 COLLECT = "collect"
 FIRST = "first"
+
+
+def display_path(path: Path) -> str:
+    """A path as the author should read it: relative to the working folder when it is inside it."""
+    try:
+        return os.path.relpath(path) if Path.cwd() in path.resolve().parents else str(path)
+    except (OSError, ValueError):
+        return str(path)
 
 
 def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:

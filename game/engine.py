@@ -11,8 +11,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from game.effects import Effect
 from game.errors import EngineError
-from game.expr import INT, INT_LIMIT, MAX_TEXT_VALUE, STR, Effect, Expr
+from game.expr import INT, INT_LIMIT, MAX_TEXT_VALUE, STR, Expr
 from game.machine import machine_for
 from game.state import SNAPSHOT_VERSION, RunState, state_from_data, state_to_data
 from game.story import Choice, Ending, Scene, Story

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.expr import Effect, Expr
+from game.effects import Effect
+from game.expr import Expr
 from game.template import Template
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from game.compiler import MAX_FILES, MAX_STORY_BYTES
 from game.engine import Game
 from game.errors import EscapeError, StoryError
-from game.loader import MAX_FILES, MAX_STORY_BYTES, check_story, load_story
+from game.loader import check_story, load_story
 from game.yamlsafe import MAX_FILE_BYTES
 
 MANIFEST = """\

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from game.effects import compile_effect
 from game.expr import (
     BOOL,
     INT,
@@ -18,7 +19,6 @@ from game.expr import (
     ExprError,
     Names,
     compile_condition,
-    compile_effect,
     compile_expr,
 )
 from game.template import compile_template
