@@ -53,6 +53,7 @@ def _collector_paused():
     finally:
         if enabled:
             gc.enable()
+            gc.freeze()  # the story lives as long as the game: later collections need not scan it again
 
 
 def check_story(folder: str | Path) -> tuple[Story | None, list[Diagnostic]]:
