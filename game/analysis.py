@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from game.story import Story
@@ -17,17 +18,22 @@ def successors(story: Story) -> dict[str, set[str]]:
     return {sid: {d for c in scene.all_choices for d in c.destinations} for sid, scene in story.scenes.items()}
 
 
-def reachable(story: Story, graph: dict[str, set[str]] | None = None) -> set[str]:
-    """Scenes some path from the start leads to (conditions ignored)."""
-    graph = graph or successors(story)
-    seen = {story.start}
-    queue = deque([story.start])
+def closure(starts: Iterable[Hashable], neighbours: Callable[[Any], Iterable[Hashable]]) -> set:
+    """Everything reachable from `starts` by following `neighbours` (the starts included)."""
+    seen = set(starts)
+    queue = deque(seen)
     while queue:
-        for nxt in graph[queue.popleft()]:
+        for nxt in neighbours(queue.popleft()):
             if nxt not in seen:
                 seen.add(nxt)
                 queue.append(nxt)
     return seen
+
+
+def reachable(story: Story, graph: dict[str, set[str]] | None = None) -> set[str]:
+    """Scenes some path from the start leads to (conditions ignored)."""
+    graph = graph or successors(story)
+    return closure([story.start], graph.__getitem__)
 
 
 def can_end(story: Story, graph: dict[str, set[str]]) -> set[str]:
@@ -36,14 +42,7 @@ def can_end(story: Story, graph: dict[str, set[str]]) -> set[str]:
     for source, targets in graph.items():
         for target in targets:
             incoming[target].add(source)
-    done = {sid for sid, scene in story.scenes.items() if scene.ending}
-    queue = deque(done)
-    while queue:
-        for prev in incoming[queue.popleft()]:
-            if prev not in done:
-                done.add(prev)
-                queue.append(prev)
-    return done
+    return closure((sid for sid, scene in story.scenes.items() if scene.ending), incoming.__getitem__)
 
 
 def warn(story: Story, usage: Usage, loader: StoryLoader, manifest: YamlDoc) -> None:

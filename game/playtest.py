@@ -10,6 +10,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from game.analysis import closure
 from game.engine import Game
 from game.errors import EngineError
 from game.expr import TURN_READ, VISITS_READ
@@ -254,16 +255,10 @@ def _traps(edges: list[list[int]], ended: list[bool], parents: list, places: lis
     for source, targets in enumerate(edges):
         for target in targets:
             incoming[target].append(source)
-    can_end = list(ended)
-    queue = deque(i for i, done in enumerate(ended) if done)
-    while queue:
-        for source in incoming[queue.popleft()]:
-            if not can_end[source]:
-                can_end[source] = True
-                queue.append(source)
+    can_end = closure((i for i, done in enumerate(ended) if done), incoming.__getitem__)
     traps: dict[str, list] = {}
-    for i, ok in enumerate(can_end):
-        if not ok and edges[i] and places[i] not in locked:  # no choices at all is a soft-lock, reported already
+    for i in range(len(edges)):
+        if i not in can_end and edges[i] and places[i] not in locked:  # no choices at all is a soft-lock, reported already
             if places[i] not in traps:
                 traps[places[i]] = _path(parents, i)
     return sorted(traps.items(), key=lambda item: len(item[1]))
