@@ -13,11 +13,10 @@ from typing import Any
 
 from game.effects import Effect
 from game.errors import EngineError
-from game.expr import INT, INT_LIMIT, MAX_TEXT_VALUE, STR, Expr
+from game.expr import INT, INT_LIMIT, MAX_TEXT_VALUE, STR
 from game.machine import machine_for
 from game.state import SNAPSHOT_VERSION, RunState, state_from_data, state_to_data
 from game.story import Choice, Ending, Scene, Story
-from game.template import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +110,6 @@ class Game:
         run = self.state
         here = run.visits.get(scene_id or run.scene, 0)
         return (run.variables, run.items, run.visits, run.chosen, run.turn, here)
-
-    def check(self, expr: Expr) -> Any:
-        """Evaluate an expression against the run (for front ends and tests)."""
-        return expr.fn(*self._args())
-
-    def render(self, template: Template) -> str:
-        return template.render(*self._args())
 
     def _apply(self, effects: tuple[Effect, ...], changes: list, gained: list, lost: list) -> None:
         run = self.state
@@ -274,7 +266,7 @@ class Game:
                               point.ending)
         self.rng = self._generator(point.seed, point.draws)
         self._history.clear()
-        self._text = ""  # tools that rewind do not read the prose; text() is empty until the next move
+        self._text = self.scene.text.render(*self._args())
 
     def can_undo(self) -> bool:
         return bool(self._history)
