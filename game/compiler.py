@@ -25,7 +25,7 @@ from game.expr import (
     compile_condition,
     type_of_value,
 )
-from game.schema import MANIFEST, SCENE_FILE
+from game.schema import MANIFEST, SCENE, SCENE_FILE
 from game.story import Branch, Choice, Ending, Item, Scene, Story, Target, Variable
 from game.template import compile_template
 from game.yamlsafe import MAX_FILE_BYTES, YamlDoc, read_yaml
@@ -91,9 +91,13 @@ class StoryLoader:
             self.checker.error(where, f"no {MANIFEST_NAME} in this folder; every story needs a manifest", "io")
             return None
         files, total = [], 0
+        # a folder inside the story with a story.yaml of its own is another story, not part of this one
+        nested = {p.parent for p in self.folder.rglob(MANIFEST_NAME) if p.parent != self.folder}
         for path in sorted(self.folder.rglob("*")):
             relative = path.relative_to(self.folder)
             if any(part.startswith(".") for part in relative.parts) or path.suffix not in (".yaml", ".yml"):
+                continue
+            if any(folder in path.parents for folder in nested):
                 continue
             if path.is_symlink():
                 self.checker.error((display_path(path), 1, 1), "symbolic links are not followed in a story", "io")
@@ -306,16 +310,22 @@ class StoryLoader:
         if doc.data is None:
             self.at(doc, (), "the scene file is empty; it needs a 'scenes:' list", "no-scenes")
             return
-        if not self._checked(doc, SCENE_FILE, "a scene file"):
-            # remember the ids of the scenes that failed, so references to them do not cascade into errors
-            scenes = doc.data.get("scenes") if isinstance(doc.data, dict) else None
-            for spec in scenes if isinstance(scenes, list) else []:
-                if isinstance(spec, dict) and isinstance(spec.get("id"), str):
-                    self.broken.add(spec["id"])
+        if self._checked(doc, SCENE_FILE, "a scene file"):
+            chapter = doc.data.get("chapter", "")
+            for i, spec in enumerate(doc.data["scenes"]):
+                self._scene(doc, ("scenes", i), spec, chapter)
             return
-        chapter = doc.data.get("chapter", "")
-        for i, spec in enumerate(doc.data["scenes"]):
-            self._scene(doc, ("scenes", i), spec, chapter)
+        # The file has shape errors (reported). Scenes that are well formed on their own are still compiled,
+        # so that their problems show in the same pass; the others are remembered by id, so that
+        # references to them do not cascade into "unknown scene" errors.
+        scenes = doc.data.get("scenes") if isinstance(doc.data, dict) else None
+        chapter = doc.data.get("chapter") if isinstance(doc.data, dict) else ""
+        chapter = chapter if isinstance(chapter, str) else ""
+        for i, spec in enumerate(scenes if isinstance(scenes, list) else []):
+            if SCENE.check(spec, (), lambda *_: None, "scene"):
+                self._scene(doc, ("scenes", i), spec, chapter)
+            elif isinstance(spec, dict) and isinstance(spec.get("id"), str):
+                self.broken.add(spec["id"])
 
     # cross-references ------------------------------------------------------------
     def _resolve(self, meta: dict[str, Any], choice_keys: set[str]) -> None:

@@ -140,6 +140,12 @@ def new_scene(story_path: str, scene_id: str) -> Path:
     target = folder / f"{scene_id}.yaml"
     if target.exists():
         raise EscapeError(f"{target} already exists; nothing was written")
+    from game.loader import check_story
+
+    story, _ = check_story(folder)
+    if story is not None and scene_id in story.scenes:
+        raise EscapeError(f"the story already has a scene '{scene_id}' ({story.scenes[scene_id].source}); "
+                          "nothing was written")
     manifest = (folder / "story.yaml").read_text(encoding="utf-8", errors="replace")
     start = re.search(r"^start:\s*([a-z][a-z0-9_]*)", manifest, re.MULTILINE)
     back = start.group(1) if start else "first_scene"

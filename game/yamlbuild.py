@@ -188,7 +188,10 @@ class Builder:
             return
         if frame.key is None:  # a list or mapping used as a key
             frame.key, frame.key_at = _SKIP, start
-            self._note(BuildError("a mapping key must be plain text", "bad-key", start, *self._line_col(event, start)))
+            hint = (" (text that starts with {{ or { must be quoted as a whole: text: \"{{ name }} waits\")"
+                    if isinstance(value, dict) else "")
+            self._note(BuildError(f"a mapping key must be plain text{hint}", "bad-key", start,
+                                  *self._line_col(event, start)))
             return
         if frame.key is _SKIP:  # the value of a key that was refused
             frame.key = None

@@ -113,7 +113,8 @@ def _yaml_error_message(err: yaml.YAMLError, text: str = "") -> str:
         message += "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in message:
         message += "; put text that contains ': ' in quotes, or use a | block"
-    elif "did not find expected key" in message or "expected <block end>" in message:
+    elif ("did not find expected key" in message or "expected <block end>" in message or "flow mapping" in message
+          or mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "%"):
         message += ("; text that starts with {{, a quote, [ or { must be quoted as a whole "
                     "(text: \"{{ name }} waits\"), or written as a | block")
     elif "expected a single document" in message:

@@ -929,3 +929,18 @@ def test_huge_random_weight(story):
     game = Game(result)
     game.start(seed=1)
     assert game.choose("take").scene in ("hall", "yard")
+
+
+def test_shape_errors_do_not_hide_other_scenes_problems_and_nested_stories_are_skipped(tmp_path):
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "story.yaml").write_text("id: s\ntitle: S\nblurb: b\nstart: a\nvariables: {courage: 1}\n"
+                                       "endings: [{id: e, title: E, kind: bad}]\n")
+    (folder / "scenes.yaml").write_text(
+        "scenes:\n  - id: a\n    title: A\n    text: t\n    choices:\n      - {id: c, text: C, once: 'yes', goto: b}\n"
+        "  - id: b\n    title: B\n    text: t\n    choices:\n      - {id: c, text: C, if: courge > 0, goto: z}\n"
+        "  - {id: z, title: Z, text: z, ending: e}\n")
+    (folder / "other").mkdir()
+    (folder / "other" / "story.yaml").write_text("id: other\n")  # another story: not read as a scene file
+    _, diagnostics = check_story(folder)
+    assert [(d.line, d.col, d.code) for d in diagnostics] == [(6, 26, "schema"), (11, 30, "unknown-name")]

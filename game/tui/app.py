@@ -95,9 +95,11 @@ class EscapeApp(App):
             self.new_run(self.start_story, seed=self.start_seed, story=story)
             return
         divergence = play.session.reload(story)
+        play.outcome = ""  # the last outcome may belong to a choice that is gone
         self.call_later(play.refresh_view)
+        turns = play.session.game.run.turn
         if divergence is None:
-            self.notify(f"Reloaded {story.title}; your {play.session.game.run.turn} choices were replayed.")
+            self.notify(f"Reloaded {story.title}; your {turns} choice{'s were' if turns != 1 else ' was'} replayed.")
         else:
             self.notify(f"Reloaded {story.title}; the run goes on from step {divergence.step - 1}, because "
                         f"{divergence}", severity="warning", timeout=10)
@@ -109,8 +111,7 @@ class EscapeApp(App):
         try:
             return load_story(folder)
         except StoryError as err:
-            waits = " (the preview starts when it is fixed)" if self.watch else ""
-            screen = ErrorScreen(f"The story '{name}' cannot be loaded{waits}", err.diagnostics, watching=self.watch)
+            screen = ErrorScreen(f"The story '{name}' cannot be loaded", err.diagnostics, watching=self.watch)
             self._broken = screen
             self.push_screen(screen)
         return None

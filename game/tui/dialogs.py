@@ -177,7 +177,8 @@ class ErrorScreen(ModalScreen[None]):
             yield Label(self.heading, classes="dialog-title error")
             yield Static(text, id="error-text")
             if self.watching:
-                yield Label("Fix the file and save it: this closes by itself and the run goes on.", classes="dim")
+                yield Label("Fix the file and save it: this closes by itself and the run starts or goes on.",
+                            classes="dim")
             else:
                 yield Label("Fix the file and try again. Escape closes.", classes="dim")
 
