@@ -22,7 +22,7 @@ from game.loader import check_story, load_story
 from game.saves import read_save, restore_game, save_game
 from tests.conftest import DEMO
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 COUNTS: Counter = Counter()
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
