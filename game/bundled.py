@@ -37,23 +37,13 @@ def find_story(name: str) -> Path:
 
 
 def story_by_id(story_id: str, folders: dict[str, Path] | None = None):  # noqa: ANN201 - game.story.Story
-    """The story whose manifest id is `story_id`, among `folders` (default: the bundled ones)."""
-    from game.errors import StoryError
-    from game.loader import load_story
+    """The story whose manifest id is `story_id`, among `folders` (default: the bundled ones). Only the
+    manifests are read to find it; only that story is loaded."""
+    from game.loader import load_story, read_manifest
 
     folders = bundled_stories() if folders is None else folders
-    if story_id in folders:  # folders are named after their story's id
-        try:
-            story = load_story(folders[story_id])
-            if story.id == story_id:
-                return story
-        except StoryError:
-            pass
     for folder in folders.values():
-        try:
-            story = load_story(folder)
-        except StoryError:
-            continue
-        if story.id == story_id:
-            return story
+        info = read_manifest(folder)
+        if info is not None and info.id == story_id:
+            return load_story(folder)
     raise EscapeError(f"no installed story has the id '{story_id}'; for a story folder, add --story PATH")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from game.errors import EscapeError
 from game.graph import to_dot, to_mermaid
-from game.playtest_cmd import _load
+from game.playtest_cmd import load_for_tool
 
 
 def _coverage(path: str, story_id: str) -> dict:
@@ -25,7 +25,7 @@ def _coverage(path: str, story_id: str) -> dict:
 
 
 def run_graph(name: str, fmt: str = "mermaid", output: str | None = None, coverage: str | None = None) -> int:
-    _, story = _load(name)
+    _, story = load_for_tool(name)
     report = _coverage(coverage, story.id) if coverage else None
     if fmt == "mermaid":
         text = to_mermaid(story, report)

@@ -43,7 +43,7 @@ class Progress:
         sys.stderr.flush()
 
 
-def _load(name: str) -> tuple[Path, Story]:
+def load_for_tool(name: str) -> tuple[Path, Story]:
     folder = find_story(name)
     try:
         return folder, load_story(folder)
@@ -61,7 +61,7 @@ def _save_path_for(story: Story, seed: int, path: list[tuple[str, str]], folder:
 def run_playtest(name: str, runs: int = 1000, seed: int = 0, jobs: int = 1, as_json: bool = False,
                  uniform: bool = False, saves: str = "saves", out: str | None = None,
                  walkthroughs: str | None = None) -> int:
-    folder, story = _load(name)
+    folder, story = load_for_tool(name)
     progress = Progress(runs)
     began = time.perf_counter()
     coverage = Coverage()
@@ -122,7 +122,7 @@ def _print_random(story: Story, report: dict, folder: Path | None = None) -> Non
 
 
 def run_exhaustive(name: str, cap: int = 200_000, as_json: bool = False, walkthroughs: str | None = None) -> int:
-    _, story = _load(name)
+    _, story = load_for_tool(name)
     began = time.perf_counter()
     result = explore(story, cap)
     elapsed = time.perf_counter() - began

@@ -165,16 +165,23 @@ def restore_game(game: Game, data: dict[str, Any], path: str | Path = "save", pa
     return replay_log(game, data, path, partial)
 
 
+def saved_steps(data: dict[str, Any], path: str | Path = "save") -> tuple[int, list[tuple[str, str]]]:
+    """The save's seed and its log as (scene, choice) pairs; SaveError if either is malformed."""
+    seed, log = data["state"].get("seed"), data["log"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or not all(
+            isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in log):
+        raise SaveError(f"{path}: the save's seed or log is malformed")
+    return seed, [(scene, choice) for scene, choice in log]
+
+
 def replay_log(game: Game, data: dict[str, Any], path: str | Path = "save", partial: bool = False):  # noqa: ANN201
     """Re-execute the save's choices against the current story; at the first that fails, raise SaveError
     (or, with `partial`, stop there and return the Divergence)."""
     from game.replay import replay
 
-    seed, log = data["state"].get("seed"), data["log"]
-    if not all(isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in log):
-        raise SaveError(f"{path}: the log is malformed")
+    seed, log = saved_steps(data, path)
     try:
-        _, divergence = replay(game.story, seed, [(s, c) for s, c in log], into=game)
+        _, divergence = replay(game.story, seed, log, into=game)
     except EngineError as err:
         raise SaveError(f"{path}: {err}") from None
     if divergence is not None and not partial:

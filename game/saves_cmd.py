@@ -8,7 +8,7 @@ from game.bundled import find_story, story_by_id
 from game.errors import SaveError
 from game.loader import load_story
 from game.replay import replay
-from game.saves import list_saves, read_save
+from game.saves import list_saves, read_save, saved_steps
 
 
 def run_saves(folder: str) -> int:
@@ -52,17 +52,16 @@ def run_replay_check(path: str | Path, story_folder: str | None = None) -> int:
             return 1
     else:
         story = story_by_id(data["story"])
-    seed = data["state"].get("seed")
-    log = data["log"]
-    if isinstance(seed, bool) or not isinstance(seed, int) or not all(
-            isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in log):
-        print(f"{path}: the save's seed or log is malformed")
+    try:
+        seed, log = saved_steps(data, path)
+    except SaveError as err:
+        print(err)
         return 1
     problem = _shape_problem(data["state"])
     if problem:
         print(f"{path}: the save's run state is damaged: {problem}")
         return 1
-    game, divergence = replay(story, seed, [(s, c) for s, c in log])
+    game, divergence = replay(story, seed, log)
     if divergence is not None:
         print(f"{path}: FAILED at {divergence}")
         return 1

@@ -13,7 +13,7 @@ from game.bundled import bundled_stories, story_by_id
 from game.errors import EscapeError, SaveError, StoryError
 from game.loader import load_story
 from game.replay import replay
-from game.saves import list_saves, read_save, save_path
+from game.saves import list_saves, read_save, save_path, saved_steps
 from game.session import Session, endings_found
 from game.story import Story
 from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen
@@ -229,12 +229,14 @@ class EscapeApp(App):
             self.push_screen(ErrorScreen("This save cannot be replayed", message=str(err)))
             return
         story = self.story_by_id(data["story"])
-        if story is not None:
-            seed = data["state"].get("seed")
-            if isinstance(seed, int) and not isinstance(seed, bool):
-                self.open_replay(story, seed, [tuple(e) for e in data["log"] if isinstance(e, list) and len(e) == 2])
-            else:
-                self.push_screen(ErrorScreen("This save cannot be replayed", message="it has no seed"))
+        if story is None:
+            return
+        try:
+            seed, log = saved_steps(data, path)
+        except SaveError as err:
+            self.push_screen(ErrorScreen("This save cannot be replayed", message=str(err)))
+            return
+        self.open_replay(story, seed, log)
 
     def take_over(self, story: Story, seed: int, log: list[tuple[str, str]]) -> None:
         """A new live run from a replay's step; it autosaves as 'branch', leaving the original save alone."""
