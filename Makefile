@@ -1,38 +1,78 @@
 # `make play` and `make test` each set everything up from nothing (a .venv in this folder) and run.
+# Everything is installed from the lock files in requirements/ (exact versions and hashes), so a clone made
+# next year installs what CI tested today. `make upgrade` re-resolves them; see README.md, "Developing".
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input --quiet
+PLAY_STAMP := $(VENV)/.play-installed
+DEV_STAMP := $(VENV)/.dev-installed
+UV := $(BIN)/uv
+LOCK_OPTIONS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make upgrade" --quiet
 
-.PHONY: play test install validate lint bench fuzz clean
+.PHONY: play test check lint format typecheck test-latest test-oldest upgrade mutate validate bench fuzz clean
 
-$(STAMP): pyproject.toml setup.py
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Escape Lines needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	@touch $(STAMP)
 
-install: $(STAMP)
+# What playing needs, and nothing else: the game's dependencies and the build backend that installs it.
+$(PLAY_STAMP): requirements/play.txt pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes --no-deps -r requirements/play.txt
+	$(PIP) install --no-deps --no-build-isolation --editable .
+	@touch $@
 
-play: $(STAMP)
+# The developer tools on top (tests, lint, types, mutation testing, uv for the lock).
+$(DEV_STAMP): requirements/dev.txt $(PLAY_STAMP)
+	$(PIP) install --require-hashes --no-deps -r requirements/dev.txt
+	@touch $@
+
+play: $(PLAY_STAMP)
 	$(BIN)/escape
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# Every check CI runs (.ci/run calls this).
+test: $(DEV_STAMP)
+	$(MAKE) --no-print-directory lint
+	FUZZ_SEED=$${FUZZ_SEED:-1} $(BIN)/python -m pytest
 
-validate: $(STAMP)
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Drift as a signal: the suite against the newest versions pyproject.toml allows, and against its lowest bounds.
+# Each builds a scratch venv (.venv-latest, .venv-oldest); the lock and .venv are untouched.
+test-latest: $(DEV_STAMP)
+	rm -rf .venv-latest && $(PYTHON) -m venv .venv-latest
+	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade --group dev --editable .
+	FUZZ_SEED=$${FUZZ_SEED:-1} .venv-latest/bin/python -m pytest -p no:cacheprovider
+
+test-oldest: $(DEV_STAMP)
+	rm -rf .venv-oldest && $(PYTHON) -m venv .venv-oldest
+	$(UV) pip install --quiet --python .venv-oldest/bin/python --resolution lowest-direct --group dev --editable .
+	FUZZ_SEED=$${FUZZ_SEED:-1} .venv-oldest/bin/python -m pytest -p no:cacheprovider
+
+# Re-resolve the lock files to the newest versions pyproject.toml allows (then run make test-latest, make test).
+upgrade: $(DEV_STAMP)
+	$(UV) pip compile pyproject.toml --group dev $(LOCK_OPTIONS) --upgrade -o requirements/dev.txt
+	$(UV) pip compile pyproject.toml --group build $(LOCK_OPTIONS) -c requirements/dev.txt -o requirements/play.txt
+	@echo "Lock files updated: review 'git diff requirements/', then run make test."
+
+# Mutation testing of the engine, run state, expression language and save reader (see benchmarks/mutation.md).
+mutate: $(DEV_STAMP)
+	$(BIN)/python benchmarks/mutation.py
+
+validate: $(PLAY_STAMP)
 	$(BIN)/escape validate --strict
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench.py
 
-fuzz: $(STAMP)
+fuzz: $(DEV_STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} FUZZ_REPORT=fuzz-report.json $(BIN)/python -m pytest tests/test_fuzz.py tests/test_property.py -q
 	@cat fuzz-report.json
 
-lint: $(STAMP)
-	$(BIN)/ruff check .
-
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-latest .venv-oldest build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis mutants

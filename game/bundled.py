@@ -1,19 +1,24 @@
-"""Where the bundled stories are, in a source checkout and in an installed wheel, and finding a story by name."""
+"""Where the bundled stories are, and finding a story by name.
+
+The stories live in `scenes/` at the top of the repository. A wheel carries them inside the package as
+`game/scenes` (hatchling's `force-include`, see pyproject.toml), found with importlib.resources; a source
+checkout, editable installs included, imports `game/` from the repository, where they sit beside it.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from game.checker import did_you_mean
 from game.errors import EscapeError
 
-_PACKAGE = Path(__file__).resolve().parent
-
 
 def scenes_root() -> Path:
-    """The folder of bundled stories: inside the package when installed, `scenes/` beside it in a checkout."""
-    installed = _PACKAGE / "_bundled_scenes"
-    return installed if installed.is_dir() else _PACKAGE.parent / "scenes"
+    """The folder of bundled stories: `game/scenes` in an installed wheel, `scenes/` in a source checkout."""
+    package = Path(str(resources.files("game")))
+    installed = package / "scenes"
+    return installed if installed.is_dir() else package.parent / "scenes"
 
 
 def bundled_stories() -> dict[str, Path]:

@@ -68,6 +68,8 @@ class Builder:
         self.root_span: Span = (0, 0, None)
         self.documents = 0
         self.errors: list[BuildError] = []  # problems that do not stop the reading: every one is reported
+        self.depth = 0  # open lists and mappings after the last event read
+        self.last_end = 0  # where the last event read ends
 
     def _line_col(self, event: Any, index: int) -> tuple[int, int]:
         """0-based line and column of an index (for a container key, whose start event is gone)."""
@@ -114,6 +116,7 @@ class Builder:
         seq_end, map_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
         for event in events:
             cls = event.__class__
+            self.last_end = event.end_mark.index
             if cls is scalar_cls:
                 if stack and stack[-1].key is None and isinstance(stack[-1].value, dict):
                     self._key(stack[-1], event)  # a key: text, whatever it looks like
@@ -124,7 +127,7 @@ class Builder:
                     self.anchors[event.anchor] = (value, 1)
             elif cls is seq_start or cls is map_start:
                 if len(stack) >= MAX_DEPTH:
-                    raise self._fail(event, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
+                    raise self._fail(event, self._deep, "too-deep")
                 tag = event.tag
                 wanted = TAG + ("seq" if cls is seq_start else "map")
                 if not event.implicit and tag not in (None, "!", wanted):
@@ -135,8 +138,10 @@ class Builder:
                 if event.anchor:
                     self.open_anchors.add(event.anchor)
                 stack.append(frame)
+                self.depth = len(stack)
             elif cls is seq_end or cls is map_end:
                 frame = stack.pop()
+                self.depth = len(stack)
                 self.places[id(frame.value)] = frame.places
                 if frame.anchor:
                     self.open_anchors.discard(frame.anchor)
@@ -160,6 +165,40 @@ class Builder:
                 if self.documents > 1:
                     raise self._fail(event, "but found another document (expected a single document in the stream); "
                                             "a scene file holds one document (remove the extra '---')", "yaml-syntax")
+
+    def too_deep(self, line: int, column: int) -> BuildError:
+        """The `too-deep` error when libyaml's own nesting limit stops the reading before ours does.
+
+        libyaml (0.2.6 and later) refuses flow nesting past 1,000 levels and scans ahead along a line, so
+        it can stop while the events read so far are still shallow. The level that breaks our limit is
+        then further along the same line: count brackets from the last event read to find its column.
+        `line` and `column` (0-based) are where libyaml stopped, used if the count does not get there."""
+        text, depth, index = self.text, self.depth, self.last_end
+        end = text.find("\n", index)
+        end = len(text) if end < 0 else end
+        quote = ""
+        while index < end:
+            char = text[index]
+            if quote:
+                if char == "\\" and quote == '"':
+                    index += 1  # an escaped character inside double quotes
+                elif char == quote:
+                    quote = ""
+            elif char in "'\"":
+                quote = char
+            elif char == "#" and (index == 0 or text[index - 1] in " \t"):
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line_start = text.rfind("\n", 0, index) + 1
+                    return BuildError(self._deep, "too-deep", index, text.count("\n", 0, index), index - line_start)
+            elif char in "]}":
+                depth -= 1
+            index += 1
+        return BuildError(self._deep, "too-deep", -1, line, column)
+
+    _deep = f"nesting deeper than {MAX_DEPTH} levels"
 
     def _key(self, frame: _Frame, event: Any) -> None:
         frame.key, frame.key_at = _SKIP, event.start_mark.index

@@ -169,6 +169,9 @@ def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
         builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if mark is not None and "nesting depth" in (err.problem or ""):  # libyaml's own limit came first
+            builder.errors.append(builder.too_deep(mark.line, mark.column))
+            return _report(builder, text, path, checker)
         message = _yaml_error_message(err, text)
         if err.context_mark is not None and "end of stream" in (err.problem or ""):
             mark = err.context_mark  # an unclosed quote or bracket: point where it opened
@@ -190,6 +193,11 @@ def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
     finally:
         if gc_was_enabled:
             gc.enable()
+    return _report(builder, text, path, checker)
+
+
+def _report(builder: Builder, text: str, path: str, checker: Checker) -> YamlDoc | None:
+    """Report the builder's problems; the document if there were none."""
     for err in builder.errors:
         message = err.message
         if isinstance(err, DuplicateKey):

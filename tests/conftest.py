@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import random
 import textwrap
 from pathlib import Path
 
@@ -33,3 +35,28 @@ def story_dir(tmp_path):
         return write_story(tmp_path / "story", manifest, **scene_files)
 
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `posix` need symbolic links or signals: skipped, with the reason, elsewhere."""
+    if os.name == "posix":
+        return
+    skip = pytest.mark.skip(reason="POSIX only (symbolic links or signals)")
+    for item in items:
+        if "posix" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """One seed for every hypothesis test, printed in the header: FUZZ_SEED=N repeats a run's cases exactly.
+    `make test` fixes it; `make fuzz` draws a new one each time. Failing cases are also kept in
+    .hypothesis/ and tried first on the next run."""
+    if config.getoption("hypothesis_seed", None) is None:
+        chosen = os.environ.get("FUZZ_SEED", "")
+        config.option.hypothesis_seed = int(chosen) if chosen.isdigit() else random.SystemRandom().randrange(2**32)
+
+
+def pytest_report_header(config):
+    seed = config.getoption("hypothesis_seed", None)
+    return [f"hypothesis seed: {seed} (FUZZ_SEED={seed} repeats these cases)"] if seed is not None else []

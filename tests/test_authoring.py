@@ -166,7 +166,7 @@ def test_graph_with_coverage_and_unreachable(tmp_path, capsys):
     assert "not of 'demo'" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot program for SVG (apt install graphviz)")
 def test_graph_svg_with_graphviz(tmp_path):
     assert main(["graph", str(DEMO), "--format", "svg", "-o", str(tmp_path / "g.svg")]) == 0
     assert "<svg" in (tmp_path / "g.svg").read_text()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from game import __version__
 from game.cli import main
 from game.plain import run_plain
 from tests.conftest import DEMO
@@ -122,7 +123,18 @@ def test_play_of_a_broken_story_prints_diagnostics_not_a_traceback(tmp_path):
     assert "[unknown-scene]" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["validate", "--help"], ["play", "--help"]])
-def test_help_and_version(args):
+@pytest.mark.parametrize(
+    ("args", "start", "words"),
+    [
+        (["--help"], "usage: escape ", ["play a story", "check stories and report every problem"]),
+        (["--version"], f"escape-lines {__version__}", []),
+        (["validate", "--help"], "usage: escape validate ", ["--strict", "fail on warnings too"]),
+        (["play", "--help"], "usage: escape play ", ["--continue", "continue the story's autosaved run"]),
+    ],
+)
+def test_help_and_version(args, start, words):
     result = run_cli(*args)
-    assert result.returncode == 0 and result.stdout
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith(start)
+    for word in words:
+        assert word in result.stdout

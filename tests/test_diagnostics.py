@@ -175,6 +175,7 @@ def test_missing_manifest(story):
     assert story.check(manifest=None) == ["s:1:1: error: no story.yaml in this folder; every story needs a manifest [io]"]
 
 
+@pytest.mark.posix
 def test_symlinked_scene_file_is_refused(story, tmp_path):
     outside = tmp_path / "outside.yaml"
     outside.write_text(EXTRA)
@@ -185,6 +186,7 @@ def test_symlinked_scene_file_is_refused(story, tmp_path):
     assert [str(d) for d in diagnostics] == ["s/linked.yaml:1:1: error: symbolic links are not followed in a story [io]"]
 
 
+@pytest.mark.posix
 def test_symlinked_folder_is_not_followed(story, tmp_path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
@@ -196,6 +198,7 @@ def test_symlinked_folder_is_not_followed(story, tmp_path):
     assert diagnostics == []
 
 
+@pytest.mark.posix
 def test_symlinked_manifest_is_reported_once(story, tmp_path):
     real = tmp_path / "real.yaml"
     real.write_text(MANIFEST)
@@ -272,10 +275,10 @@ def test_yaml_syntax_tab(story):
 
 def test_yaml_syntax_colon_in_text(story):
     extra = edit(EXTRA, "text: Dust.", "text: Dust: everywhere.")
-    assert story.check(**{"more.yaml": extra}) == [
-        error(MORE, at(extra, "Dust:", shift=4), "mapping values are not allowed in this context; put text that "
-              "contains ': ' in quotes, or use a | block", "yaml-syntax")
-    ]
+    [only] = story.check(**{"more.yaml": extra})
+    line, col = at(extra, "Dust:", shift=4)
+    assert only.startswith(f"{MORE}:{line}:{col}: error: ")  # libyaml words the problem; the project the fix
+    assert only.endswith("; put text that contains ': ' in quotes, or use a | block [yaml-syntax]")
 
 
 def test_yaml_two_documents(story):
@@ -627,9 +630,10 @@ def test_expr_syntax(story):
 
 def test_expr_syntax_unclosed_parenthesis(story):
     scenes = edit(SCENES, "if: not lit", "if: \"not (lit\"")
-    assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "(lit"), "cannot read expression 'not (lit': '(' was never closed", "expr-syntax")
-    ]
+    [only] = story.check(scenes=scenes)
+    line, col = at(scenes, "(lit")
+    assert only.startswith(f"{S}:{line}:{col}: error: cannot read expression 'not (lit': ")  # then CPython's words
+    assert only.endswith(" [expr-syntax]")
 
 
 def test_expr_forbidden(story):

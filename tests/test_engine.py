@@ -95,18 +95,42 @@ def test_fallback_offered_only_when_nothing_else_is_open(story_dir):
         game.choose("fallback")
 
 
-def test_clamping_to_declared_bounds(demo_story):
-    game = Game(demo_story)
+CLAMPED = """\
+id: clamped
+title: Clamped
+blurb: Bounds.
+start: room
+variables:
+  stamina: {value: 3, min: 0, max: 6}
+  money: 5
+endings:
+  - {id: end, title: End, kind: neutral}
+"""
+CLAMPED_SCENES = """\
+scenes:
+  - id: room
+    title: Room
+    text: "{{ stamina }}"
+    choices:
+      - {id: fall, text: Fall, effects: [stamina -= 10, money -= 10], goto: room}
+      - {id: feast, text: Feast, effects: [stamina += 100, money += 999999999, money += 999999999], goto: room}
+      - {id: leave, text: Leave, goto: out}
+  - {id: out, title: Out, text: Out., ending: end}
+"""
+
+
+def test_clamping_to_declared_bounds(story_dir):
+    game = Game(load_story(story_dir(CLAMPED, scenes=CLAMPED_SCENES)))
     game.start(seed=1)
-    for _ in range(10):
-        if game.run.scene != "cellar":
-            break
-        offers = [o.id for o in game.choices() if o.enabled]
-        game.choose("fallback" if "fallback" in offers else offers[0])
-        if game.run.scene == "waiting":
-            if any(o.id == "back" for o in game.choices()):
-                game.choose("back")
-    assert game.run.variables["stamina"] >= 0  # min: 0 holds however often on_enter subtracts
+    step = game.choose("fall")
+    assert game.run.variables == {"stamina": 0, "money": -5}  # min: 0 holds; money has no bound of its own
+    assert [(c.name, c.before, c.after) for c in step.changes] == [("stamina", 3, 0), ("money", 5, -5)]
+    assert game.text() == "0"
+    step = game.choose("fall")
+    assert [(c.name, c.after) for c in step.changes] == [("money", -15)]  # stamina stayed at 0: no change reported
+    game.choose("feast")
+    # max: 6 holds; a variable without bounds stops at the language's limit of one billion
+    assert game.run.variables == {"stamina": 6, "money": 1_000_000_000}
 
 
 def test_conditional_goto_branches(demo_story):

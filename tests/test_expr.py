@@ -278,8 +278,8 @@ def test_empty_expression():
 
 
 def test_syntax_error_offset():
-    refused("x == 1 and (y", "expr-syntax", 11, "'(' was never closed")
-    refused("  x == 1 and (y", "expr-syntax", 13, "'(' was never closed")
+    refused("x == 1 and (y", "expr-syntax", 11, "cannot read expression 'x == 1 and (y'")
+    refused("  x == 1 and (y", "expr-syntax", 13, "cannot read expression 'x == 1 and (y'")
 
 
 @pytest.mark.parametrize(

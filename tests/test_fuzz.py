@@ -24,7 +24,7 @@ from tests.conftest import DEMO
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 COUNTS: Counter = Counter()
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def _report() -> None:

@@ -46,7 +46,8 @@ def billion_laughs() -> str:
     return "\n".join(lines) + "\n"
 
 
-# (case id, scene file contents (str or bytes), the expected diagnostic without its path)
+# (case id, scene file contents (str or bytes), the expected diagnostic without its path; "…" stands for a
+# part worded by libyaml or CPython, which changes between their versions)
 STORY_CASES = [
     ("python-tag", SCENE_HEAD + "    text: !!python/object/apply:os.system ['echo owned']\n",
      "4:11: error: YAML tag '!!python/object/apply:os.system' is not allowed: scene files hold plain data only [unsafe-tag]"),
@@ -62,8 +63,7 @@ STORY_CASES = [
     ("latin-1", SCENE_HEAD.encode() + "    text: Mar\xe9chal\n".encode("latin-1"),
      "4:14: error: the file is not UTF-8 text (byte 0xe9) [not-utf8]"),
     ("tabs", "scenes:\n\t- id: a\n",
-     "2:1: error: found character that cannot start any token (while scanning for the next token); "
-     "indent with spaces, not tabs [yaml-syntax]"),
+     "2:1: error: …; indent with spaces, not tabs [yaml-syntax]"),  # … is libyaml's own wording
     ("duplicate-key", SCENE_HEAD + "    title: B\n    text: t\n    ending: e\n",
      "4:5: error: duplicate key 'title' (first defined at line 3) [duplicate-key]"),
     ("scenes-not-list", "scenes: {a: 1}\n", "1:1: error: 'scenes' must be a list, not a mapping [schema]"),
@@ -132,18 +132,26 @@ def run(args: list[str]) -> tuple[int, str, str, float, int]:
     return code, out.getvalue(), err.getvalue(), seconds, peak
 
 
+def reported(output: str, expected: str) -> bool:
+    """Whether a line of `output` is `expected`, where "…" in it matches any text."""
+    head, _, tail = expected.partition("…")
+    if not _:
+        return expected in output.splitlines()
+    return any(line.startswith(head) and line.endswith(tail) and len(line) > len(head + tail)
+               for line in output.splitlines())
+
+
 @pytest.mark.parametrize("case, scenes, expected", STORY_CASES, ids=[c[0] for c in STORY_CASES])
 def test_hostile_story_pack(tmp_path, case, scenes, expected):
     folder = write_pack(tmp_path, scenes)
     before = listing(tmp_path)
     code, out, err, seconds, peak = run(["validate", str(folder)])
     assert code == 1
-    lines = out.splitlines()
-    assert f"{folder}/scenes.yaml:{expected}" in lines, out
+    assert reported(out, f"{folder}/scenes.yaml:{expected}"), out
     assert "Traceback" not in out + err
     assert seconds < 2.0 and peak < 200 * 1024 * 1024
     code, out, err, seconds, _ = run(["play", str(folder), "--plain", "--saves", str(tmp_path / "saves")])
-    assert code == 1 and f"{folder}/scenes.yaml:{expected}" in err.splitlines() and seconds < 2.0
+    assert code == 1 and reported(err, f"{folder}/scenes.yaml:{expected}") and seconds < 2.0
     assert listing(tmp_path) == before  # nothing written, nothing deleted
 
 
@@ -180,15 +188,13 @@ SAVE_CASES = [
 
 
 @pytest.mark.parametrize("case, make, expected", SAVE_CASES, ids=[c[0] for c in SAVE_CASES])
-def test_hostile_save(tmp_path, monkeypatch, case, make, expected):
-    from game.loader import load_story
+def test_hostile_save(tmp_path, case, make, expected):
     from tests.conftest import DEMO
 
-    monkeypatch.setattr("game.saves_cmd.story_by_id", lambda story_id: load_story(DEMO))
     path = good_save(tmp_path)
     path.write_bytes(make(json.loads(path.read_text())))
     before = listing(tmp_path)
-    code, out, err, seconds, peak = run(["replay", str(path), "--check"])
+    code, out, err, seconds, peak = run(["replay", str(path), "--check", "--story", str(DEMO)])
     assert code == 1 and expected in out + err, out + err
     assert "Traceback" not in out + err and seconds < 2.0 and peak < 200 * 1024 * 1024
     code, out, err, _, _ = run(["play", str(DEMO), "--plain", "--continue", "--saves", str(path.parent)])
@@ -196,6 +202,7 @@ def test_hostile_save(tmp_path, monkeypatch, case, make, expected):
     assert listing(tmp_path) == before
 
 
+@pytest.mark.posix
 def test_symlinked_save_and_story_files_are_refused(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("password: hunter2\n")

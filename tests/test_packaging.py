@@ -1,4 +1,5 @@
-"""A real (non-editable) wheel carries the bundled stories and validates them when installed."""
+"""The wheel and the sdist: both carry the bundled stories (walkthroughs included), and an installed
+wheel finds them inside the package and validates them from any folder."""
 
 from __future__ import annotations
 
@@ -6,22 +7,42 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+STORY_FILES = sorted(
+    str(p.relative_to(ROOT)) for p in (ROOT / "scenes").rglob("*") if p.is_file() and not p.name.startswith(".")
+)
 
 
-def test_wheel_ships_scenes_and_validates_them(tmp_path):
-    build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert build.returncode == 0, build.stderr
-    wheel = next(tmp_path.glob("escape_lines-*.whl"))
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "game/_bundled_scenes/grand_illusion/story.yaml" in names
-    assert "game/_bundled_scenes/captured/story.yaml" in names
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    result = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-t", "sdist", "-d", str(out)],
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_wheel_and_sdist_carry_the_same_story_files(built):
+    assert "scenes/grand_illusion/story.yaml" in STORY_FILES
+    assert any("/walkthroughs/" in f for f in STORY_FILES)
+    wheel = zipfile.ZipFile(next(built.glob("escape_lines-*.whl")))
+    in_wheel = sorted(n.removeprefix("game/") for n in wheel.namelist() if n.startswith("game/scenes/"))
+    with tarfile.open(next(built.glob("escape_lines-*.tar.gz"))) as sdist:
+        in_sdist = sorted(n.split("/", 1)[1] for n in sdist.getnames() if n.split("/", 1)[-1].startswith("scenes/"))
+    in_sdist = [n for n in in_sdist if "." in Path(n).name]  # files, not folders
+    assert in_wheel == in_sdist == STORY_FILES
+    metadata = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+    assert "License-Expression: MIT" in wheel.read(metadata).decode()
+
+
+def test_installed_wheel_finds_its_stories_and_validates_them(built, tmp_path):
+    wheel = next(built.glob("escape_lines-*.whl"))
     target = tmp_path / "site"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
@@ -32,9 +53,11 @@ def test_wheel_ships_scenes_and_validates_them(tmp_path):
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     result = subprocess.run(
-        [sys.executable, "-c", "import game.bundled as b, game.cli as c, sys; "
-         "assert '_bundled_scenes' in str(b.scenes_root()), b.scenes_root(); sys.exit(c.main(['validate', '--strict']))"],
+        [sys.executable, "-c", "import game.bundled as b, game.cli as c, sys; print(b.scenes_root()); "
+         "sys.exit(c.main(['validate', '--strict']))"],
         capture_output=True, text=True, timeout=120, cwd=elsewhere, env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 stories checked: 0 errors, 0 warnings" in result.stdout
+    first, *rest = result.stdout.splitlines()
+    assert Path(first) == target / "game" / "scenes"
+    assert rest[-1] == "2 stories checked: 0 errors, 0 warnings"

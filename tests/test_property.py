@@ -19,7 +19,7 @@ from game.engine import Game
 from game.errors import EscapeError
 from game.loader import check_story
 
-SETTINGS = dict(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 # -- generating stories ---------------------------------------------------------------------------------------

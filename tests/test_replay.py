@@ -103,17 +103,16 @@ def test_random_draw_divergence_is_named(edited, tmp_path):
                                "(the random draw differs)")
 
 
-def test_replay_check_command(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("game.saves_cmd.story_by_id", lambda story_id: load_story(DEMO))  # the demo is not bundled
+def test_replay_check_command(tmp_path, capsys):
     path = saved_run(DEMO, tmp_path)
-    assert run_replay_check(path) == 0
+    assert run_replay_check(path, str(DEMO)) == 0  # the demo is not bundled: --story names it
     assert capsys.readouterr().out.strip() == f"{path}: OK (4 steps replayed)"
     data = path.read_text().replace('"leave_dog"', '"dance"')
     path.write_text(data)
-    assert run_replay_check(path) == 1
+    assert run_replay_check(path, str(DEMO)) == 1
     assert "FAILED at step 3 (barrels.dance): missing choice" in capsys.readouterr().out
     path.write_text("{broken")
-    assert run_replay_check(path) == 1
+    assert run_replay_check(path, str(DEMO)) == 1
     assert "truncated or corrupt" in capsys.readouterr().out
 
 
@@ -161,20 +160,22 @@ SAVER = textwrap.dedent(
 )
 
 
+@pytest.mark.posix
 def test_saves_survive_sigkill_at_any_instant(tmp_path, demo_story):
     saves = tmp_path / "saves"
     path = save_path(saves, "demo")
     rng = random.Random(1234)
-    kills = 0
+    killed_while_saving, checked = 0, 0
     for _ in range(25):
         proc = subprocess.Popen([sys.executable, "-c", SAVER, str(DEMO), str(saves)], stdout=subprocess.PIPE)
         assert proc.stdout.readline().strip() == b"ready"
         time.sleep(rng.uniform(0.0, 0.15))
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        kills += 1
+        killed_while_saving += proc.wait() == -signal.SIGKILL  # the kill landed in the saving loop
         if path.exists():
             data = read_save(path)  # raises if a kill ever left a torn file
             Game(demo_story).restore(data["state"])
-    assert kills == 25 and path.exists()
+            checked += 1
+    assert killed_while_saving == 25  # every run was cut short, none had ended on its own
+    assert checked >= 20  # and the save was there to check after (nearly) every kill
     assert [info.name for info in list_saves(saves)] == ["autosave"]  # a killed write's temporary file is no save

@@ -84,6 +84,7 @@ def test_save_names_cannot_escape_the_folder(tmp_path, name):
         save_path(tmp_path, "demo", name)
 
 
+@pytest.mark.posix
 def test_symlinked_save_is_refused(tmp_path, demo_story):
     target = tmp_path / "elsewhere.json"
     target.write_text(json.dumps({"secret": 1}))

@@ -125,10 +125,11 @@ async def test_ui_says_saving_is_off(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     app = make_app(story="demo", stories={"demo": DEMO}, saves=blocker / "saves", seed=5)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("1")
         await pilot.pause()
-        assert any("Saving is off" in str(n.message) for n in app._notifications)
+        shown = [str(toast.render()) for toast in app.screen.query("Toast")]  # what the player sees
+        assert any(text.startswith("Saving is off: cannot write to") for text in shown), shown
         assert app.screen.session.game.run.turn == 1
 
 
