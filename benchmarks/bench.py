@@ -39,8 +39,8 @@ def peak_rss_mb() -> float:
 # workers: one figure in this process ------------------------------------------------------
 def w_load(folder: str) -> dict:
     start = time.perf_counter()
-    from game.loader import load_story
-    from game.machine import machine_for
+    from game.compiler.loader import load_story
+    from game.engine.machine import machine_for
 
     story = load_story(folder)
     machine_for(story)
@@ -48,7 +48,7 @@ def w_load(folder: str) -> dict:
 
 
 def _play(story, runs: int, rng: random.Random) -> tuple[int, int, list]:
-    from game.engine import Game
+    from game.engine.game import Game
 
     game = Game(story)
     steps, logs = 0, []
@@ -64,7 +64,7 @@ def _play(story, runs: int, rng: random.Random) -> tuple[int, int, list]:
 
 
 def w_play(folder: str) -> dict:
-    from game.loader import load_story
+    from game.compiler.loader import load_story
 
     story = load_story(folder)
     rng = random.Random(7)
@@ -77,8 +77,8 @@ def w_play(folder: str) -> dict:
 
 
 def w_replay(folder: str) -> dict:
-    from game.loader import load_story
-    from game.replay import replay
+    from game.compiler.loader import load_story
+    from game.engine.replay import replay
 
     story = load_story(folder)
     _, _, logs = _play(story, 500, random.Random(3))
@@ -91,9 +91,9 @@ def w_replay(folder: str) -> dict:
 
 
 def w_save(folder: str) -> dict:
-    from game.engine import Game
-    from game.loader import load_story
-    from game.saves import read_save, restore_game, save_game
+    from game.compiler.loader import load_story
+    from game.engine.game import Game
+    from game.saves.files import read_save, restore_game, save_game
 
     story = load_story(folder)
     game = Game(story)
@@ -129,7 +129,7 @@ def w_save(folder: str) -> dict:
 
 
 def w_memory(folder: str) -> dict:
-    from game.loader import load_story
+    from game.compiler.loader import load_story
 
     story = load_story(folder)
     _play(story, 2000, random.Random(5))
@@ -184,8 +184,8 @@ def title_screen() -> dict:
 
 def ui_latency(folder: str) -> dict:
     """Process start to the first scene on screen, and key press to the next scene on screen, in a real pty."""
-    from game.engine import Game
-    from game.loader import load_story
+    from game.compiler.loader import load_story
+    from game.engine.game import Game
 
     story = load_story(folder)
     game = Game(story)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from game.loader import load_story
+from game.compiler.loader import load_story
 
 DATA = Path(__file__).parent / "data"
 DEMO = DATA / "demo"
@@ -60,3 +60,10 @@ def pytest_configure(config):
 def pytest_report_header(config):
     seed = config.getoption("hypothesis_seed", None)
     return [f"hypothesis seed: {seed} (FUZZ_SEED={seed} repeats these cases)"] if seed is not None else []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _story_cache(tmp_path_factory):
+    """Stories loaded for play are cached in a folder of the test run's own, never the user's."""
+    os.environ["ESCAPE_CACHE"] = str(tmp_path_factory.mktemp("story-cache"))
+    yield

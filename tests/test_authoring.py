@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
-from game.loader import check_story, load_story
-from game.schema import schema_texts
-from game.watch import fingerprint, watch
+from game.compiler.loader import check_story, load_story
+from game.compiler.schema import schema_texts
+from game.tools.watch import fingerprint, watch
 from tests.conftest import DEMO, write_story
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +58,7 @@ def test_playtest_reports_coverage(tmp_path, capsys):
 
 
 def test_playtest_least_used_covers_more_than_uniform(demo_story):
-    from game.playtest import random_runs
+    from game.tools.playtest import random_runs
 
     least = random_runs(demo_story, range(40), least_used=True)
     uniform = random_runs(demo_story, range(40), least_used=False)
@@ -172,8 +172,8 @@ def test_graph_svg_with_graphviz(tmp_path):
     assert "<svg" in (tmp_path / "g.svg").read_text()
 
 
-def test_graph_svg_without_graphviz_says_so(monkeypatch, capsys):
-    monkeypatch.setattr("game.graph_cmd.shutil.which", lambda name: None)
+def test_graph_svg_without_graphviz_says_so(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH with no dot on it
     assert main(["graph", str(DEMO), "--format", "svg"]) == 1
     assert "SVG needs Graphviz's 'dot' program" in capsys.readouterr().err
 

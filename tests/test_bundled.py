@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from game.bundled import bundled_stories, find_story
+from game.compiler.bundled import bundled_stories, find_story
+from game.compiler.loader import check_story
 from game.errors import EscapeError
-from game.loader import check_story
 
 STORIES = bundled_stories()
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from game.bundled import bundled_stories
-from game.loader import load_story
-from game.playtest import random_runs
-from game.saves import read_save
-from game.saves_cmd import run_replay_check
+from game.cli.saves import run_replay_check
+from game.compiler.bundled import bundled_stories
+from game.compiler.loader import load_story
+from game.saves.files import read_save
+from game.tools.playtest import random_runs
 
 CAMPAIGNS = ["grand_illusion", "captured"]
 ROOT = Path(__file__).resolve().parent.parent

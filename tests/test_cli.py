@@ -13,7 +13,7 @@ import pytest
 
 from game import __version__
 from game.cli import main
-from game.plain import run_plain
+from game.cli.plain import run_plain
 from tests.conftest import DEMO
 
 GOLDEN = Path(__file__).parent / "golden" / "demo_transcript.txt"
@@ -53,7 +53,7 @@ def test_plain_play_rejects_bad_input_without_losing_the_run():
 def test_autosave_and_continue(tmp_path):
     play("1\n1\nq\n", saves=str(tmp_path))
     saved = json.loads((tmp_path / "demo--autosave.json").read_text())
-    assert saved["log"] == [["cellar", "lamp"], ["cellar", "search"]]
+    assert saved["state"]["log"] == ["cellar.lamp", "cellar.search"]
     out = io.StringIO()
     code = run_plain(str(DEMO), saves=str(tmp_path), resume=True, out=out, inp=io.StringIO("q\n"))
     assert code == 0

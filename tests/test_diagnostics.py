@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from game.compiler import MAX_FILES, MAX_STORY_BYTES
-from game.engine import Game
+from game.compiler.folder import MAX_FILES, MAX_STORY_BYTES
+from game.compiler.loader import check_story, load_story
+from game.compiler.yamlsafe import MAX_FILE_BYTES
+from game.engine.game import Game
 from game.errors import EscapeError, StoryError
-from game.loader import check_story, load_story
-from game.yamlsafe import MAX_FILE_BYTES
 
 MANIFEST = """\
 id: demo

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from game.engine import Game
+from game.compiler.loader import load_story
+from game.engine.game import Game
 from game.errors import EngineError
-from game.loader import load_story
+from tests.conftest import DEMO
 
 
 def ids(game: Game) -> list[tuple[str, bool]]:
@@ -213,11 +214,18 @@ def test_snapshot_round_trip_continues_identically(demo_story):
         (lambda d: d["variables"].pop("noise"), "variables do not match"),
         (lambda d: d.update(items=["crown"]), "items this story does not have"),
         (lambda d: d.update(version=99), "version 99 is not supported"),
-        (lambda d: d.update(turn=-1), "'turn' must be a whole number"),
-        (lambda d: d.update(log=[["cellar", "fly"]]), "the log names a step"),
+        (lambda d: d.update(draws=-1), "'draws' must be a whole number"),
+        (lambda d: d.update(draws=2), "a run draws at most once a step"),
+        (lambda d: d.update(log=[["cellar", "fly"]]), "not a step"),
+        (lambda d: d.update(log=["cellar.fly"]), "'cellar.fly', is not a choice of this story"),
+        (lambda d: d.update(log=["barrels.leave_dog"]), "starts in 'barrels', but the run was in 'cellar'"),
+        (lambda d: d.update(log=["cellar.lamp", "cellar.lamp"], scene="barrels"), "cannot lead to 'barrels'"),
+        (lambda d: d.update(log=[], scene="barrels"), "a run with no steps must be in the first scene"),
+        (lambda d: d.update(ending="out"), "does not match its scene"),
+        (lambda d: d["variables"].update(stamina=7), "outside its bounds"),
+        (lambda d: d["variables"].update(noise=10**10), "outside"),
         (lambda d: d.update(extra=1), "unknown fields"),
         (lambda d: d.update(seed="1"), "'seed' must be a whole number"),
-        (lambda d: d["visits"].update(attic=1), "'visits' names 'attic'"),
     ],
 )
 def test_restore_refuses_data_that_does_not_fit(demo_story, mutate, reason):
@@ -241,22 +249,106 @@ def test_bad_seed_and_unstarted_game(demo_story):
             game.start(seed=seed)
 
 
-def test_machine_is_shared_and_has_no_auto_transitions(demo_story):
+# -- the machine drives ------------------------------------------------------------------------------------
+# (demo: cellar.door has a random target, door_opens.go a goto with conditions: each has a choice point)
+POINTS = {"cellar.door?", "door_opens.go?"}
+
+
+def test_machine_is_shared_and_has_one_trigger_per_choice():
+    demo_story = load_story(DEMO)  # a story of its own, whose machine no other test has grown
     a, b = Game(demo_story), Game(demo_story)
     assert a.machine is b.machine
     machine = a.machine.machine
-    assert not machine.auto_transitions
-    triggers = set(machine.events)
-    assert triggers == set(demo_story.choice_index)  # one trigger per choice, nothing else
+    assert not machine.auto_transitions and machine.models == []  # runs are passed in, never bound
+    assert set(machine.events) == {"(begin)"}  # a scene's choices join the machine when first taken
+    a.start(seed=1)
+    a.choose("lamp")
+    assert set(machine.events) == {"(begin)"} | {k for k in demo_story.choice_index if k.startswith("cellar.")} | {"cellar.door?"}
+    a.machine.build_all()
+    assert set(machine.events) == set(demo_story.choice_index) | {"(begin)"} | POINTS
+    assert set(machine.states) == set(demo_story.scenes) | {"(begin)"} | POINTS
     a.start(seed=1)
     b.start(seed=2)
     a.choose("lamp")
     assert b.run.scene == "cellar" and ids(b) == [("lamp", True), ("search", False)]
 
 
-def test_machine_refuses_a_move_the_story_does_not_have(demo_story):
+def test_guards_are_the_choices_own_compiled_conditions(demo_story):
     game = Game(demo_story)
-    with pytest.raises(EngineError, match="cannot be taken"):
-        game.machine.move("barrels", "cellar.lamp", "cellar")
-    with pytest.raises(EngineError, match="does not lead"):
-        game.machine.move("cellar", "cellar.door", "barrels")
+    game.machine.build_all()
+    machine = game.machine.machine
+    search = demo_story.choice_index["cellar.search"]
+    [transition] = machine.get_transitions("cellar.search")
+    guards = [condition.func for condition in transition.conditions]
+    assert search.condition.fn in guards  # the very function the list of choices calls
+    assert len(guards) == 2  # and the once-only rule
+    assert machine.get_state("out_end").final and machine.get_state("caught_end").final
+    assert not machine.get_state("cellar").final
+
+
+def test_a_choice_is_made_by_firing_its_trigger(demo_story):
+    from game.engine.rules import Move
+
+    game = Game(demo_story)
+    game.start(seed=5)
+    run = game.run
+    assert game.machine.take(run, "cellar.lamp", Move(run, game.rng)) is True
+    assert (run.scene, run.turn, run.log, run.items) == ("cellar", 1, [("cellar", "lamp")], {"lamp"})
+    assert run.visits == {"cellar": 2} and run.variables["stamina"] == 3  # entered again: on_enter ran
+    before = run.copy()
+    assert game.machine.take(run, "cellar.lamp", Move(run, game.rng)) is False  # once-only: the guard refuses
+    assert run == before  # and nothing changed
+    with pytest.raises(EngineError, match="no choice 'cellar.fly'"):
+        game.machine.take(run, "cellar.fly", Move(run, game.rng))
+    with pytest.raises(EngineError, match="cannot be taken from scene 'cellar'"):
+        game.machine.take(run, "barrels.wake_dog", Move(run, game.rng))
+
+
+BRANCHES = """\
+id: branches
+title: Branches
+blurb: Goto after effects.
+start: hall
+variables:
+  noise: 0
+endings:
+  - {id: quiet, title: Quiet, kind: good}
+  - {id: loud, title: Loud, kind: bad}
+"""
+BRANCH_SCENES = """\
+scenes:
+  - id: hall
+    title: Hall
+    text: Hall.
+    choices:
+      - id: shout
+        text: Shout
+        effects: noise += 5
+        goto:
+          - {if: noise >= 5, to: loud_end}
+          - to: quiet_end
+      - id: whisper
+        text: Whisper
+        goto:
+          - {if: noise >= 5, to: loud_end}
+          - to: {random: {quiet_end: 1, loud_end: 1}}
+  - {id: quiet_end, title: Quiet, text: Quiet., ending: quiet}
+  - {id: loud_end, title: Loud, text: Loud., ending: loud}
+"""
+
+
+def test_goto_branches_are_decided_after_the_choices_effects(story_dir):
+    story = load_story(story_dir(BRANCHES, scenes=BRANCH_SCENES))
+    game = Game(story)
+    game.start(seed=1)
+    step = game.choose("shout")
+    assert (step.scene, step.drawn, game.run.ending) == ("loud_end", False, "loud")
+    outcomes = set()
+    for seed in range(40):  # the random branch: drawn in the point's `prepare`, chosen by the guards
+        game.start(seed)
+        step = game.choose("whisper")
+        assert step.drawn and game.run.draws == 1
+        outcomes.add(step.scene)
+    assert outcomes == {"quiet_end", "loud_end"}
+    [first, second] = game.machine.machine.get_transitions("hall.whisper?1")
+    assert first.prepare and not second.prepare

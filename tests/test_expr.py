@@ -10,18 +10,10 @@ import time
 
 import pytest
 
-from game.effects import compile_effect
-from game.expr import (
-    BOOL,
-    INT,
-    MAX_EXPR_CHARS,
-    STR,
-    ExprError,
-    Names,
-    compile_condition,
-    compile_expr,
-)
-from game.template import compile_template
+from game.compiler.effects import compile_effect
+from game.compiler.expr import MAX_EXPR_CHARS, ExprError, Names, compile_condition, compile_expr
+from game.compiler.template import compile_template
+from game.model import BOOL, INT, STR, Scope
 
 NAMES = Names({"stamina": INT, "name": STR, "flag": BOOL, "x": INT, "suspicion": INT}, frozenset({"rope", "map"}))
 
@@ -35,12 +27,12 @@ def state(**overrides):
     turn = overrides.pop("turn", 7)
     here = overrides.pop("here", 2)
     assert not overrides
-    return (variables, items, visits, chosen, turn, here)
+    return Scope(variables, items, visits, chosen, turn, here)
 
 
 def ev(source: str, **overrides):
     expr = compile_expr(source, NAMES)
-    return expr.fn(*state(**overrides))
+    return expr.fn(state(**overrides))
 
 
 def refused(source: str, code: str, offset: int, *words: str, compile=compile_expr) -> ExprError:
@@ -122,7 +114,7 @@ def refused(source: str, code: str, offset: int, *words: str, compile=compile_ex
 def test_valid_expressions(source, value, kind):
     expr = compile_expr(source, NAMES)
     assert expr.type == kind
-    result = expr.fn(*state())
+    result = expr.fn(state())
     assert result == value and type(result) is type(value)
 
 
@@ -151,10 +143,10 @@ def test_mixed_logic_gives_true_false():
 
 
 def test_conditions_accept_yaml_booleans_and_numbers():
-    assert compile_condition(True, NAMES).fn(*state()) is True
-    assert compile_condition(False, NAMES).fn(*state()) is False
-    assert compile_condition(0, NAMES).fn(*state()) == 0
-    assert compile_condition(1, NAMES).fn(*state()) == 1
+    assert compile_condition(True, NAMES).fn(state()) is True
+    assert compile_condition(False, NAMES).fn(state()) is False
+    assert compile_condition(0, NAMES).fn(state()) == 0
+    assert compile_condition(1, NAMES).fn(state()) == 1
 
 
 def test_leading_spaces_are_ignored():
@@ -339,7 +331,7 @@ def test_type_errors(source, offset, words):
 
 def apply(source: str, **overrides):
     effect = compile_effect(source, NAMES)
-    return effect, effect.value.fn(*state(**overrides)) if effect.value else None
+    return effect, effect.value.fn(state(**overrides)) if effect.value else None
 
 
 @pytest.mark.parametrize(
@@ -431,7 +423,7 @@ def test_forbidden_things_inside_effects():
 
 
 def render(text: str, **overrides) -> str:
-    return compile_template(text, NAMES).render(*state(**overrides))
+    return compile_template(text, NAMES).render(state(**overrides))
 
 
 def template_refused(text: str, code: str, offset: int, *words: str) -> ExprError:
@@ -447,7 +439,7 @@ def template_refused(text: str, code: str, offset: int, *words: str) -> ExprErro
 def test_plain_text_stays_a_string():
     template = compile_template("Nothing { to } see %} here }}", NAMES)
     assert template.fn is None
-    assert template.render() == "Nothing { to } see %} here }}"
+    assert template.render(state()) == "Nothing { to } see %} here }}"
 
 
 def test_interpolation_of_every_type():

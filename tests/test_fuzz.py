@@ -16,10 +16,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.engine import Game
+from game.compiler.loader import check_story, load_story
+from game.engine.game import Game
 from game.errors import EscapeError
-from game.loader import check_story, load_story
-from game.saves import read_save, restore_game, save_game
+from game.saves.files import read_save, restore_game, save_game
 from tests.conftest import DEMO
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))

@@ -156,9 +156,9 @@ def test_hostile_story_pack(tmp_path, case, scenes, expected):
 
 
 def good_save(tmp_path: Path) -> Path:
-    from game.engine import Game
-    from game.loader import load_story
-    from game.saves import save_game
+    from game.compiler.loader import load_story
+    from game.engine.game import Game
+    from game.saves.files import save_game
     from tests.conftest import DEMO
 
     game = Game(load_story(DEMO))
@@ -177,10 +177,14 @@ SAVE_CASES = [
     ("truncated", lambda d: json.dumps(d).encode()[:120], "not a readable save (truncated or corrupt)"),
     ("garbage", lambda d: os.urandom(64) + b"\xff", "not a readable save (truncated or corrupt)"),
     ("not-a-save", lambda d: b'{"players": 3}', "not an Escape Lines save"),
-    ("future", lambda d: mutate(d, version=7), "made by a newer version of the game (save format 7; this game reads 1)"),
+    ("future", lambda d: mutate(d, version=7), "made by a newer version of the game (save format 7; this game reads 2)"),
     ("story-number", lambda d: mutate(d, story=5), "the field 'story' is missing or of the wrong type"),
-    ("log-text", lambda d: mutate(d, log="all of it"), "the field 'log' is missing or of the wrong type"),
-    ("state-types", lambda d: mutate(d, state={**d["state"], "turn": "many"}), "'turn' must be a whole number"),
+    ("log-text", lambda d: mutate(d, state={**d["state"], "log": "all of it"}), "'log' must be a list"),
+    ("log-pairs", lambda d: mutate(d, state={**d["state"], "log": [["x"], "y"]}), "which is not a step"),
+    ("state-types", lambda d: mutate(d, state={**d["state"], "draws": "many"}), "'draws' must be a whole number"),
+    ("state-huge-seed", lambda d: mutate(d, state={**d["state"], "seed": 10**100}), "'seed' must be a whole number"),
+    ("state-foreign", lambda d: mutate(d, state={**d["state"], "story": "captured"}),
+     "the run state belongs to 'captured', not 'demo'"),
     ("enormous", lambda d: b'{"format": "escape-lines-save", "pad": "' + b"x" * (5 * 1024 * 1024) + b'"}',
      "larger than 4,194,304 bytes; not a save of this game"),
     ("deep-json", lambda d: b"[" * 200_000 + b"]" * 200_000, "not a readable save (truncated or corrupt)"),
@@ -221,7 +225,7 @@ def test_symlinked_save_and_story_files_are_refused(tmp_path):
 @pytest.mark.parametrize("name", ["../../etc/cron.d/x", "/tmp/abs", "a\\b", "..", "name\nwith newline"])
 def test_save_names_cannot_escape(tmp_path, name):
     from game.errors import SaveError
-    from game.saves import save_path
+    from game.saves.files import save_path
 
     with pytest.raises(SaveError):
         save_path(tmp_path, "demo", name)

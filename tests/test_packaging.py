@@ -53,7 +53,7 @@ def test_installed_wheel_finds_its_stories_and_validates_them(built, tmp_path):
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     result = subprocess.run(
-        [sys.executable, "-c", "import game.bundled as b, game.cli as c, sys; print(b.scenes_root()); "
+        [sys.executable, "-c", "import game.compiler.bundled as b, game.cli as c, sys; print(b.scenes_root()); "
          "sys.exit(c.main(['validate', '--strict']))"],
         capture_output=True, text=True, timeout=120, cwd=elsewhere, env=env,
     )

@@ -13,12 +13,12 @@ import time
 
 import pytest
 
-from game.engine import Game
-from game.loader import load_story
-from game.replay import replay
-from game.saves import list_saves, read_save, save_game, save_path
-from game.saves_cmd import run_replay_check, run_saves
-from game.session import Session
+from game.cli.saves import run_replay_check, run_saves
+from game.compiler.loader import load_story
+from game.engine.game import Game
+from game.engine.replay import replay
+from game.saves.files import list_saves, read_save, save_game, save_path, saved_steps
+from game.saves.session import Session
 from tests.conftest import DEMO
 
 
@@ -85,7 +85,7 @@ def test_edited_story_gives_the_right_divergence(edited, tmp_path, capsys, old, 
         edit(edited, "goto: barrels", "goto: behind_barrels")
     story = load_story(edited)
     data = read_save(path)
-    _, divergence = replay(story, data["seed"], [tuple(e) for e in data["log"]])
+    _, divergence = replay(story, *saved_steps(data))
     assert (str(divergence) if divergence else None) == expected
     if expected:
         session = Session(story, tmp_path / "saves")
@@ -96,9 +96,9 @@ def test_edited_story_gives_the_right_divergence(edited, tmp_path, capsys, old, 
 
 def test_random_draw_divergence_is_named(edited, tmp_path):
     path = saved_run(edited, tmp_path, keys=("lamp", "search", "leave_dog", "door", "go"))
-    assert read_save(path)["log"][-1] == ["door_opens", "go"]
+    assert read_save(path)["state"]["log"][-1] == "door_opens.go"
     edit(edited, "goto: {random: {door_opens: 3, door_sticks: 1}}", "goto: {random: {door_opens: 1, door_sticks: 1000}}")
-    _, divergence = replay(load_story(edited), 5, [tuple(e) for e in read_save(path)["log"]])
+    _, divergence = replay(load_story(edited), 5, saved_steps(read_save(path))[1])
     assert str(divergence) == ("step 5 (door_opens.go): the run reached 'door_sticks' instead of 'door_opens' "
                                "(the random draw differs)")
 
@@ -107,7 +107,7 @@ def test_replay_check_command(tmp_path, capsys):
     path = saved_run(DEMO, tmp_path)
     assert run_replay_check(path, str(DEMO)) == 0  # the demo is not bundled: --story names it
     assert capsys.readouterr().out.strip() == f"{path}: OK (4 steps replayed)"
-    data = path.read_text().replace('"leave_dog"', '"dance"')
+    data = path.read_text().replace('"barrels.leave_dog"', '"barrels.dance"')
     path.write_text(data)
     assert run_replay_check(path, str(DEMO)) == 1
     assert "FAILED at step 3 (barrels.dance): missing choice" in capsys.readouterr().out
@@ -142,9 +142,9 @@ def test_damaged_autosave_is_never_overwritten(tmp_path, demo_story):
 SAVER = textwrap.dedent(
     """
     import random, sys
-    from game.engine import Game
-    from game.loader import load_story
-    from game.saves import save_game
+    from game.engine.game import Game
+    from game.compiler.loader import load_story
+    from game.saves.files import save_game
     story = load_story(sys.argv[1])
     picker = random.Random(0)
     game = Game(story)

@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from game.engine import Game
+from game.engine.game import Game
 from game.errors import SaveError
-from game.saves import list_saves, read_save, restore_game, save_game, save_path
+from game.saves.files import list_saves, read_save, restore_game, save_game, save_path
 
 
 def played(demo_story) -> Game:
@@ -25,8 +25,8 @@ def test_round_trip_equals_the_run(tmp_path, demo_story):
     path = save_game(game, tmp_path, "before the door", play_seconds=42)
     assert path == tmp_path / "demo--before_the_door.json"
     data = read_save(path)
-    assert data["version"] == 1 and data["story"] == "demo" and data["seed"] == 21 and data["play_seconds"] == 42
-    assert data["log"] == [["cellar", "lamp"], ["cellar", "search"]]
+    assert data["version"] == 2 and data["story"] == "demo" and data["state"]["seed"] == 21 and data["play_seconds"] == 42
+    assert data["state"]["log"] == ["cellar.lamp", "cellar.search"]
     copy = Game(demo_story)
     restore_game(copy, data, path)
     assert copy.snapshot() == game.snapshot()
@@ -41,7 +41,7 @@ def test_changed_story_replays_the_log(tmp_path, demo_story):
     copy = Game(demo_story)
     restore_game(copy, data)
     assert copy.snapshot() == game.snapshot()
-    data["log"].append(["barrels", "fly_away"])
+    data["state"]["log"].append("barrels.fly_away")
     with pytest.raises(SaveError, match=r"step 3 \(barrels.fly_away\): missing choice"):
         restore_game(Game(demo_story), data)
 
@@ -54,7 +54,8 @@ def test_changed_story_replays_the_log(tmp_path, demo_story):
         (b"\x00\xff\xfe garbage", "truncated or corrupt"),
         (b'{"hello": 1}', "not an Escape Lines save"),
         (b'{"format": "escape-lines-save", "version": 99}', "newer version"),
-        (b'{"format": "escape-lines-save", "version": 1, "story": 3}', "'story' is missing or of the wrong type"),
+        (b'{"format": "escape-lines-save", "version": 2, "story": 3}', "'story' is missing or of the wrong type"),
+        (b'{"format": "escape-lines-save", "version": 1, "story": "demo"}', "'state' or 'log' is missing"),
         (b"[" * 100000 + b"]" * 100000, "truncated or corrupt"),
     ],
 )
@@ -65,6 +66,24 @@ def test_bad_saves_are_refused_and_left_untouched(tmp_path, content, reason):
     with pytest.raises(SaveError, match=reason):
         read_save(path)
     assert path.read_bytes() == content and os.stat(path).st_mtime_ns == before.st_mtime_ns
+
+
+def test_a_version_1_save_is_read_as_version_2_and_left_as_it_is(tmp_path, demo_story):
+    game = played(demo_story)
+    old = {"format": "escape-lines-save", "version": 1, "name": "old", "story": "demo",
+           "story_hash": demo_story.content_hash, "seed": 21, "started": "2026-01-01T00:00:00Z",
+           "saved": "2026-01-01T00:10:00Z", "play_seconds": 600, "log": [["cellar", "lamp"], ["cellar", "search"]],
+           "state": {"version": 1, "story": "demo", "seed": 21, "scene": "barrels", "turn": 2, "draws": 0,
+                     "ending": None, "variables": game.run.variables, "items": sorted(game.run.items),
+                     "visits": {"cellar": 2, "barrels": 1}, "chosen": {"cellar.lamp": 1, "cellar.search": 1}}}
+    path = tmp_path / "demo--old.json"
+    path.write_text(json.dumps(old))
+    data = read_save(path)
+    assert data["version"] == 2 and data["state"]["log"] == ["cellar.lamp", "cellar.search"]
+    copy = Game(demo_story)
+    restore_game(copy, data, path)
+    assert copy.snapshot() == game.snapshot() and copy.run.visits == game.run.visits
+    assert json.loads(path.read_text()) == old  # upgraded in memory only
 
 
 def test_foreign_story_and_bad_state_are_refused(tmp_path, demo_story):

@@ -12,16 +12,16 @@ import textwrap
 
 import pytest
 
-from game.plain import run_plain
-from game.saves import read_save, save_path
-from game.session import Session, endings_found
+from game.cli.plain import run_plain
+from game.saves.files import read_save, save_path
+from game.saves.session import Session, endings_found
 from tests.conftest import DEMO
 
 RUNNER = textwrap.dedent(
     """
     import json, random, sys, time
-    from game.loader import load_story
-    from game.session import Session
+    from game.compiler.loader import load_story
+    from game.saves.session import Session
     story = load_story(sys.argv[1])
     seed = int(sys.argv[3])
     session = Session(story, sys.argv[2])
@@ -35,7 +35,7 @@ RUNNER = textwrap.dedent(
             endings.append(session.game.run.ending)
             session.start(seed := seed + 2)
         session.choose(picker.choice([o.id for o in session.game.choices() if o.enabled]))
-    print(json.dumps({"slot": session.autosave_name, "log": session.game.run.log, "endings": endings,
+    print(json.dumps({"slot": session.autosave_name, "log": [f"{s}.{c}" for s, c in session.game.run.log], "endings": endings,
                       "saving": session.saving}), flush=True)
     time.sleep(0.5)
     """
@@ -58,7 +58,7 @@ def test_two_games_autosaving_one_story_lose_nothing(tmp_path):
     for result in results:
         assert result["saving"] is True
         data = read_save(save_path(saves, "demo", result["slot"]))
-        assert data["log"] == result["log"]  # each game's own run, whole
+        assert data["state"]["log"] == result["log"]  # each game's own run, whole
     every_ending = {e for r in results for e in r["endings"]}
     assert set(endings_found(saves, "demo")) == every_ending
 
@@ -73,7 +73,7 @@ def test_read_only_folder_turns_saving_off_and_play_goes_on(tmp_path, demo_story
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr("game.saves.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("game.saves.files.tempfile.mkstemp", refuse)
     session = Session(demo_story, tmp_path / "saves")
     play_a_little(session)
     assert not session.saving and "Read-only file system" in session.save_problem
@@ -90,7 +90,7 @@ def test_full_disk_turns_saving_off_and_keeps_the_previous_save(tmp_path, demo_s
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("game.saves.os.fsync", full)
+    monkeypatch.setattr("game.saves.files.os.fsync", full)
     session.choose("search")
     assert not session.saving and "No space left on device" in session.save_problem
     assert save_path(tmp_path, "demo").read_text() == before  # the previous save, whole

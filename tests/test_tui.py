@@ -8,7 +8,7 @@ import re
 import pytest
 from textual.widgets import Static
 
-from game.saves import read_save
+from game.saves.files import read_save
 from game.tui import make_app
 from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen, SaveNameScreen
 from game.tui.ending import EndingScreen
@@ -75,7 +75,7 @@ async def test_undo(tmp_path):
         assert game.run.scene == "barrels"
         await pilot.press("u")
         assert game.run.scene == "cellar" and game.run.turn == 1
-        assert read_save(tmp_path / "saves" / "demo--autosave.json")["log"] == [["cellar", "lamp"]]
+        assert read_save(tmp_path / "saves" / "demo--autosave.json")["state"]["log"] == ["cellar.lamp"]
 
 
 async def test_save_with_a_name_then_load_it_from_the_title(tmp_path):
@@ -135,7 +135,7 @@ async def test_quit_asks_first_and_autosaves(tmp_path):
         assert app.screen.session.game.run.log == [("cellar", "lamp")]
         await pilot.press("1")
         assert app.screen.session.autosave_name == "autosave"  # the same slot, not a second one
-        assert read_save(tmp_path / "saves" / "demo--autosave.json")["log"] == [["cellar", "lamp"], ["cellar", "search"]]
+        assert read_save(tmp_path / "saves" / "demo--autosave.json")["state"]["log"] == ["cellar.lamp", "cellar.search"]
         await pilot.press("ctrl+q")
     assert app.return_code == 0
 
@@ -187,7 +187,7 @@ async def test_replay_steps_and_takes_over_without_touching_the_save(tmp_path):
         assert app.screen.session.game.run.scene == "barrels"
         await pilot.press("2")
         assert (tmp_path / "saves" / "demo--autosave.json").read_text() == autosave
-        assert read_save(tmp_path / "saves" / "demo--branch.json")["log"][-1] == ["barrels", "leave_dog"]
+        assert read_save(tmp_path / "saves" / "demo--branch.json")["state"]["log"][-1] == "barrels.leave_dog"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from game.checker import Checker
-from game.yamlsafe import MAX_ALIAS_EXTRA, MAX_DEPTH, MAX_FILE_BYTES, YamlDoc, parse_yaml_text, read_yaml
+from game.compiler.checker import Checker
+from game.compiler.yamlsafe import MAX_ALIAS_EXTRA, MAX_DEPTH, MAX_FILE_BYTES, YamlDoc, parse_yaml_text, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 HANG_GUARD = 2.0  # seconds; only a guard against hangs and blow-ups, not a benchmark
@@ -73,8 +73,8 @@ def run_child(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
 CHILD_PARSE = textwrap.dedent(
     """
     import json, sys, time
-    from game.checker import Checker
-    from game.yamlsafe import parse_yaml_text
+    from game.compiler.checker import Checker
+    from game.compiler.yamlsafe import parse_yaml_text
     text = {make}
     checker = Checker()
     started = time.perf_counter()
@@ -216,8 +216,8 @@ CHILD_DEEP = textwrap.dedent(
     """
     import json, re, time, yaml
     from pathlib import Path
-    import game.yamlsafe as ys
-    from game.checker import Checker
+    import game.compiler.yamlsafe as ys
+    from game.compiler.checker import Checker
     ys._Loader = {loader}
 
     def peak_kb():  # this process's own peak (ru_maxrss would include the parent's, inherited through exec)
@@ -254,7 +254,7 @@ def test_nesting_past_the_limit_is_too_deep_whatever_the_shape(shape, loader):
 def test_libyaml_stopping_where_the_count_cannot_follow_still_reports_too_deep():
     # libyaml stopped on a line the bracket count cannot explain (the builder saw nothing deep there):
     # the diagnostic is still `too-deep`, at the place libyaml gives
-    from game.yamlbuild import Builder
+    from game.compiler.yamlbuild import Builder
 
     err = Builder("a: [b]\n").too_deep(0, 3)
     assert (err.code, err.line, err.column, err.message) == ("too-deep", 0, 3, f"nesting deeper than {MAX_DEPTH} levels")

@@ -9,13 +9,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from game.bundled import bundled_stories, story_by_id
+from game.compiler.bundled import bundled_stories, story_by_id
+from game.compiler.loader import load_story
+from game.engine.replay import replay
 from game.errors import EscapeError, SaveError, StoryError
-from game.loader import load_story
-from game.replay import replay
-from game.saves import list_saves, read_save, save_path, saved_steps
-from game.session import Session, endings_found
-from game.story import Story
+from game.model import Story
+from game.saves.files import list_saves, read_save, save_path, saved_steps
+from game.saves.session import Session, endings_found
 from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen
 
 CSS_PATH = Path(__file__).with_name("escape.tcss")
@@ -51,7 +51,7 @@ class EscapeApp(App):
 
         self.push_screen(TitleScreen())
         if self.watch and self.start_story is not None:
-            from game.watch import fingerprint
+            from game.tools.watch import fingerprint
 
             self._fingerprint = fingerprint(self._folder(self.start_story))
             self.set_interval(0.5, self.check_for_edits)
@@ -70,8 +70,8 @@ class EscapeApp(App):
     def check_for_edits(self) -> None:
         """With --watch: when a story file changes, reload and carry the run over; a broken file shows
         its diagnostics and the run waits, unharmed, until the file is fixed."""
+        from game.tools.watch import fingerprint
         from game.tui.play import PlayScreen
-        from game.watch import fingerprint
 
         folder = self._folder(self.start_story)
         current = fingerprint(folder)

@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.errors import Diagnostic, SaveError
-from game.saves import SaveInfo, save_path
+from game.saves.files import SaveInfo, save_path
 
 KEYS = [
     ("Title screen", [

@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
-from game.session import Session
+from game.saves.session import Session
 
 KIND = {"good": "An escape", "bad": "A fall", "bittersweet": "A bitter escape", "neutral": "An ending"}
 

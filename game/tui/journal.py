@@ -8,8 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Markdown
 
-from game.engine import Game
-from game.journal import Entry, journal
+from game.engine.game import Game
+from game.engine.journal import Entry, journal
 
 
 def entries_markdown(entries: list[Entry], query: str = "") -> str:

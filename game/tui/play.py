@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Markdown
 
 from game.errors import EngineError, SaveError
-from game.session import Session
+from game.saves.session import Session
 from game.tui.dialogs import ConfirmScreen, SaveNameScreen
 from game.tui.widgets import ChoiceList, StatePanel
 

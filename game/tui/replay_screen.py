@@ -9,8 +9,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Markdown, Static
 
-from game.replay import replay
-from game.story import Story
+from game.engine.replay import replay
+from game.model import Story
 from game.tui.widgets import StatePanel
 
 SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25)  # seconds per step

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
-from game.loader import read_manifest
+from game.compiler.loader import read_manifest
 
 LOGO = "E S C A P E   L I N E S"
 TAGLINE = "Escapes from the Great War, told as interactive fiction"

@@ -7,7 +7,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.engine import Game, Offer
+from game.engine.game import Game, Offer
 
 
 class ChoiceList(OptionList):

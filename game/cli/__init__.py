@@ -1,0 +1,146 @@
+"""The `escape` command line. Imports stay lazy so that non-UI commands start fast and never load Textual."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from game import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="escape",
+        description="Escape Lines: First World War escape stories as interactive fiction, and the tools to write more.",
+    )
+    parser.add_argument("--version", action="version", version=f"escape-lines {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = commands.add_parser("play", help="play a story (with no command: the title screen)")
+    play.add_argument("story", nargs="?", help="a bundled story (grand_illusion, captured) or a story folder")
+    play.add_argument("--plain", action="store_true", help="plain text on stdin/stdout: for pipes and screen readers")
+    play.add_argument("--seed", type=int, help="the run's random seed (the same seed and choices replay exactly)")
+    play.add_argument("--saves", metavar="DIR", help="where saves go (default: $ESCAPE_SAVES or ./saves)")
+    play.add_argument("--continue", dest="resume", action="store_true", help="continue the story's autosaved run")
+    play.add_argument("--watch", action="store_true",
+                      help="live preview: reload the story when a file changes and carry the run over")
+
+    replay = commands.add_parser("replay", help="replay a saved run, or check that it still replays")
+    replay.add_argument("save", help="a save file")
+    replay.add_argument("--check", action="store_true", help="no UI: re-run every choice and report the first that fails")
+    replay.add_argument("--story", metavar="STORY", help="the story folder, if it is not a bundled story")
+    replay.add_argument("--saves", metavar="DIR", help="where saves go (default: $ESCAPE_SAVES or ./saves)")
+
+    saves = commands.add_parser("saves", help="list the saves")
+    saves.add_argument("--saves", metavar="DIR", help="the saves folder (default: $ESCAPE_SAVES or ./saves)")
+
+    playtest = commands.add_parser("playtest", help="seeded random runs (or --exhaustive search) with a coverage report")
+    playtest.add_argument("story", help="a bundled story or a story folder")
+    playtest.add_argument("--runs", type=int, default=1000, help="how many random runs (default 1000)")
+    playtest.add_argument("--seed", type=int, default=0, help="the first run's seed (default 0)")
+    playtest.add_argument("--jobs", type=int, default=1, help="processes to use (default 1)")
+    playtest.add_argument("--uniform", action="store_true", help="pick choices uniformly (default: least used first)")
+    playtest.add_argument("--json", action="store_true", help="print the report as JSON")
+    playtest.add_argument("--out", metavar="FILE", help="also write the JSON report to FILE (for escape graph --coverage)")
+    playtest.add_argument("--saves", metavar="DIR", help="where replays of failing runs go (default: ./saves)")
+    playtest.add_argument("--exhaustive", action="store_true", help="explore every reachable state up to --cap")
+    playtest.add_argument("--cap", type=int, default=200_000, help="the most states --exhaustive explores")
+    playtest.add_argument("--write-walkthroughs", metavar="DIR",
+                          help="write a save per ending reached: the shortest path found to it, replayable with escape replay")
+
+    graph = commands.add_parser("graph", help="the story map: Mermaid, Graphviz dot or SVG")
+    graph.add_argument("story", help="a bundled story or a story folder")
+    graph.add_argument("--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="default: mermaid")
+    graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    graph.add_argument("--coverage", metavar="REPORT", help="colour by a playtest report (escape playtest --out REPORT)")
+
+    new = commands.add_parser("new", help="start a new story or scene from a template that validates")
+    new_kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+    new_story = new_kinds.add_parser("story", help="a new story folder with a small working story in it")
+    new_story.add_argument("name", help="the folder to create; its name is the story's id (e.g. scenes/my_escape)")
+    new_scene = new_kinds.add_parser("scene", help="a new scene file in a story")
+    new_scene.add_argument("story", help="the story folder")
+    new_scene.add_argument("id", help="the new scene's id")
+
+    schema = commands.add_parser("schema", help="write the JSON Schemas of story files (for editors)")
+    schema.add_argument("--out", metavar="DIR", default=".", help="the folder to write them to (default: here)")
+
+    validate = commands.add_parser("validate", help="check stories and report every problem")
+    validate.add_argument("paths", nargs="*", metavar="STORY", help="story folders or bundled names (default: all bundled)")
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument("--json", action="store_true", help="print the report as JSON")
+    validate.add_argument("--watch", action="store_true", help="check again every time a file is saved (Ctrl-C stops)")
+    return parser
+
+
+def _saves_dir(arg: str | None) -> str:
+    return arg or os.environ.get("ESCAPE_SAVES") or "saves"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from game.errors import EscapeError
+
+    try:
+        if args.command == "validate":
+            from game.cli.validate import run_validate
+
+            return run_validate(args.paths, strict=args.strict, as_json=args.json, watch=args.watch)
+        saves = _saves_dir(getattr(args, "saves", None))
+        if args.command in ("new", "schema"):
+            from game.cli.new import run_new, run_schema
+
+            return run_schema(args.out) if args.command == "schema" else run_new(args)
+        if args.command == "graph":
+            from game.cli.graph import run_graph
+
+            return run_graph(args.story, args.format, args.output, args.coverage)
+        if args.command == "playtest":
+            from game.cli.playtest import run_exhaustive, run_playtest
+
+            if args.exhaustive:
+                return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs)
+            if args.runs < 1 or args.jobs < 1:
+                raise EscapeError("--runs and --jobs must be 1 or more")
+            return run_playtest(args.story, args.runs, args.seed, args.jobs, args.json, args.uniform, saves, args.out,
+                                args.write_walkthroughs)
+        if args.command == "saves":
+            from game.cli.saves import run_saves
+
+            return run_saves(saves)
+        if args.command == "replay" and args.check:
+            from game.cli.saves import run_replay_check
+
+            return run_replay_check(args.save, args.story)
+        story = getattr(args, "story", None)
+        if getattr(args, "plain", False):
+            from game.cli.plain import run_plain
+
+            if args.watch:
+                raise EscapeError("--watch is a live preview in the full-screen game; leave out --plain")
+            return run_plain(story, seed=args.seed, saves=saves, resume=args.resume)
+        from game.tui import make_app
+
+        if args.command == "replay":
+            stories = None
+            if args.story:
+                from game.compiler.bundled import bundled_stories, find_story
+
+                stories = {**bundled_stories(), Path(args.story).name: find_story(args.story)}
+            app = make_app(saves=saves, replay_save=args.save, stories=stories)
+        else:
+            app = make_app(story, saves=saves, seed=getattr(args, "seed", None), resume=getattr(args, "resume", False),
+                           watch=getattr(args, "watch", False))
+        app.run()
+        return app.return_code or 0
+    except EscapeError as err:
+        print(f"escape: error: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader (head, less) went away: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("\nescape: interrupted", file=sys.stderr)
+        return 130

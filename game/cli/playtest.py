@@ -1,0 +1,166 @@
+"""`escape playtest`: random and exhaustive playtests of a story, with a report and replayable failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from game.cli.common import load_for_tool
+from game.compiler.bundled import scenes_root
+from game.compiler.loader import load_story
+from game.engine.replay import replay
+from game.model import Story
+from game.saves.files import save_game
+from game.tools.playtest import Coverage, explore, find_seed, random_runs
+
+
+def _chunk(folder: str, start: int, stop: int, least_used: bool) -> Coverage:
+    return random_runs(load_story(folder), range(start, stop), least_used)
+
+
+class Progress:
+    """A one-line progress bar on stderr, drawn only for a terminal."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.enabled = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.1 and done < self.total):
+            return
+        self.last = now
+        width = 30
+        filled = width * done // max(1, self.total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} runs")
+        if done >= self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _save_path_for(story: Story, seed: int, path: list[tuple[str, str]], folder: Path, name: str) -> Path:
+    game, _ = replay(story, seed, path)
+    return save_game(game, folder, name, check_existing=False)
+
+
+def run_playtest(name: str, runs: int = 1000, seed: int = 0, jobs: int = 1, as_json: bool = False,
+                 uniform: bool = False, saves: str = "saves", out: str | None = None,
+                 walkthroughs: str | None = None) -> int:
+    folder, story = load_for_tool(name)
+    progress = Progress(runs)
+    began = time.perf_counter()
+    coverage = Coverage()
+    jobs = max(1, min(jobs, os.cpu_count() or 1, runs))
+    if jobs == 1:
+        coverage = random_runs(story, range(seed, seed + runs), not uniform, progress)
+    else:
+        bounds = [seed + runs * i // jobs for i in range(jobs + 1)]
+        with ProcessPoolExecutor(jobs) as pool:
+            futures = [pool.submit(_chunk, str(folder), a, b, not uniform) for a, b in zip(bounds, bounds[1:], strict=False)]
+            for future in futures:
+                coverage.merge(future.result())
+                progress(coverage.runs)
+    elapsed = time.perf_counter() - began
+    report = coverage.report(story)
+    report["seconds"] = round(elapsed, 3)
+    report["runs_per_second"] = round(runs / elapsed, 1) if elapsed else None
+    replays = []
+    for problem in coverage.problems[:20]:
+        path = _save_path_for(story, problem.seed, problem.path, Path(saves), f"playtest-{problem.kind}-{problem.seed}")
+        replays.append(str(path))
+    report["replays"] = replays
+    report["walkthroughs"] = []
+    if walkthroughs:
+        for ending, (run_seed, path) in coverage.shortest.items():
+            report["walkthroughs"].append(str(_save_path_for(story, run_seed, path, Path(walkthroughs), ending)))
+    if out:
+        Path(out).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    if as_json:
+        print(json.dumps(report, indent=1))
+    else:
+        _print_random(story, report, folder)
+    return 1 if coverage.problems else 0
+
+
+def _print_random(story: Story, report: dict, folder: Path | None = None) -> None:
+    def line(what: str, table: dict, missed: list) -> None:
+        print(f"{what}: {len(table) - len(missed)} of {len(table)} reached")
+        if missed:
+            print("  never reached: " + ", ".join(missed))
+
+    print(f"{story.title}: {report['runs']} runs, {report['steps']} choices in {report['seconds']} s "
+          f"({report['runs_per_second']} runs/s)")
+    line("Scenes", report["scenes"], report["scenes_missed"])
+    line("Choices", report["choices"], report["choices_missed"])
+    line("Endings", report["endings"], report["endings_missed"])
+    for ending, count in report["endings"].items():
+        print(f"  {ending}: {count}")
+    problems = report["problems"]
+    print(f"Problems: {len(problems)}")
+    for problem, path in zip(problems, report["replays"], strict=False):
+        print(f"  {problem['kind']} in scene '{problem['scene']}' (seed {problem['seed']}, "
+              f"{len(problem['path'])} choices): {problem['message']}")
+        bundled = folder is not None and folder.resolve().parent == scenes_root().resolve()
+        print(f"    escape replay {path}" + ("" if bundled or folder is None else f" --story {folder}"))
+    for path in report["walkthroughs"]:
+        print(f"wrote {path}")
+
+
+def run_exhaustive(name: str, cap: int = 200_000, as_json: bool = False, walkthroughs: str | None = None) -> int:
+    _, story = load_for_tool(name)
+    began = time.perf_counter()
+    result = explore(story, cap)
+    elapsed = time.perf_counter() - began
+    unreachable = [e for e in story.endings if e not in result.shortest]
+    report = {
+        "story": story.id,
+        "states": result.states,
+        "capped": result.capped,
+        "seconds": round(elapsed, 3),
+        "scenes_missed": [s for s in story.scenes if s not in result.scenes],
+        "shortest": {e: [list(p) for p in path] for e, path in result.shortest.items()},
+        "endings_unreached": unreachable,
+        "soft_locks": [{"scene": s, "path": [list(p) for p in path]} for s, path in result.soft_locks[:50]],
+        "traps": [{"scene": s, "path": [list(p) for p in path]} for s, path in result.traps[:50]],
+    }
+    written, unseeded = [], []
+    if walkthroughs:
+        folder = Path(walkthroughs)
+        for ending, path in result.shortest.items():
+            seed = find_seed(story, path, ending)
+            if seed is None:
+                unseeded.append(ending)
+            else:
+                written.append(str(_save_path_for(story, seed, path, folder, ending)))
+    report["walkthroughs"] = written
+    report["walkthroughs_without_seed"] = unseeded
+    if as_json:
+        print(json.dumps(report, indent=1))
+    else:
+        cap_note = f" (stopped at the cap of {cap:,}: raise --cap to see more)" if result.capped else ""
+        print(f"{story.title}: {result.states:,} states explored in {report['seconds']} s{cap_note}")
+        for ending in story.endings:
+            if ending in result.shortest:
+                print(f"  {ending}: shortest path {len(result.shortest[ending])} choices")
+        if unreachable:
+            print("Endings not reached: " + ", ".join(unreachable))
+        if report["scenes_missed"]:
+            print("Scenes not reached: " + ", ".join(report["scenes_missed"]))
+        print(f"Soft-locks: {len(result.soft_locks)}")
+        for lock in report["soft_locks"][:10]:
+            print(f"  in scene '{lock['scene']}' after: " + " ".join(f"{s}.{c}" for s, c in lock["path"]))
+        if not result.capped:
+            print(f"Loops with no way to an ending: {len(result.traps)}")
+            for trap in report["traps"][:10]:
+                print(f"  from scene '{trap['scene']}' after: " + " ".join(f"{s}.{c}" for s, c in trap["path"]))
+        for path in written:
+            print(f"wrote {path}")
+        for ending in unseeded:
+            print(f"no seed under 20,000 follows the shortest path to '{ending}'; no walkthrough written")
+    failed = bool(result.soft_locks) or bool(result.traps) or (bool(unreachable) and not result.capped)
+    return 1 if failed else 0

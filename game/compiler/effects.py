@@ -1,0 +1,53 @@
+"""Effects: the statements a choice or a scene applies to the run (`x = e`, `x += e`, `gain item`...)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from game.compiler.checker import did_you_mean
+from game.compiler.expr import Compiled, ExprChecker, ExprError, Names, finish, parse_source
+from game.model import Effect
+
+_ITEM_STATEMENT = re.compile(r"^\s*(gain|lose)\s+(\S+)\s*$")
+_AUG_OPS = {ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod}
+
+
+def compile_effect(source: Any, names: Names, base: int = 0) -> Effect:
+    """Compile one effect statement: `x = e`, `x += e`, `x -= e`, ..., `gain item`, `lose item`."""
+    if not isinstance(source, str) or not source.strip():
+        raise ExprError("an effect must be a statement such as 'stamina -= 1' or 'gain rope'", "expr-syntax", base)
+    match = _ITEM_STATEMENT.match(source)
+    if match:
+        verb, item = match.groups()
+        if item not in names.items:
+            offset = base + match.start(2)
+            raise ExprError(f"unknown item '{item}'{did_you_mean(item, names.items)}", "unknown-item", offset)
+        return Effect(source, item=item, gain=verb == "gain")
+    tree = parse_source(source, base, "exec")
+    statements = tree.body  # type: ignore[attr-defined]
+    lead = len(source) - len(source.lstrip())
+    if len(statements) != 1:
+        raise ExprError("one statement per effect; put each in its own list item", "expr-syntax", base)
+    stmt = statements[0]
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        target, value_node = stmt.targets[0], stmt.value
+    elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and type(stmt.op) in _AUG_OPS:
+        target = stmt.target
+        value_node = ast.BinOp(ast.Name(target.id, ast.Load(), col_offset=target.col_offset), stmt.op, stmt.value,
+                               col_offset=stmt.col_offset)
+    else:
+        message = "an effect is 'name = value', 'name += value', 'name -= value', 'gain item' or 'lose item'"
+        raise ExprError(message, "expr-syntax", base + lead)
+    name = target.id
+    if name not in names.variables:
+        hint = did_you_mean(name, names.variables)
+        raise ExprError(f"unknown variable '{name}'{hint}", "unknown-name", base + lead + target.col_offset)
+    checker = ExprChecker(names, base + lead)
+    body, kind = checker.visit(value_node)
+    if kind != names.variables[name]:
+        message = f"'{name}' holds {names.variables[name]}; this gives it {kind}"
+        raise ExprError(message, "expr-type", base + lead + stmt.col_offset)
+    value = finish(Compiled(body, kind, checker.reads, checker.refs), source)
+    return Effect(source, variable=name, value=value)

@@ -1,0 +1,340 @@
+"""The story expression language: a whitelisted, type-checked subset of Python compiled once at load.
+
+An expression compiles to a plain function of one argument, the run's `Scope` (game.model): variables
+become `s.variables['name']`, `has('x')` becomes `'x' in s.items`, and so on. Nothing in it can reach
+attributes, calls other than the helpers, or unbounded time and memory.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.compiler.checker import did_you_mean
+from game.errors import EscapeError
+from game.model import BOOL, INT, INT_LIMIT, STR, TURN_READ, VISITS_READ, Expr, Reference, Scope, type_of_value
+
+MAX_EXPR_CHARS = 500
+MAX_EXPR_NODES = 200
+
+HELPERS = {"has": BOOL, "visited": INT, "chosen": INT, "min": INT, "max": INT, "abs": INT}
+BUILTIN_NAMES = {"turn": INT, "visits": INT, "true": BOOL, "false": BOOL, "True": BOOL, "False": BOOL}
+RESERVED = set(HELPERS) | set(BUILTIN_NAMES) | set(keyword.kwlist) | {"gain", "lose"}
+SCOPE = "s"  # the compiled function's one parameter
+
+
+def _scope(field: str) -> ast.expr:
+    """`s.<field>`: a part of the Scope."""
+    return ast.Attribute(ast.Name(SCOPE, ast.Load()), field, ast.Load())
+
+
+def _div(a: int, b: int) -> int:
+    return a // b if b else 0
+
+
+def _mod(a: int, b: int) -> int:
+    return a % b if b else 0
+
+
+HELPER_GLOBALS: dict[str, Any] = {"__builtins__": {}, "min": min, "max": max, "abs": abs, "bool": bool,
+                            "str": str, "_div": _div, "_mod": _mod}
+
+_ALLOWED_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//", ast.Mod: "%"}
+_ORDER_OPS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+
+
+class ExprError(EscapeError):
+    """A problem in one expression: message, diagnostic code, and offset within the source (the compiler
+    turns it into a located diagnostic)."""
+
+    def __init__(self, message: str, code: str, offset: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.offset = offset
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """What an expression may name: the story's variables (with types) and items."""
+
+    variables: dict[str, str]
+    items: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Compiled:
+    tree: ast.expr
+    type: str
+    reads: set[str] = field(default_factory=set)
+    refs: list[Reference] = field(default_factory=list)
+
+
+class ExprChecker:
+    """Walks a parsed expression: whitelist, types, and the rewrite into a function body."""
+
+    def __init__(self, names: Names, base: int):
+        self.names = names
+        self.base = base  # offset of the parsed source within the author's text
+        self.reads: set[str] = set()
+        self.refs: list[Reference] = []
+        self.count = 0
+
+    def fail(self, node: ast.AST, message: str, code: str = "expr-forbidden") -> ExprError:
+        return ExprError(message, code, self.base + getattr(node, "col_offset", 0))
+
+    def visit(self, node: ast.AST) -> tuple[ast.expr, str]:
+        self.count += 1
+        if self.count > MAX_EXPR_NODES:
+            raise self.fail(node, f"the expression is too complex (over {MAX_EXPR_NODES} parts)")
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            raise self.fail(node, self._forbidden_message(node))
+        return method(node)
+
+    @staticmethod
+    def _forbidden_message(node: ast.AST) -> str:
+        if isinstance(node, ast.Attribute):
+            return f"attribute access ('.{node.attr}') is not allowed"
+        if isinstance(node, ast.Subscript):
+            return "indexing ('[...]') is not allowed"
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return "'**' is not allowed"
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return "'/' is not allowed; use '//' for whole-number division"
+        if isinstance(node, ast.NamedExpr):
+            return "assignment (':=') is not allowed in an expression"
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return "functions and comprehensions are not allowed"
+        friendly = {
+            "JoinedStr": "f-strings are not allowed; join text with +",
+            "List": "a list is only allowed after 'in', as in x in ('a', 'b')",
+            "Tuple": "a list is only allowed after 'in', as in x in ('a', 'b')",
+            "Set": "a set is only allowed after 'in', as in x in ('a', 'b')",
+            "Dict": "mappings are not allowed in an expression",
+            "Starred": "'*' unpacking is not allowed",
+            "Await": "'await' is not allowed", "Yield": "'yield' is not allowed",
+            "Slice": "slices are not allowed",
+        }
+        if isinstance(node, ast.Constant):
+            return f"the value {node.value!r} is not allowed; use a whole number, text or true/false"
+        return friendly.get(type(node).__name__, f"this kind of expression ({type(node).__name__}) is not allowed")
+
+    # leaves
+    def visit_Constant(self, node: ast.Constant) -> tuple[ast.expr, str]:
+        kind = type_of_value(node.value)
+        if node.value is None:
+            raise self.fail(node, "None is not a value here; use true/false, a number or text", "expr-type")
+        if kind is None:
+            what = "decimal numbers" if isinstance(node.value, float) else repr(type(node.value).__name__)
+            raise self.fail(node, f"{what} are not supported; use whole numbers, text or true/false", "expr-type")
+        if kind == INT and abs(node.value) > INT_LIMIT:
+            raise self.fail(node, f"numbers are limited to +/-{INT_LIMIT:,}", "expr-forbidden")
+        return node, kind
+
+    def visit_Name(self, node: ast.Name) -> tuple[ast.expr, str]:
+        name = node.id
+        if name in ("true", "True", "false", "False"):
+            return ast.Constant(name in ("true", "True")), BOOL
+        if name == "turn":
+            self.reads.add(TURN_READ)
+            return _scope("turn"), INT
+        if name == "visits":
+            self.reads.add(VISITS_READ)
+            return _scope("here"), INT
+        if name in self.names.variables:
+            self.reads.add(name)
+            return ast.Subscript(_scope("variables"), ast.Constant(name), ast.Load()), self.names.variables[name]
+        if name in HELPERS:
+            raise self.fail(node, f"'{name}' is a helper; call it, as in {name}(...)")
+        candidates = list(self.names.variables) + ["turn", "visits", "true", "false"]
+        raise self.fail(node, f"unknown name '{name}'{did_you_mean(name, candidates)}", "unknown-name")
+
+    # operators
+    def visit_BoolOp(self, node: ast.BoolOp) -> tuple[ast.expr, str]:
+        parts = [self.visit(v) for v in node.values]
+        types = {t for _, t in parts}
+        tree: ast.expr = ast.BoolOp(node.op, [p for p, _ in parts])
+        if len(types) == 1:
+            return tree, types.pop()
+        return ast.Call(ast.Name("bool", ast.Load()), [tree], []), BOOL
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> tuple[ast.expr, str]:
+        operand, kind = self.visit(node.operand)
+        if isinstance(node.op, ast.Not):
+            return ast.UnaryOp(ast.Not(), operand), BOOL
+        if isinstance(node.op, (ast.USub, ast.UAdd)):
+            if kind != INT:
+                raise self.fail(node, f"'-' needs a number, not {kind}", "expr-type")
+            return ast.UnaryOp(node.op, operand), INT
+        raise self.fail(node, "'~' is not allowed")
+
+    def visit_BinOp(self, node: ast.BinOp) -> tuple[ast.expr, str]:
+        symbol = _ALLOWED_BINOPS.get(type(node.op))
+        if symbol is None:
+            raise self.fail(node, self._forbidden_message(node))
+        left, lt = self.visit(node.left)
+        right, rt = self.visit(node.right)
+        if symbol == "+" and lt == rt == STR:
+            return ast.BinOp(left, ast.Add(), right), STR
+        if lt != INT or rt != INT:
+            raise self.fail(node, f"'{symbol}' needs two numbers, not {lt} and {rt}", "expr-type")
+        if symbol == "//":
+            return ast.Call(ast.Name("_div", ast.Load()), [left, right], []), INT
+        if symbol == "%":
+            return ast.Call(ast.Name("_mod", ast.Load()), [left, right], []), INT
+        return ast.BinOp(left, node.op, right), INT
+
+    def visit_Compare(self, node: ast.Compare) -> tuple[ast.expr, str]:
+        left, lt = self.visit(node.left)
+        trees = [left]
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            if isinstance(op, (ast.In, ast.NotIn)):
+                right, rt = self._container(comparator, lt)
+            elif isinstance(op, (ast.Is, ast.IsNot)):
+                raise self.fail(node, "'is' is not allowed; use '=='")
+            else:
+                right, rt = self.visit(comparator)
+                if lt != rt:
+                    raise self.fail(comparator, f"cannot compare {lt} with {rt}", "expr-type")
+                if isinstance(op, _ORDER_OPS) and lt == BOOL:
+                    raise self.fail(comparator, "true/false values cannot be ordered with < or >", "expr-type")
+            trees.append(right)
+            lt = rt if not isinstance(op, (ast.In, ast.NotIn)) else lt
+        return ast.Compare(trees[0], node.ops, trees[1:]), BOOL
+
+    def _container(self, node: ast.expr, element_type: str) -> tuple[ast.expr, str]:
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            elements = []
+            for element in node.elts:
+                tree, kind = self.visit(element)
+                if kind != element_type:
+                    raise self.fail(element, f"'in' compares {element_type} with {kind}", "expr-type")
+                elements.append(tree)
+            return ast.Tuple(elements, ast.Load()), element_type
+        tree, kind = self.visit(node)
+        if kind != STR or element_type != STR:
+            raise self.fail(node, "'in' needs a list like ('a', 'b') or text on its right", "expr-type")
+        return tree, STR
+
+    def visit_IfExp(self, node: ast.IfExp) -> tuple[ast.expr, str]:
+        test, _ = self.visit(node.test)
+        body, bt = self.visit(node.body)
+        orelse, ot = self.visit(node.orelse)
+        if bt != ot:
+            raise self.fail(node, f"both sides of 'if ... else' must have one type, not {bt} and {ot}", "expr-type")
+        return ast.IfExp(test, body, orelse), bt
+
+    def visit_Call(self, node: ast.Call) -> tuple[ast.expr, str]:
+        if not isinstance(node.func, ast.Name) or node.func.id not in HELPERS:
+            name = node.func.id if isinstance(node.func, ast.Name) else None
+            hint = did_you_mean(name, HELPERS, cutoff=0.75) if name else ""
+            raise self.fail(node, f"only the helpers {', '.join(sorted(HELPERS))} can be called{hint}")
+        name = node.func.id
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail(node, f"{name}() takes plain arguments only")
+        if name in ("has", "visited", "chosen"):
+            return self._lookup(node, name)
+        args = [self.visit(a) for a in node.args]
+        if any(kind != INT for _, kind in args):
+            raise self.fail(node, f"{name}() takes numbers", "expr-type")
+        wanted = 1 if name == "abs" else 2
+        if (name == "abs" and len(args) != 1) or len(args) < wanted:
+            raise self.fail(node, f"{name}() takes {'one number' if name == 'abs' else 'two or more numbers'}")
+        return ast.Call(ast.Name(name, ast.Load()), [a for a, _ in args], []), INT
+
+    def _lookup(self, node: ast.Call, name: str) -> tuple[ast.expr, str]:
+        if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+            raise self.fail(node, f"{name}() takes one name in quotes, as in {name}('rope')")
+        arg = node.args[0].value
+        offset = self.base + node.args[0].col_offset + 1
+        if name == "has":
+            if arg not in self.names.items:
+                raise ExprError(f"unknown item '{arg}'{did_you_mean(arg, self.names.items)}", "unknown-item", offset)
+            self.refs.append(Reference("item", arg, offset))
+            return ast.Compare(ast.Constant(arg), [ast.In()], [_scope("items")]), BOOL
+        self.refs.append(Reference("scene" if name == "visited" else "choice", arg, offset))
+        table = _scope("visits" if name == "visited" else "chosen")
+        getter = ast.Attribute(table, "get", ast.Load())
+        return ast.Call(getter, [ast.Constant(arg), ast.Constant(0)], []), INT
+
+
+def parse_source(source: str, base: int, mode: str) -> ast.AST:
+    if len(source) > MAX_EXPR_CHARS:
+        raise ExprError(f"the expression is over {MAX_EXPR_CHARS} characters", "expr-forbidden", base)
+    if "\n" in source.strip():
+        raise ExprError("an expression must fit on one line", "expr-syntax", base)
+    try:
+        return ast.parse(source.strip(), mode=mode)
+    except ValueError:  # a literal too long to convert, such as a 5,000-digit number
+        raise ExprError(f"a number in the expression is too large (the limit is +/-{INT_LIMIT:,})",
+                        "expr-forbidden", base) from None
+    except SyntaxError as err:
+        offset = base + max(0, (err.offset or 1) - 1) + (len(source) - len(source.lstrip()))
+        reason = (err.msg or "invalid syntax").replace("invalid syntax. Perhaps you forgot a comma?", "invalid syntax")
+        raise ExprError(f"cannot read expression '{source.strip()}': {reason}", "expr-syntax", offset) from None
+
+
+def _locate(root: ast.AST) -> None:
+    """Give rewritten nodes a location (compile needs one); faster than ast.fix_missing_locations."""
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if "lineno" in node._attributes and not hasattr(node, "lineno"):
+            node.lineno = node.end_lineno = 1
+            node.col_offset = node.end_col_offset = 0
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                todo.append(value)
+            elif isinstance(value, list):
+                todo.extend(v for v in value if isinstance(v, ast.AST))
+
+
+def build_function(body: ast.expr, name: str) -> Callable[[Scope], Any]:
+    """Turn a checked, rewritten tree into `fn(scope)`; its only globals are the helpers."""
+    args = ast.arguments(posonlyargs=[], args=[ast.arg(SCOPE)], kwonlyargs=[], kw_defaults=[], defaults=[])
+    module = ast.Expression(ast.Lambda(args, body))
+    _locate(module)
+    code = compile(module, name, "eval")
+    lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return types.FunctionType(lambda_code, HELPER_GLOBALS)
+
+
+def finish(compiled: Compiled, source: str) -> Expr:
+    fn = build_function(compiled.tree, "<story expression>")
+    return Expr(source, compiled.type, fn, frozenset(compiled.reads), tuple(compiled.refs))
+
+
+def _check(source: str, names: Names, base: int) -> Compiled:
+    tree = parse_source(source, base, "eval")
+    checker = ExprChecker(names, base + (len(source) - len(source.lstrip())))
+    body, kind = checker.visit(tree.body)  # type: ignore[attr-defined]
+    return Compiled(body, kind, checker.reads, checker.refs)
+
+
+def compile_expr(source: str, names: Names, base: int = 0) -> Expr:
+    """Compile one expression; raises ExprError with the offset of the problem."""
+    if not isinstance(source, str) or not source.strip():
+        raise ExprError("empty expression", "expr-syntax", base)
+    return finish(_check(source, names, base), source)
+
+
+def compile_condition(source: Any, names: Names, base: int = 0) -> Expr:
+    """A condition: any expression, whose function always returns true or false (numbers count as true
+    when not 0, text when not empty), so that it can serve as it is as a guard of the story's machine."""
+    if isinstance(source, bool):
+        source = "true" if source else "false"
+    elif isinstance(source, int):
+        source = str(source)
+    if not isinstance(source, str) or not source.strip():
+        raise ExprError("empty expression", "expr-syntax", base)
+    compiled = _check(source, names, base)
+    if compiled.type != BOOL:
+        compiled.tree = ast.Call(ast.Name("bool", ast.Load()), [compiled.tree], [])
+        compiled.type = BOOL
+    return finish(compiled, source)

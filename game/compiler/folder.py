@@ -1,0 +1,416 @@
+"""Compile one story folder into a `Story`: read the files safely, check their shape, compile text,
+conditions and effects, cross-check every reference, then run the whole-story analysis.
+
+Used through `game.compiler.loader` (`check_story` collects every problem, `load_story` stops at the first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from game.compiler import analysis
+from game.compiler.cache import StoryCache
+from game.compiler.checker import FIRST, Checker, did_you_mean, display_path
+from game.compiler.effects import compile_effect
+from game.compiler.expr import RESERVED, ExprError, Names, compile_condition
+from game.compiler.schema import MANIFEST, SCENE, SCENE_FILE
+from game.compiler.template import compile_template
+from game.compiler.yamlsafe import MAX_FILE_BYTES, YamlDoc, parse_yaml_bytes, read_file_bytes
+from game.model import BOOL, INT, Branch, Choice, Ending, Item, Scene, Story, Target, Variable, type_of_value
+
+MANIFEST_NAME = "story.yaml"
+_ID_LINE = re.compile(r"^\s*-\s+id:\s*([a-z][a-z0-9_]*)\s*$", re.MULTILINE)
+MAX_STORY_BYTES = 64 * 1024 * 1024
+MAX_FILES = 2000
+
+@dataclass
+class Pending:
+    """A reference to check once every scene is known."""
+
+    kind: str  # scene | choice | ending
+    name: str
+    doc: YamlDoc
+    loc: tuple[Any, ...]
+    offset: int | None = None  # within the string value; None points at the key (a random target's scene)
+
+
+class CachedDoc(YamlDoc):
+    """A file's data from the cache: the places of its scenes were kept, nothing finer (a story loaded
+    from the cache has no problems to place)."""
+
+    def __init__(self, path: str, data: Any, scene_lines: list[int]):
+        super().__init__(path, "", data)
+        self.scene_lines = scene_lines
+
+    def where(self, loc: tuple[Any, ...] = ()) -> tuple[str, int, int]:
+        if len(loc) >= 2 and loc[0] == "scenes" and isinstance(loc[1], int) and 0 <= loc[1] < len(self.scene_lines):
+            return self.path, self.scene_lines[loc[1]], 5
+        return self.path, 1, 1
+
+
+class StoryCompiler:
+    """One compilation of one story folder."""
+
+    def __init__(self, folder: Path, checker: Checker, cache: StoryCache | None = None):
+        self.folder = folder
+        self.checker = checker
+        self.cache = cache
+        self.cached: dict[str, Any] | None = None  # parsed files from the cache, by relative path
+        self.parsed: dict[str, Any] = {}  # parsed files for the cache, by relative path
+        self.names = Names({})
+        self.usage = analysis.Usage()
+        self.pending: list[Pending] = []
+        self.scenes: dict[str, Scene] = {}
+        self.scene_places: dict[str, tuple[YamlDoc, tuple[Any, ...]]] = {}
+        self.digest = hashlib.sha256()
+        self.compiled: dict[tuple[str, str], Any] = {}  # the same source compiles once per story
+        self.broken: set[str] = set()  # ids of scenes that failed their checks
+
+    # reporting -------------------------------------------------------------
+    def at(self, doc: YamlDoc, loc: tuple[Any, ...], message: str, code: str, severity: str = "error") -> None:
+        self.checker.report(*doc.where(loc), severity, message, code)
+
+    def at_value(self, doc: YamlDoc, loc: tuple[Any, ...], err: ExprError) -> None:
+        self.checker.report(*doc.value_where(loc, err.offset), "error", err.message, err.code)
+
+    # files -----------------------------------------------------------------
+    def _files(self) -> tuple[Path, list[Path]] | None:
+        where = (display_path(self.folder), 1, 1)
+        if not self.folder.is_dir():
+            self.checker.error(where, "not a story folder (no such directory)", "io")
+            return None
+        manifest = self.folder / MANIFEST_NAME
+        if manifest.is_symlink():
+            self.checker.error((display_path(manifest), 1, 1), "symbolic links are not followed in a story", "io")
+            return None
+        if not manifest.is_file():
+            self.checker.error(where, f"no {MANIFEST_NAME} in this folder; every story needs a manifest", "io")
+            return None
+        files, total = [], 0
+        # a folder inside the story with a story.yaml of its own is another story, not part of this one
+        nested = {p.parent for p in self.folder.rglob(MANIFEST_NAME) if p.parent != self.folder}
+        for path in sorted(self.folder.rglob("*")):
+            relative = path.relative_to(self.folder)
+            if any(part.startswith(".") for part in relative.parts) or path.suffix not in (".yaml", ".yml"):
+                continue
+            if any(folder in path.parents for folder in nested):
+                continue
+            if path.is_symlink():
+                self.checker.error((display_path(path), 1, 1), "symbolic links are not followed in a story", "io")
+                continue
+            if path == manifest or not path.is_file():
+                continue
+            files.append(path)
+            total += path.stat().st_size
+            if len(files) > MAX_FILES or total > MAX_STORY_BYTES:
+                self.checker.error(where, f"the story is over {MAX_FILES} files or {MAX_STORY_BYTES:,} bytes", "too-large")
+                return None
+        return manifest, files
+
+    def _bytes(self, path: Path) -> bytes | None:
+        """A file's bytes (None after reporting why not), counted into the story's content hash."""
+        raw = read_file_bytes(path, self.checker, display_path(path))
+        if raw is not None:
+            self.digest.update(path.relative_to(self.folder).as_posix().encode() + b"\0" + raw + b"\0")
+        else:
+            self._remember_ids(path)
+        return raw
+
+    def _parse(self, path: Path, raw: bytes | None) -> YamlDoc | None:
+        """A file's data: from the cache when it has this content, else parsed (and kept for the cache)."""
+        if raw is None:
+            return None
+        relative = path.relative_to(self.folder).as_posix()
+        if self.cached is not None and relative in self.cached:
+            entry = self.cached[relative]
+            return CachedDoc(display_path(path), entry["data"], entry["scene_lines"])
+        doc = parse_yaml_bytes(raw, display_path(path), self.checker)
+        if doc is None:
+            self._remember_ids(path)
+        else:
+            scenes = doc.data.get("scenes") if isinstance(doc.data, dict) else None
+            lines = [doc.where(("scenes", i))[1] for i in range(len(scenes))] if isinstance(scenes, list) else []
+            self.parsed[relative] = {"data": doc.data, "scene_lines": lines}
+        return doc
+
+    def _remember_ids(self, path: Path) -> None:
+        """A file that could not be read still names its scenes: remember them (found by their `id:` lines),
+        so that references to them are not reported as unknown scenes too."""
+        try:
+            text = path.read_bytes()[:MAX_FILE_BYTES].decode("utf-8", errors="replace")
+        except OSError:
+            return
+        self.broken.update(_ID_LINE.findall(text))
+
+    def _checked(self, doc: YamlDoc, shape: Any, what: str) -> bool:
+        before = len(self.checker.errors)
+
+        def report(loc: tuple[Any, ...], message: str, code: str) -> None:
+            self.at(doc, loc, message, code)
+
+        if not isinstance(doc.data, dict):
+            self.at(doc, (), f"{what} must be a mapping of fields, not {type(doc.data).__name__}", "schema")
+            return False
+        if self.cached is not None:  # the cached data passed these checks when it was parsed
+            return True
+        shape.check(doc.data, (), report, what)
+        return len(self.checker.errors) == before
+
+    # the manifest ------------------------------------------------------------
+    def _manifest(self, doc: YamlDoc) -> dict[str, Any] | None:
+        if not self._checked(doc, MANIFEST, "the story manifest"):
+            return None
+        data = doc.data
+        variables: dict[str, Variable] = {}
+        for name, spec in (data.get("variables") or {}).items():
+            spec = spec if isinstance(spec, dict) else {"value": spec}
+            value = spec["value"]
+            kind = type_of_value(value)
+            lo, hi = spec.get("min"), spec.get("max")
+            if (lo is not None or hi is not None) and kind != INT:
+                self.at(doc, ("variables", name), f"'min' and 'max' apply to numbers; '{name}' holds {kind}", "schema")
+            if lo is not None and hi is not None and lo > hi:
+                self.at(doc, ("variables", name, "min"), f"'min' ({lo}) is above 'max' ({hi})", "schema")
+            if kind == INT and ((lo is not None and value < lo) or (hi is not None and value > hi)):
+                self.at(doc, ("variables", name, "value"), f"the starting value {value} is outside min/max", "schema")
+            if spec.get("show") == "companion" and kind != BOOL:
+                self.at(doc, ("variables", name, "show"), "a companion must be a true/false variable", "schema")
+            if name in RESERVED:
+                self.at(doc, ("variables", name), f"'{name}' is a built-in name; choose another", "bad-id")
+            variables[name] = Variable(name, value, kind or "", lo, hi, spec.get("label") or name.replace("_", " ").capitalize(),
+                                       spec.get("show", "hidden"))
+        items: dict[str, Item] = {}
+        for item_id, spec in (data.get("items") or {}).items():
+            spec = spec if isinstance(spec, dict) else {"name": spec}
+            items[item_id] = Item(item_id, spec["name"], spec.get("text", ""))
+        endings: dict[str, Ending] = {}
+        for i, spec in enumerate(data["endings"]):
+            if spec["id"] in endings:
+                self.at(doc, ("endings", i, "id"), f"duplicate ending id '{spec['id']}'", "duplicate-id")
+            endings[spec["id"]] = Ending(spec["id"], spec["title"], spec["kind"], spec.get("canon", False))
+        self.names = Names({n: v.type for n, v in variables.items()}, frozenset(items))
+        return {"data": data, "variables": variables, "items": items, "endings": endings}
+
+    # compiling -----------------------------------------------------------------
+    def _compiled(self, doc: YamlDoc, loc: tuple[Any, ...], kind: str, source: Any, compiler: Any):  # noqa: ANN201
+        """A compiled text or condition, its reads and references noted; None after reporting a problem."""
+        try:
+            result = self._compile(kind, source, compiler)
+        except ExprError as err:
+            self.at_value(doc, loc, err)
+            return None
+        self.usage.reads |= result.reads
+        self._refs(doc, loc, result.refs)
+        return result
+
+    def _template(self, doc: YamlDoc, loc: tuple[Any, ...], text: str):  # noqa: ANN201
+        return self._compiled(doc, loc, "template", text, compile_template)
+
+    def _refs(self, doc: YamlDoc, loc: tuple[Any, ...], refs) -> None:
+        for ref in refs:
+            if ref.kind == "item":
+                self.usage.items.add(ref.name)
+            else:
+                self.pending.append(Pending(ref.kind, ref.name, doc, loc, ref.offset))
+
+    def _compile(self, kind: str, source: Any, compiler: Any) -> Any:
+        key = (kind, source if isinstance(source, str) else repr(source))
+        result = self.compiled.get(key)
+        if result is None:
+            result = self.compiled[key] = compiler(source, self.names)
+        return result
+
+    def _condition(self, doc: YamlDoc, loc: tuple[Any, ...], source: Any):  # noqa: ANN201
+        return self._compiled(doc, loc, "condition", source, compile_condition)
+
+    def _effects(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> tuple:
+        statements = [(loc, spec)] if isinstance(spec, str) else [(loc + (i,), s) for i, s in enumerate(spec or [])]
+        effects = []
+        for where, source in statements:
+            try:
+                effect = self._compile("effect", source, compile_effect)
+            except ExprError as err:
+                self.at_value(doc, where, err)
+                continue
+            if effect.item:
+                self.usage.items.add(effect.item)
+            else:
+                self.usage.writes.add(effect.variable)
+                self.usage.reads |= effect.value.reads - {effect.variable}
+                self._refs(doc, where, effect.value.refs)
+            effects.append(effect)
+        return tuple(effects)
+
+    def _target(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> Target:
+        if isinstance(spec, str):
+            self.pending.append(Pending("scene", spec, doc, loc, 0))
+            return Target((spec,))
+        weights = spec["random"]
+        for scene in weights:
+            self.pending.append(Pending("scene", scene, doc, loc + ("random", scene)))
+        return Target(tuple(weights), tuple(weights.values()))
+
+    def _goto(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> tuple[Branch, ...]:
+        if not isinstance(spec, list):
+            return (Branch(None, self._target(doc, loc, spec)),)
+        branches = []
+        for i, branch in enumerate(spec):
+            last = i == len(spec) - 1
+            has_if = "if" in branch
+            if last and has_if:
+                self.at(doc, loc + (i,), "the last goto branch must have no 'if', so that one branch always applies", "bad-goto")
+            elif not last and not has_if:
+                self.at(doc, loc + (i,), "only the last goto branch may leave out 'if'; the ones after it never apply", "bad-goto")
+            condition = self._condition(doc, loc + (i, "if"), branch["if"]) if has_if else None
+            branches.append(Branch(condition, self._target(doc, loc + (i, "to"), branch["to"])))
+        return tuple(branches)
+
+    def _choice(self, doc: YamlDoc, loc: tuple[Any, ...], spec: dict[str, Any], scene_id: str, fallback: bool) -> Choice:
+        choice_id = spec.get("id", "fallback")
+        if "disabled_text" in spec and "if" not in spec:
+            self.at(doc, loc + ("disabled_text",), "'disabled_text' does nothing without 'if'", "disabled-without-if", "warning")
+        return Choice(
+            id=choice_id,
+            key=f"{scene_id}.{choice_id}",
+            text=self._template(doc, loc + ("text",), spec.get("text", "Go on")),
+            goto=self._goto(doc, loc + ("goto",), spec["goto"]),
+            condition=self._condition(doc, loc + ("if",), spec["if"]) if "if" in spec else None,
+            disabled_text=self._template(doc, loc + ("disabled_text",), spec["disabled_text"]) if "disabled_text" in spec else None,
+            once=spec.get("once", False),
+            effects=self._effects(doc, loc + ("effects",), spec.get("effects")),
+            outcome=self._template(doc, loc + ("outcome",), spec["outcome"]) if "outcome" in spec else None,
+            is_fallback=fallback,
+        )
+
+    def _scene(self, doc: YamlDoc, loc: tuple[Any, ...], spec: dict[str, Any], chapter: str) -> None:
+        scene_id = spec["id"]
+        if scene_id in self.scenes:
+            first_doc, first_loc = self.scene_places[scene_id]
+            _, line, _ = first_doc.where(first_loc)
+            self.at(doc, loc + ("id",), f"duplicate scene id '{scene_id}' (first defined at {first_doc.path}:{line})", "duplicate-id")
+            return
+        choices, seen = [], set()
+        for i, choice_spec in enumerate(spec.get("choices") or []):
+            if choice_spec["id"] in seen:
+                self.at(doc, loc + ("choices", i, "id"), f"duplicate choice id '{choice_spec['id']}' in scene '{scene_id}'", "duplicate-id")
+                continue
+            seen.add(choice_spec["id"])
+            choices.append(self._choice(doc, loc + ("choices", i), choice_spec, scene_id, False))
+        fallback = None
+        if "fallback" in spec:
+            fallback = self._choice(doc, loc + ("fallback",), spec["fallback"], scene_id, True)
+            if fallback.id in seen:
+                self.at(doc, loc + ("fallback",), f"the fallback's id '{fallback.id}' is also a choice's id", "duplicate-id")
+        ending = spec.get("ending")
+        if ending is not None:
+            self.pending.append(Pending("ending", ending, doc, loc + ("ending",), 0))
+            if choices or fallback:
+                self.at(doc, loc + ("ending",), f"scene '{scene_id}' ends the story but also has choices", "ending-with-choices")
+        elif not choices and not fallback:
+            self.at(doc, loc, f"scene '{scene_id}' has no choices, no fallback and no ending: a dead end", "dead-end")
+        _, line, _ = doc.where(loc)
+        self.scene_places[scene_id] = (doc, loc)
+        self.scenes[scene_id] = Scene(
+            id=scene_id,
+            title=spec["title"],
+            text=self._template(doc, loc + ("text",), spec["text"]),
+            chapter=spec.get("chapter", chapter),
+            on_enter=self._effects(doc, loc + ("on_enter",), spec.get("on_enter")),
+            choices=tuple(choices),
+            fallback=fallback,
+            ending=ending,
+            source=f"{doc.path}:{line}",
+        )
+
+    def _scene_file(self, doc: YamlDoc) -> None:
+        if doc.data is None:
+            self.at(doc, (), "the scene file is empty; it needs a 'scenes:' list", "no-scenes")
+            return
+        if self._checked(doc, SCENE_FILE, "a scene file"):
+            chapter = doc.data.get("chapter", "")
+            for i, spec in enumerate(doc.data["scenes"]):
+                self._scene(doc, ("scenes", i), spec, chapter)
+            return
+        # The file has shape errors (reported). Scenes that are well formed on their own are still compiled,
+        # so that their problems show in the same pass; the others are remembered by id, so that
+        # references to them do not cascade into "unknown scene" errors.
+        scenes = doc.data.get("scenes") if isinstance(doc.data, dict) else None
+        chapter = doc.data.get("chapter") if isinstance(doc.data, dict) else ""
+        chapter = chapter if isinstance(chapter, str) else ""
+        for i, spec in enumerate(scenes if isinstance(scenes, list) else []):
+            if SCENE.check(spec, (), lambda *_: None, "scene"):
+                self._scene(doc, ("scenes", i), spec, chapter)
+            elif isinstance(spec, dict) and isinstance(spec.get("id"), str):
+                self.broken.add(spec["id"])
+
+    # cross-references ------------------------------------------------------------
+    def _resolve(self, meta: dict[str, Any], choice_keys: set[str]) -> None:
+        tables = {"scene": self.scenes, "ending": meta["endings"], "choice": choice_keys}
+        for ref in self.pending:
+            table = tables[ref.kind]
+            if ref.name in table or (ref.kind == "scene" and ref.name in self.broken):
+                continue
+            message = f"unknown {ref.kind} '{ref.name}'{did_you_mean(ref.name, table)}"
+            code = f"unknown-{ref.kind}"
+            if ref.offset is None:
+                self.at(ref.doc, ref.loc, message, code)
+            else:
+                self.at_value(ref.doc, ref.loc, ExprError(message, code, ref.offset))
+
+    def run(self) -> Story | None:
+        files = self._files()
+        if files is None:
+            return None
+        manifest_path, scene_files = files
+        contents = [(path, self._bytes(path)) for path in (manifest_path, *scene_files)]
+        content_hash = self.digest.hexdigest()
+        if self.cache is not None:
+            self.cached = self.cache.get(content_hash)
+        manifest_doc = self._parse(*contents[0])
+        meta = self._manifest(manifest_doc) if manifest_doc is not None else None
+        if meta is None:
+            return None
+        for path, raw in contents[1:]:
+            doc = self._parse(path, raw)
+            if doc is not None:
+                self._scene_file(doc)
+        if not self.scenes and not self.checker.errors:
+            self.checker.error((display_path(self.folder), 1, 1), "the story has no scenes: add a scene file", "no-scenes")
+            return None
+        start = meta["data"]["start"]
+        if start not in self.scenes and start not in self.broken:
+            message = f"unknown scene '{start}'{did_you_mean(start, self.scenes)}"
+            self.at_value(manifest_doc, ("start",), ExprError(message, "unknown-scene"))
+        choice_index = {c.key: c for s in self.scenes.values() for c in s.all_choices}
+        self._resolve(meta, set(choice_index))
+        if self.checker.errors:
+            return None
+        story = Story(
+            id=meta["data"]["id"],
+            title=meta["data"]["title"],
+            blurb=meta["data"]["blurb"].strip(),
+            start=start,
+            variables=MappingProxyType(meta["variables"]),
+            items=MappingProxyType(meta["items"]),
+            endings=MappingProxyType(meta["endings"]),
+            scenes=MappingProxyType(self.scenes),
+            author=meta["data"].get("author", ""),
+            path=str(self.folder),
+            content_hash=content_hash,
+            choice_index=MappingProxyType(choice_index),
+        )
+        if self.cache is not None and self.cached is None:
+            self.cache.put(content_hash, self.parsed)
+        if self.checker.mode == FIRST:  # warnings are for authors (escape validate); play does not show them
+            return story
+        def report(scene_id: str | None, path: tuple[Any, ...], message: str, code: str) -> None:
+            doc, loc = self.scene_places[scene_id] if scene_id is not None else (manifest_doc, ())
+            self.at(doc, loc + path, message, code, "warning")
+
+        analysis.warn(story, self.usage, report)
+        return story

@@ -1,0 +1,218 @@
+"""Read untrusted YAML as plain data, keeping the place of every entry for error messages.
+
+Only strings, whole numbers, floats, booleans, null, lists and mappings come out: no tags, no
+Python objects. Sizes, nesting and alias expansion are bounded as the file is read (see
+`game.compiler.yamlbuild`, which builds the data from libyaml's events).
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from game.compiler.checker import Checker
+from game.compiler.yamlbuild import MAX_ALIAS_EXTRA, MAX_DEPTH, Builder, BuildError, DuplicateKey, Span
+
+try:  # libyaml is in PyYAML's wheels; the pure loader is the fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+__all__ = ["MAX_ALIAS_EXTRA", "MAX_DEPTH", "MAX_FILE_BYTES", "YamlDoc", "parse_yaml_bytes", "parse_yaml_text",
+           "read_file_bytes", "read_yaml"]
+
+Where = tuple[str, int, int]
+
+
+class YamlDoc:
+    """A parsed file: its plain data and a way back from a data path to a line and column."""
+
+    def __init__(self, path: str, text: str, data: Any, places: dict[int, Any] | None = None,
+                 root_span: Span = (0, 0, None)):
+        self.path = path
+        self.text = text
+        self.data = data
+        self.places = places or {}
+        self.root_span = root_span
+        self._line_starts: list[int] | None = None
+
+    def _locate(self, loc: tuple[Any, ...], key_at_end: bool) -> tuple[int, Span, bool]:
+        """(index of the key or item, the value's span, whether the whole path was found)."""
+        value, span, index = self.data, self.root_span, self.root_span[0]
+        for i, step in enumerate(loc):
+            places = self.places.get(id(value))
+            if isinstance(value, dict) and isinstance(places, dict) and step in places:
+                key_at, start, end, style = places[step]
+                if key_at_end and i == len(loc) - 1:
+                    return key_at, (start, end, style), True
+                value, span, index = value[step], (start, end, style), start
+            elif isinstance(value, list) and isinstance(places, list) and isinstance(step, int) and 0 <= step < len(value):
+                value, span = value[step], places[step]
+                index = span[0]
+            else:
+                return index, span, False
+        return index, span, True
+
+    def where(self, loc: tuple[Any, ...] = ()) -> Where:
+        """File, 1-based line and column of the key or item at `loc` (or of its nearest parent)."""
+        index, _, _ = self._locate(loc, key_at_end=True)
+        return (self.path, *self.line_col(index))
+
+    def value_where(self, loc: tuple[Any, ...], offset: int = 0) -> Where:
+        """The place of character `offset` of the string value at `loc`: the value is aligned with its
+        source text, so quotes, escapes, folded lines and block indentation are all accounted for."""
+        _, (begin, end, style), found = self._locate(loc, key_at_end=False)
+        value = self._value(loc) if found else None
+        if not isinstance(value, str):
+            return self.where(loc)
+        if style in ("|", ">"):
+            newline = self.text.find("\n", begin, end)
+            begin = newline + 1 if newline >= 0 else begin
+        elif style in ("'", '"'):
+            begin += 1
+        source, position = self.text, begin
+        for char in value[:offset]:
+            found_at = source.find(char, position, min(end, position + 16))
+            position = found_at + 1 if found_at >= 0 else position + 1
+        while position < end and source[position] in " \t\n" and offset < len(value) and value[offset] not in " \t\n":
+            position += 1
+        return (self.path, *self.line_col(min(position, max(begin, end - 1) if end > begin else begin)))
+
+    def _value(self, loc: tuple[Any, ...]) -> Any:
+        value = self.data
+        for step in loc:
+            value = value[step]
+        return value
+
+    def line_col(self, index: int) -> tuple[int, int]:
+        """1-based line and column of a character index in the text."""
+        if self._line_starts is None:  # built once, on the first question
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self._line_starts, index)
+        return line, index - self._line_starts[line - 1] + 1
+
+
+_UNCLOSED = {
+    "while scanning a quoted scalar": "a quotation mark opened here is never closed",
+    "while parsing a flow sequence": "a '[' opened here is never closed with ']'",
+    "while parsing a flow mapping": "a '{' opened here is never closed with '}'",
+}
+
+
+def _yaml_error_message(err: yaml.YAMLError, text: str = "") -> str:
+    problem = getattr(err, "problem", None) or str(err)
+    context = getattr(err, "context", None)
+    message = f"{problem}" + (f" ({context})" if context else "")
+    mark = getattr(err, "problem_mark", None)
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t" or "'\\t'" in message:
+        message += "; indent with spaces, not tabs"
+    elif "mapping values are not allowed" in message:
+        message += "; put text that contains ': ' in quotes, or use a | block"
+    elif ("did not find expected key" in message or "expected <block end>" in message or "flow mapping" in message
+          or mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "%"):
+        message += ("; text that starts with {{, a quote, [ or { must be quoted as a whole "
+                    "(text: \"{{ name }} waits\"), or written as a | block")
+    elif "expected a single document" in message:
+        message += "; a scene file holds one document (remove the extra '---')"
+    return message
+
+
+def decode_utf8(data: bytes, path: str, checker: Checker) -> str | None:
+    """The text of `data`, or None after reporting where the first bad byte is."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        col = len(data[line_start:err.start].decode("utf-8", errors="replace")) + 1
+        checker.error((path, line, col), f"the file is not UTF-8 text (byte 0x{data[err.start]:02x})", "not-utf8")
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def read_yaml(file: Path, checker: Checker, display: str | None = None) -> YamlDoc | None:
+    """Parse one file. Reports problems to `checker`; returns None when nothing usable came out."""
+    path = display or str(file)
+    data = read_file_bytes(file, checker, path)
+    return None if data is None else parse_yaml_bytes(data, path, checker)
+
+
+def parse_yaml_bytes(data: bytes, path: str, checker: Checker) -> YamlDoc | None:
+    """Parse a file's bytes (read by `read_file_bytes`)."""
+    text = decode_utf8(data, path, checker)
+    return None if text is None else parse_yaml_text(text, path, checker)
+
+
+def read_file_bytes(file: Path, checker: Checker, path: str) -> bytes | None:
+    """A regular file's bytes, within the size limit; None after reporting why not."""
+    try:
+        if file.is_symlink() or not file.is_file():
+            checker.error((path, 1, 1), "not a regular file", "io")
+            return None
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            checker.error((path, 1, 1), f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", "too-large")
+            return None
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        checker.error((path, 1, 1), f"cannot read the file: {err.strerror or err}", "io")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        checker.error((path, 1, 1), f"the file is over the limit of {MAX_FILE_BYTES:,} bytes", "too-large")
+        return None
+    return data
+
+
+def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
+    """Parse YAML text (already decoded and size-checked) into plain data with places."""
+    builder = Builder(text)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # nothing built here is cyclic; the collector would only rescan it
+    try:
+        builder.build(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        if mark is not None and "nesting depth" in (err.problem or ""):  # libyaml's own limit came first
+            builder.errors.append(builder.too_deep(mark.line, mark.column))
+            return _report(builder, text, path, checker)
+        message = _yaml_error_message(err, text)
+        if err.context_mark is not None and "end of stream" in (err.problem or ""):
+            mark = err.context_mark  # an unclosed quote or bracket: point where it opened
+            message = _UNCLOSED.get(err.context or "", message)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        checker.error((path, line, col), message, "yaml-syntax")
+        return None
+    except yaml.reader.ReaderError as err:
+        line_start = text.rfind("\n", 0, err.position) + 1
+        where = (path, text.count("\n", 0, err.position) + 1, err.position - line_start + 1)
+        char = err.character if isinstance(err.character, str) else chr(err.character)
+        checker.error(where, f"control characters such as U+{ord(char):04X} are not allowed in YAML text", "yaml-syntax")
+        return None
+    except yaml.YAMLError as err:
+        checker.error((path, 1, 1), _yaml_error_message(err), "yaml-syntax")
+        return None
+    except BuildError as err:  # a problem that stops the reading (nesting, aliases)
+        builder.errors.append(err)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return _report(builder, text, path, checker)
+
+
+def _report(builder: Builder, text: str, path: str, checker: Checker) -> YamlDoc | None:
+    """Report the builder's problems; the document if there were none."""
+    for err in builder.errors:
+        message = err.message
+        if isinstance(err, DuplicateKey):
+            message += f" (first defined at line {text.count(chr(10), 0, err.first_index) + 1})"
+        checker.error((path, err.line + 1, err.column + 1), message, err.code)
+    if builder.errors:
+        return None
+    return YamlDoc(path, text, builder.root, builder.places, builder.root_span)

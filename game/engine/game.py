@@ -1,0 +1,245 @@
+"""The engine: takes a choice, asks the story's machine to make the move, and returns what happened.
+No I/O, no UI.
+
+Three types, as in ink: the story (content, `game.model`), the per-turn `Offer`s, and `RunState`
+(`game.engine.state`, the only thing saved). `Game` is the facade a front end talks to.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from typing import Any, NamedTuple
+
+from game.engine import rules
+from game.engine.machine import StoryMachine, machine_for
+from game.engine.rules import Change, Move, is_open
+from game.engine.state import BEGIN, MAX_SEED, RunState, counts_from_log, state_from_data, state_to_data
+from game.errors import EngineError
+from game.model import Ending, Scene, Scope, Story, Value
+
+
+class Offer(NamedTuple):
+    """One choice as the player sees it this turn."""
+
+    id: str
+    text: str
+    enabled: bool = True
+    reason: str = ""  # why it is disabled
+    once: bool = False
+    is_fallback: bool = False
+
+
+class Step(NamedTuple):
+    """What one choice did."""
+
+    choice_id: str
+    choice_text: str
+    from_scene: str
+    scene: str
+    outcome: str = ""
+    changes: tuple[Change, ...] = ()
+    gained: tuple[str, ...] = ()
+    lost: tuple[str, ...] = ()
+    drawn: bool = False  # the destination came from a random draw
+    text: str = ""  # the new scene's prose
+    ending: Ending | None = None
+
+
+# What undo needs to put back: the scene, variables, items, turn, draws, ending and the scene's text.
+# Visit and choice counts are put back by taking one off, the log by dropping its last step.
+SavePoint = tuple[str, dict[str, Value], set[str], int, int, str | None, str]
+
+
+class Game:
+    """One run of one story: start it, list choices, choose, undo, snapshot and restore."""
+
+    def __init__(self, story: Story):
+        self.story = story
+        self.machine: StoryMachine = machine_for(story)
+        self.state: RunState | None = None
+        self.rng = random.Random()
+        self._history: list[SavePoint] = []
+        self._text = ""
+
+    # starting and state ---------------------------------------------------------
+    def start(self, seed: int | None = None) -> str:
+        """Begin a new run; returns the first scene's prose."""
+        if seed is None:
+            seed = secrets.randbelow(2**31)
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < MAX_SEED:
+            raise EngineError(f"a seed must be a whole number from 0 to 2**63-1, not {seed!r}")
+        story = self.story
+        run = RunState(story.id, seed, BEGIN, {name: v.initial for name, v in story.variables.items()})
+        self.state, self.rng = run, random.Random(seed)
+        self._history.clear()
+        move = Move(run, self.rng)
+        self.machine.begin(run, move)
+        self._text = move.text
+        return self._text
+
+    @property
+    def run(self) -> RunState:
+        if self.state is None:
+            raise EngineError("the run has not started")
+        return self.state
+
+    @property
+    def scene(self) -> Scene:
+        return self.story.scenes[self.run.scene]
+
+    @property
+    def ending(self) -> Ending | None:
+        ending = self.run.ending
+        return self.story.endings[ending] if ending else None
+
+    @property
+    def is_over(self) -> bool:
+        return self.run.ending is not None
+
+    def text(self) -> str:
+        """The current scene's prose, as rendered when the player entered it."""
+        self.run  # noqa: B018 - raises if not started
+        return self._text
+
+    def scope(self) -> Scope:
+        """What the story's expressions read now."""
+        run = self.run
+        return Scope(run.variables, run.items, run.visits, run.chosen, run.turn, run.visits.get(run.scene, 0))
+
+    # choices --------------------------------------------------------------------
+    def choices(self) -> list[Offer]:
+        """The choices of this turn, enabled and disabled (with reasons), in order."""
+        run = self.run
+        if run.ending is not None:
+            return []
+        scene = self.story.scenes[run.scene]
+        scope = Scope(run.variables, run.items, run.visits, run.chosen, run.turn, run.visits.get(run.scene, 0))
+        chosen = run.chosen
+        offers = []
+        any_open = False
+        for choice in scene.choices:
+            if choice.once and chosen.get(choice.key):
+                continue
+            condition = choice.condition
+            if condition is None or condition.fn(scope):
+                any_open = True
+                offers.append(Offer(choice.id, choice.text.render(scope), True, "", choice.once))
+            elif choice.disabled_text is not None:
+                reason = choice.disabled_text.render(scope)
+                offers.append(Offer(choice.id, choice.text.render(scope), False, reason, choice.once))
+        fallback = scene.fallback
+        if fallback is not None and not any_open and is_open(fallback, scope):
+            offers.append(Offer(fallback.id, fallback.text.render(scope), True, "", fallback.once, True))
+        return offers
+
+    def _refusal(self, choice_id: str) -> str:
+        """Why the choice cannot be taken now."""
+        offers = self.choices()
+        shown = next((o for o in offers if o.id == choice_id), None)
+        if shown is not None and not shown.enabled:
+            return f"choice '{choice_id}' is not open: {shown.reason}"
+        known = ", ".join(o.id for o in offers if o.enabled) or "none"
+        return f"no choice '{choice_id}' in scene '{self.run.scene}' now (open: {known})"
+
+    def choose(self, choice_id: str, destination: str | None = None) -> Step:
+        """Take a choice by its id; returns what happened. Tools that explore every outcome may fix a
+        random target's `destination`; players never do."""
+        run = self.run
+        if run.ending is not None:
+            raise EngineError("the story has ended; start a new run or undo")
+        choice = self.story.scenes[run.scene].choice(choice_id)
+        if choice is None:
+            raise EngineError(self._refusal(choice_id))
+        if destination is not None and destination not in choice.destinations:
+            raise EngineError(f"'{destination}' is not a possible outcome of '{choice.key}'")
+        point: SavePoint = (run.scene, dict(run.variables), set(run.items), run.turn, run.draws, run.ending, self._text)
+        move = Move(run, self.rng, destination)
+        choice_text = choice.text.render(move)
+        from_scene = run.scene
+        try:
+            moved = self.machine.take(run, choice.key, move)
+        except BaseException:
+            self._put_back(point, len(run.log) > point[3])
+            raise
+        if not moved:  # a guard refused: nothing has changed
+            raise EngineError(self._refusal(choice_id))
+        if run.scene not in self.story.scenes:  # pragma: no cover - the machine always ends in a scene
+            self._put_back(point, True)
+            raise EngineError(f"choice '{choice.key}' stopped at '{run.scene}'")
+        self._history.append(point)
+        self._text = move.text
+        ending = self.story.endings[run.ending] if run.ending else None
+        return Step(choice.id, choice_text, from_scene, run.scene, move.outcome, tuple(move.changes),
+                    tuple(move.gained), tuple(move.lost), move.drawn, move.text, ending)
+
+    # undo, snapshot, restore ----------------------------------------------------------
+    def _put_back(self, point: SavePoint, logged: bool) -> None:
+        """Return the run to a save point taken before its last move (`logged`: that move was logged)."""
+        run = self.run
+        draws = run.draws
+        (run.scene, run.variables, run.items, run.turn, run.draws, run.ending, self._text) = point
+        if logged:
+            del run.log[run.turn:]
+        run.visits, run.chosen = counts_from_log(run.log, run.scene)
+        if run.draws != draws:  # the same seed, drawn as often as before
+            self.rng = self._generator(run.seed, run.draws)
+
+    @staticmethod
+    def _generator(seed: int, draws: int) -> random.Random:
+        rng = random.Random(seed)
+        for _ in range(draws):
+            rng.random()
+        return rng
+
+    def can_undo(self) -> bool:
+        return bool(self._history)
+
+    def undo(self) -> None:
+        """Take back the last choice."""
+        if not self._history:
+            raise EngineError("nothing to undo")
+        run = self.run
+        scene, (from_scene, choice_id) = run.scene, run.log[-1]
+        point = self._history.pop()
+        draws = run.draws
+        (run.scene, run.variables, run.items, run.turn, run.draws, run.ending, self._text) = point
+        del run.log[run.turn:]
+        _take_one(run.visits, scene)
+        _take_one(run.chosen, f"{from_scene}.{choice_id}")
+        if run.draws != draws:
+            self.rng = self._generator(run.seed, run.draws)
+
+    def checkpoint(self) -> RunState:
+        """A copy of the run state, for tools that explore many branches (no validation on the way back)."""
+        return self.run.copy()
+
+    def rewind(self, point: RunState) -> None:
+        """Go back to a `checkpoint()` of this same game (its undo history is not kept)."""
+        self.state = point.copy()
+        self.rng = self._generator(point.seed, point.draws)
+        self._history.clear()
+        self._text = self.scene.text.render(self.scope())
+
+    def snapshot(self) -> dict[str, Any]:
+        """The run state as plain data (JSON-safe), for saves."""
+        return state_to_data(self.run)
+
+    def restore(self, data: Any) -> None:
+        """Continue a run from `snapshot()` data; refuses anything that does not fit this story."""
+        state = state_from_data(data, self.story)
+        self.state = state
+        self.rng = self._generator(state.seed, state.draws)
+        self._history.clear()
+        self._text = self.scene.text.render(self.scope())
+
+
+def _take_one(counts: dict[str, int], key: str) -> None:
+    left = counts.get(key, 0) - 1
+    if left > 0:
+        counts[key] = left
+    else:
+        counts.pop(key, None)
+
+
+__all__ = ["Change", "Game", "Offer", "RunState", "Step", "rules"]

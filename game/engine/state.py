@@ -1,0 +1,183 @@
+"""Run state: the only part of a game that is saved, its plain-data form, and the one check of that form.
+
+The plain data keeps what cannot be worked out again: the seed and the number of draws, the scene, the
+variables and items, the ending, and the log of choices ("scene.choice"). Visit and choice counts and the
+turn follow from the log, so they are counted again on the way back in rather than stored twice.
+
+`state_from_data` treats its input as untrusted (it comes from save files): every field is checked, and
+anything that does not fit is refused with a reason. Without a story it checks the shape alone (for a
+save whose story has changed since, which is then replayed from its log); with one, that everything
+it names exists in that story and fits together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.errors import EngineError
+from game.model import INT, INT_LIMIT, MAX_TEXT_VALUE, STR, Story, Value, type_of_value
+
+STATE_VERSION = 2
+MAX_LOG = 1_000_000
+MAX_SEED = 2**63
+BEGIN = "(begin)"  # where a new run stands before it enters the story's first scene (never saved)
+
+Step = tuple[str, str]  # (scene id, choice id)
+
+
+@dataclass(slots=True)
+class RunState:
+    """Everything about one run that changes."""
+
+    story_id: str
+    seed: int
+    scene: str
+    variables: dict[str, Value]
+    items: set[str] = field(default_factory=set)
+    visits: dict[str, int] = field(default_factory=dict)
+    chosen: dict[str, int] = field(default_factory=dict)  # by choice key, "scene.choice"
+    turn: int = 0
+    draws: int = 0
+    log: list[Step] = field(default_factory=list)
+    ending: str | None = None
+
+    def copy(self) -> RunState:
+        """An independent copy (the containers are copied, the values are immutable)."""
+        return RunState(self.story_id, self.seed, self.scene, dict(self.variables), set(self.items),
+                        dict(self.visits), dict(self.chosen), self.turn, self.draws, list(self.log), self.ending)
+
+
+def counts_from_log(log: list[Step], scene: str) -> tuple[dict[str, int], dict[str, int]]:
+    """The visit counts (the current scene included) and choice counts of a run with this log."""
+    visits: dict[str, int] = {}
+    chosen: dict[str, int] = {}
+    for where, choice in log:
+        visits[where] = visits.get(where, 0) + 1
+        key = f"{where}.{choice}"
+        chosen[key] = chosen.get(key, 0) + 1
+    visits[scene] = visits.get(scene, 0) + 1
+    return visits, chosen
+
+
+def state_to_data(state: RunState) -> dict[str, Any]:
+    """Plain, JSON-safe data with a stable key order."""
+    return {
+        "version": STATE_VERSION,
+        "story": state.story_id,
+        "seed": state.seed,
+        "scene": state.scene,
+        "ending": state.ending,
+        "draws": state.draws,
+        "variables": dict(state.variables),
+        "items": sorted(state.items),
+        "log": [f"{scene}.{choice}" for scene, choice in state.log],
+    }
+
+
+FIELDS = ("version", "story", "seed", "scene", "ending", "draws", "variables", "items", "log")
+
+
+def _whole(value: Any, what: str, limit: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < limit:
+        raise EngineError(f"{what} must be a whole number from 0 to {limit - 1:,}")
+    return value
+
+
+def _log(value: Any) -> list[Step]:
+    if not isinstance(value, list) or len(value) > MAX_LOG:
+        raise EngineError(f"'log' must be a list of at most {MAX_LOG:,} steps")
+    steps = []
+    for entry in value:
+        scene, dot, choice = entry.partition(".") if isinstance(entry, str) else ("", "", "")
+        if not (dot and scene and choice):
+            raise EngineError(f"the log holds {str(entry)[:60]!r}, which is not a step ('scene.choice')")
+        steps.append((scene, choice))
+    return steps
+
+
+def _variables(value: Any, story: Story | None) -> dict[str, Value]:
+    if not isinstance(value, dict):
+        raise EngineError("'variables' must be a mapping")
+    for name, held in value.items():
+        kind = type_of_value(held)
+        if kind is None:
+            raise EngineError(f"variable '{name}' holds {type(held).__name__}, which no story variable can")
+        if isinstance(held, str) and len(held) > MAX_TEXT_VALUE:
+            raise EngineError(f"variable '{name}' is longer than {MAX_TEXT_VALUE:,} characters")
+        if kind == INT and abs(held) > INT_LIMIT:
+            raise EngineError(f"variable '{name}' is outside +/-{INT_LIMIT:,}")
+    if story is None:
+        return dict(value)
+    if set(value) != set(story.variables):
+        missing, extra = sorted(set(story.variables) - set(value)), sorted(set(value) - set(story.variables))
+        raise EngineError(f"the run's variables do not match the story's (missing {missing}, unknown {extra})")
+    for name, held in value.items():
+        declared = story.variables[name]
+        if type_of_value(held) != declared.type:
+            raise EngineError(f"variable '{name}' must hold {declared.type}")
+        if declared.type == INT and ((declared.minimum is not None and held < declared.minimum)
+                                     or (declared.maximum is not None and held > declared.maximum)):
+            raise EngineError(f"variable '{name}' is {held}, outside its bounds in the story")
+        if declared.type == STR and len(held) > MAX_TEXT_VALUE:  # pragma: no cover - refused above
+            raise EngineError(f"variable '{name}' is too long")
+    return dict(value)
+
+
+def _fits(state: RunState, story: Story) -> None:
+    """Everything the state names exists in the story, and the log is a path through it."""
+    if state.story_id != story.id:
+        raise EngineError(f"the run belongs to story '{state.story_id}', not '{story.id}'")
+    if state.scene not in story.scenes:
+        raise EngineError(f"the run is in scene {state.scene!r}, which this story does not have")
+    unknown = sorted(state.items - set(story.items))
+    if unknown:
+        raise EngineError(f"the run carries items this story does not have: {', '.join(unknown)}")
+    expected = story.start
+    for number, (scene, choice) in enumerate(state.log, start=1):
+        taken = story.choice_index.get(f"{scene}.{choice}")
+        if taken is None:
+            raise EngineError(f"step {number} of the log, '{scene}.{choice}', is not a choice of this story")
+        if scene != expected:
+            raise EngineError(f"step {number} of the log starts in '{scene}', but the run was in '{expected}'")
+        following = state.log[number][0] if number < len(state.log) else state.scene
+        if following not in taken.destinations:
+            raise EngineError(f"step {number} of the log, '{scene}.{choice}', cannot lead to '{following}'")
+        expected = following
+    if not state.log and state.scene != story.start:
+        raise EngineError(f"a run with no steps must be in the first scene '{story.start}', not '{state.scene}'")
+    if state.ending != story.scenes[state.scene].ending:
+        raise EngineError(f"the run's ending {state.ending!r} does not match its scene")
+
+
+def state_from_data(data: Any, story: Story | None = None) -> RunState:
+    """A RunState from plain data; EngineError names the first field that does not fit. With `story`, the
+    state must also fit that story (the run can go on); without, only its shape is checked."""
+    if not isinstance(data, dict):
+        raise EngineError("the run state must be a mapping")
+    version = data.get("version")
+    if version != STATE_VERSION:
+        raise EngineError(f"run state version {version!r} is not supported (this game reads version {STATE_VERSION})")
+    if set(data) != set(FIELDS):
+        missing, extra = sorted(set(FIELDS) - set(data)), sorted(set(data) - set(FIELDS))
+        raise EngineError(f"the run state has missing fields {missing} or unknown fields {extra}")
+    for name in ("story", "scene"):
+        if not isinstance(data[name], str) or not data[name]:
+            raise EngineError(f"'{name}' must be an id")
+    ending = data["ending"]
+    if ending is not None and not isinstance(ending, str):
+        raise EngineError("'ending' must be an ending id or null")
+    items = data["items"]
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or len(items) > MAX_LOG:
+        raise EngineError("'items' must be a list of item ids")
+    log = _log(data["log"])
+    draws = _whole(data["draws"], "'draws'", MAX_LOG + 1)
+    if draws > len(log):
+        raise EngineError(f"'draws' is {draws}, but a run draws at most once a step ({len(log)} steps)")
+    state = RunState(data["story"], _whole(data["seed"], "'seed'", MAX_SEED), data["scene"],
+                     _variables(data["variables"], story), set(items), turn=len(log), draws=draws, log=log,
+                     ending=ending)
+    state.visits, state.chosen = counts_from_log(log, state.scene)
+    if story is not None:
+        _fits(state, story)
+    return state

@@ -1,0 +1,91 @@
+"""Compiled story content as the engine uses it: expressions, texts and effects, and the `Scope` they read.
+
+The compiler (`game.compiler`) makes these from the author's text; the model only holds them. Every
+compiled function takes one argument, a `Scope`, and reads nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Set
+from dataclasses import dataclass
+from typing import Any
+
+INT, BOOL, STR = "number", "true/false", "text"  # the language's three types, as messages name them
+INT_LIMIT = 1_000_000_000  # every whole number stays within +/- this
+MAX_TEXT_VALUE = 10_000  # characters a text variable can hold
+
+Value = int | bool | str
+
+
+def type_of_value(value: object) -> str | None:
+    """The language type of a value, or None if the language has no such type."""
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT
+    if isinstance(value, str):
+        return STR
+    return None
+
+
+class Scope:
+    """What a story's expressions and texts can read: the run's variables and items, how often each scene
+    was entered and each choice taken, the turn, and how often the current scene was entered (`visits`)."""
+
+    __slots__ = ("variables", "items", "visits", "chosen", "turn", "here")
+
+    def __init__(self, variables: Mapping[str, Value], items: Set[str], visits: Mapping[str, int],
+                 chosen: Mapping[str, int], turn: int = 0, here: int = 0) -> None:
+        self.variables = variables
+        self.items = items
+        self.visits = visits
+        self.chosen = chosen
+        self.turn = turn
+        self.here = here
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A name an expression refers to that can only be checked once the whole story is known."""
+
+    kind: str  # "scene", "choice" or "item"
+    name: str
+    offset: int  # where in the source text it is named
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """A compiled expression: `fn(scope)` is its value, of the language type `type`."""
+
+    source: str
+    type: str
+    fn: Callable[[Scope], Any]
+    reads: frozenset[str] = frozenset()  # variable names read (and "@turn", "@visits" for the built-ins)
+    refs: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Compiled story text; text without tags keeps `fn` None and renders as itself."""
+
+    source: str
+    fn: Callable[[Scope], str] | None = None
+    reads: frozenset[str] = frozenset()
+    refs: tuple[Reference, ...] = ()
+
+    def render(self, scope: Scope) -> str:
+        return self.source if self.fn is None else self.fn(scope)
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One statement: set `variable` to the value of `value`, or gain or lose `item`."""
+
+    source: str
+    variable: str | None = None
+    value: Expr | None = None
+    item: str | None = None
+    gain: bool = True
+
+
+TURN_READ, VISITS_READ = "@turn", "@visits"  # recorded in `reads` when an expression uses the built-ins
