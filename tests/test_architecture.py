@@ -59,8 +59,13 @@ def test_help_does_not_import_the_story_stack():
 
 def test_the_engine_does_no_io():
     forbidden = {"os", "sys", "pathlib", "shutil", "subprocess", "socket", "io", "builtins"}
-    pure = [*(GAME / "model").glob("*.py"), *(GAME / "engine").glob("*.py"),
-            GAME / "compiler" / "expr.py", GAME / "compiler" / "template.py", GAME / "compiler" / "effects.py"]
+    pure = [
+        *(GAME / "model").glob("*.py"),
+        *(GAME / "engine").glob("*.py"),
+        GAME / "compiler" / "expr.py",
+        GAME / "compiler" / "template.py",
+        GAME / "compiler" / "effects.py",
+    ]
     assert len(pure) > 8
     for path in pure:
         assert not imports_of(path) & forbidden, path

@@ -112,19 +112,23 @@ def test_playtest_finds_soft_locks_with_a_replayable_save(tmp_path, capsys):
 
 
 def test_exhaustive_reports_loops_with_no_way_out(tmp_path, capsys):
-    folder = write_story(tmp_path / "loop", """
+    folder = write_story(
+        tmp_path / "loop",
+        """
         id: loop
         title: Loop
         blurb: b
         start: a
         endings: [{id: e, title: E, kind: good}]
-        """, scenes="""
+        """,
+        scenes="""
         scenes:
           - {id: a, title: A, text: a, choices: [{id: out, text: Out, goto: z}, {id: in, text: In, goto: b}]}
           - {id: b, title: B, text: b, choices: [{id: go, text: Go, goto: c}]}
           - {id: c, title: C, text: c, choices: [{id: back, text: Back, goto: b}]}
           - {id: z, title: Z, text: z, ending: e}
-        """)
+        """,
+    )
     assert main(["playtest", str(folder), "--exhaustive"]) == 1
     out = capsys.readouterr().out
     assert "Loops with no way to an ending: 2" in out and "from scene 'b' after: a.in" in out
@@ -183,7 +187,17 @@ def test_published_schema_is_in_step_with_the_loader():
         assert (ROOT / "schema" / name).read_text() == text, f"regenerate schema/{name}: escape schema --out schema"
     manifest = json.loads(schema_texts()["story.schema.json"])
     scenes = json.loads(schema_texts()["scenes.schema.json"])
-    assert set(manifest["properties"]) == {"format", "id", "title", "blurb", "author", "start", "variables", "items", "endings"}
+    assert set(manifest["properties"]) == {
+        "format",
+        "id",
+        "title",
+        "blurb",
+        "author",
+        "start",
+        "variables",
+        "items",
+        "endings",
+    }
     scene = scenes["properties"]["scenes"]["items"]
     assert set(scene["properties"]) == {"id", "title", "text", "chapter", "on_enter", "choices", "fallback", "ending"}
     assert scene["additionalProperties"] is False

@@ -12,8 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_benchmark_runs_on_the_smallest_size(tmp_path):
     out = tmp_path / "results.json"
-    result = subprocess.run([sys.executable, "benchmarks/bench.py", "--quick", "--sizes", "100", "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "benchmarks/bench.py", "--quick", "--sizes", "100", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     results = json.loads(out.read_text())
     row = results["sizes"]["100"]

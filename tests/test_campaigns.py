@@ -79,12 +79,16 @@ def seed_texts() -> list[str]:
 
 def shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:
     tokens = re.findall(r"[a-zà-ÿ']+", text.lower())
-    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
-@pytest.mark.skipif(not seed_texts(), reason="needs the plot summaries: set ESCAPE_SEEDS or put shared/seeds beside the checkout")
+@pytest.mark.skipif(
+    not seed_texts(), reason="needs the plot summaries: set ESCAPE_SEEDS or put shared/seeds beside the checkout"
+)
 def test_no_sentence_is_copied_from_the_plot_summaries(campaign):
     source = set().union(*(shingles(t) for t in seed_texts()))
-    prose = " ".join(s.text.source + " " + " ".join(c.outcome.source for c in s.all_choices if c.outcome)
-                     for s in campaign.scenes.values())
+    prose = " ".join(
+        s.text.source + " " + " ".join(c.outcome.source for c in s.all_choices if c.outcome)
+        for s in campaign.scenes.values()
+    )
     assert shingles(prose) & source == set()

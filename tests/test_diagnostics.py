@@ -172,7 +172,9 @@ def test_missing_folder(story):
 
 
 def test_missing_manifest(story):
-    assert story.check(manifest=None) == ["s:1:1: error: no story.yaml in this folder; every story needs a manifest [io]"]
+    assert story.check(manifest=None) == [
+        "s:1:1: error: no story.yaml in this folder; every story needs a manifest [io]"
+    ]
 
 
 @pytest.mark.posix
@@ -183,7 +185,9 @@ def test_symlinked_scene_file_is_refused(story, tmp_path):
     (story.path / "linked.yaml").symlink_to(outside)
     result, diagnostics = check_story("s")
     assert result is None
-    assert [str(d) for d in diagnostics] == ["s/linked.yaml:1:1: error: symbolic links are not followed in a story [io]"]
+    assert [str(d) for d in diagnostics] == [
+        "s/linked.yaml:1:1: error: symbolic links are not followed in a story [io]"
+    ]
 
 
 @pytest.mark.posix
@@ -210,13 +214,20 @@ def test_symlinked_manifest_is_reported_once(story, tmp_path):
 
 
 def test_hidden_and_other_files_are_ignored(story):
-    assert story.check(**{".hidden.yaml": "not: [valid", "notes.txt": "{{", ".git/config.yaml": "x: !!python/name:os ''"}) == []
+    assert (
+        story.check(**{".hidden.yaml": "not: [valid", "notes.txt": "{{", ".git/config.yaml": "x: !!python/name:os ''"})
+        == []
+    )
 
 
 def test_scene_files_in_subfolders_are_read(story):
     assert story.check(**{"part2/more.yml": EXTRA}) == [
-        warning("s/part2/more.yml", at(EXTRA, "id: attic"), "scene 'attic' cannot be reached from the start ('hall')",
-                "unreachable-scene"),
+        warning(
+            "s/part2/more.yml",
+            at(EXTRA, "id: attic"),
+            "scene 'attic' cannot be reached from the start ('hall')",
+            "unreachable-scene",
+        ),
     ]
 
 
@@ -283,8 +294,13 @@ def test_yaml_syntax_colon_in_text(story):
 
 def test_yaml_two_documents(story):
     assert story.check(**{"more.yaml": EXTRA + "---\n" + EXTRA}) == [
-        error(MORE, (6, 1), "but found another document (expected a single document in the stream); "
-              "a scene file holds one document (remove the extra '---')", "yaml-syntax")
+        error(
+            MORE,
+            (6, 1),
+            "but found another document (expected a single document in the stream); "
+            "a scene file holds one document (remove the extra '---')",
+            "yaml-syntax",
+        )
     ]
 
 
@@ -300,23 +316,36 @@ def test_alias_bomb(story):
     bomb = "a: &a [" + ", ".join(["x"] * 50) + "]\nb: &b [" + ", ".join(["*a"] * 50) + "]\n"
     bomb += "c: [" + ", ".join(["*b"] * 50) + "]\n"
     assert story.check(**{"more.yaml": bomb}) == [
-        error(MORE, (3, 157), "anchors and aliases expand to more than 100,000 extra values (an alias bomb?)", "alias-bomb")
+        error(
+            MORE,
+            (3, 157),
+            "anchors and aliases expand to more than 100,000 extra values (an alias bomb?)",
+            "alias-bomb",
+        )
     ]
 
 
 def test_unsafe_tag(story):
     extra = edit(EXTRA, "text: Dust.", "text: !!python/object/apply:os.system ['echo pwned']")
     assert story.check(**{"more.yaml": extra}) == [
-        error(MORE, at(extra, "!!python"), "YAML tag '!!python/object/apply:os.system' is not allowed: "
-              "scene files hold plain data only", "unsafe-tag")
+        error(
+            MORE,
+            at(extra, "!!python"),
+            "YAML tag '!!python/object/apply:os.system' is not allowed: scene files hold plain data only",
+            "unsafe-tag",
+        )
     ]
 
 
 def test_duplicate_key(story):
     extra = edit(EXTRA, "    title: Attic\n", "    title: Attic\n    title: Loft\n")
     assert story.check(**{"more.yaml": extra}) == [
-        error(MORE, at(extra, "title: Loft"), f"duplicate key 'title' (first defined at line {at(extra, 'title: Attic')[0]})",
-              "duplicate-key")
+        error(
+            MORE,
+            at(extra, "title: Loft"),
+            f"duplicate key 'title' (first defined at line {at(extra, 'title: Attic')[0]})",
+            "duplicate-key",
+        )
     ]
 
 
@@ -329,7 +358,9 @@ def test_bad_key_merge(story):
 
 def test_bad_key_not_text(story):
     extra = edit(EXTRA, "    ending: caught\n", "    ending: caught\n    [a, b]: 1\n")
-    assert story.check(**{"more.yaml": extra}) == [error(MORE, at(extra, "[a, b]"), "a mapping key must be plain text", "bad-key")]
+    assert story.check(**{"more.yaml": extra}) == [
+        error(MORE, at(extra, "[a, b]"), "a mapping key must be plain text", "bad-key")
+    ]
 
 
 def test_shape_error_does_not_cascade_into_unknown_scenes(story):
@@ -343,8 +374,12 @@ def test_shape_error_does_not_cascade_into_unknown_scenes(story):
 def test_duplicate_key_does_not_cascade_into_unknown_scenes(story):
     scenes = edit(SCENES, "    title: Yard\n", "    title: Yard\n    title: Courtyard\n")
     assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "title: Courtyard"), f"duplicate key 'title' (first defined at line {at(scenes, 'title: Yard')[0]})",
-              "duplicate-key")
+        error(
+            S,
+            at(scenes, "title: Courtyard"),
+            f"duplicate key 'title' (first defined at line {at(scenes, 'title: Yard')[0]})",
+            "duplicate-key",
+        )
     ]
 
 
@@ -367,7 +402,11 @@ def test_schema_wrong_type(story):
 
 
 def test_schema_wrong_type_flag(story):
-    extra = edit(EXTRA, "    ending: caught\n", "    choices:\n      - id: go\n        text: Go\n        once: 1\n        goto: hall\n")
+    extra = edit(
+        EXTRA,
+        "    ending: caught\n",
+        "    choices:\n      - id: go\n        text: Go\n        once: 1\n        goto: hall\n",
+    )
     assert story.check(**{"more.yaml": extra}) == [
         error("s/more.yaml", at(extra, "once"), "'once' must be true or false, not a number", "schema")
     ]
@@ -394,7 +433,9 @@ def test_schema_manifest_values(story):
     manifest = edit(manifest, "    max: 10\n", "    max: ten\n")
     assert story.check(manifest=manifest) == [
         error(M, at(manifest, "max"), "'max' of variable 'stamina' must be a whole number, not text", "schema"),
-        error(M, at(manifest, "kind: grim"), "'kind' must be one of good, bad, bittersweet, neutral, not 'grim'", "schema"),
+        error(
+            M, at(manifest, "kind: grim"), "'kind' must be one of good, bad, bittersweet, neutral, not 'grim'", "schema"
+        ),
     ]
 
 
@@ -418,14 +459,20 @@ def test_schema_start_value_outside_bounds(story):
 
 
 def test_schema_zero_weight(story):
-    extra = edit(EXTRA, "    ending: caught\n", "    choices:\n      - id: go\n        text: Go\n        goto: {random: {hall: 0}}\n")
+    extra = edit(
+        EXTRA,
+        "    ending: caught\n",
+        "    choices:\n      - id: go\n        text: Go\n        goto: {random: {hall: 0}}\n",
+    )
     assert story.check(**{"more.yaml": extra}) == [
         error("s/more.yaml", at(extra, "hall: 0"), "weight 'hall' must be 1 or more, not 0", "schema")
     ]
 
 
 def test_yes_as_text_is_explained(story):
-    extra = edit(EXTRA, "    ending: caught\n", "    choices:\n      - id: agree\n        text: Yes\n        goto: hall\n")
+    extra = edit(
+        EXTRA, "    ending: caught\n", "    choices:\n      - id: agree\n        text: Yes\n        goto: hall\n"
+    )
     [only] = story.check(**{"more.yaml": extra})
     assert only.startswith(f"s/more.yaml:{at(extra, 'text: Yes')[0]}:9: error: 'text' must be text, not true/false")
     assert "quotes" in only and only.endswith("[schema]")
@@ -437,16 +484,26 @@ def test_yes_as_text_is_explained(story):
 def test_bad_scene_id(story):
     extra = edit(EXTRA, "id: attic", "id: Attic")
     assert story.check(**{"more.yaml": extra}) == [
-        error("s/more.yaml", at(extra, "id: Attic"), "'id' 'Attic' is not a valid id: use lower case letters, digits "
-              "and _, starting with a letter, at most 64 characters", "bad-id")
+        error(
+            "s/more.yaml",
+            at(extra, "id: Attic"),
+            "'id' 'Attic' is not a valid id: use lower case letters, digits "
+            "and _, starting with a letter, at most 64 characters",
+            "bad-id",
+        )
     ]
 
 
 def test_bad_variable_name(story):
     manifest = edit(MANIFEST, "  name: Jean\n", "  Name: Jean\n")
     assert story.check(manifest=manifest) == [
-        error(M, at(manifest, "Name"), "variable name 'Name' is not a valid id: use lower case letters, digits and _, "
-              "starting with a letter, at most 64 characters", "bad-id")
+        error(
+            M,
+            at(manifest, "Name"),
+            "variable name 'Name' is not a valid id: use lower case letters, digits and _, "
+            "starting with a letter, at most 64 characters",
+            "bad-id",
+        )
     ]
 
 
@@ -466,16 +523,24 @@ def test_too_long_id(story):
 def test_duplicate_scene_in_two_files(story):
     extra = edit(EXTRA, "id: attic", "id: hall")
     assert story.check(**{"z.yaml": extra}) == [
-        error("s/z.yaml", at(extra, "id: hall"), "duplicate scene id 'hall' (first defined at s/scenes.yaml:2)",
-              "duplicate-id")
+        error(
+            "s/z.yaml",
+            at(extra, "id: hall"),
+            "duplicate scene id 'hall' (first defined at s/scenes.yaml:2)",
+            "duplicate-id",
+        )
     ]
 
 
 def test_duplicate_scene_in_one_file(story):
     scenes = edit(SCENES, "  - id: cell\n", "  - id: yard\n")
     assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "id: yard", nth=2), f"duplicate scene id 'yard' (first defined at s/scenes.yaml:"
-              f"{at(scenes, 'id: yard')[0]})", "duplicate-id"),
+        error(
+            S,
+            at(scenes, "id: yard", nth=2),
+            f"duplicate scene id 'yard' (first defined at s/scenes.yaml:{at(scenes, 'id: yard')[0]})",
+            "duplicate-id",
+        ),
         # the fallback's random target still names the scene 'cell', which is gone now
         error(S, at(scenes, "cell: 1"), "unknown scene 'cell'", "unknown-scene"),
     ]
@@ -527,16 +592,20 @@ def test_unknown_scene_in_random_target(story):
 
 
 def test_unknown_scene_in_branch(story):
-    scenes = edit(SCENES, "        goto: yard\n", "        goto:\n          - if: lit\n            to: yard\n"
-                                                  "          - to: nowhere\n")
-    assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "nowhere"), "unknown scene 'nowhere'", "unknown-scene")
-    ]
+    scenes = edit(
+        SCENES,
+        "        goto: yard\n",
+        "        goto:\n          - if: lit\n            to: yard\n          - to: nowhere\n",
+    )
+    assert story.check(scenes=scenes) == [error(S, at(scenes, "nowhere"), "unknown scene 'nowhere'", "unknown-scene")]
 
 
 def test_unknown_scene_in_branch_random(story):
-    scenes = edit(SCENES, "        goto: yard\n", "        goto:\n          - if: lit\n            to: {random: {yarrd: 2}}\n"
-                                                  "          - to: yard\n")
+    scenes = edit(
+        SCENES,
+        "        goto: yard\n",
+        "        goto:\n          - if: lit\n            to: {random: {yarrd: 2}}\n          - to: yard\n",
+    )
     assert story.check(scenes=scenes) == [
         error(S, at(scenes, "yarrd"), "unknown scene 'yarrd' (did you mean 'yard'?)", "unknown-scene")
     ]
@@ -557,7 +626,11 @@ def test_unknown_scene_in_visited(story):
 
 
 def test_unknown_scene_in_text(story):
-    scenes = edit(SCENES, "      You are {{ name }}.\n", "      You are {{ name }}.\n      {% if visited('yrd') %}Back.{% endif %}\n")
+    scenes = edit(
+        SCENES,
+        "      You are {{ name }}.\n",
+        "      You are {{ name }}.\n      {% if visited('yrd') %}Back.{% endif %}\n",
+    )
     assert story.check(scenes=scenes) == [
         error(S, at(scenes, "yrd'"), "unknown scene 'yrd' (did you mean 'yard'?)", "unknown-scene")
     ]
@@ -580,8 +653,12 @@ def test_unknown_choice(story):
 def test_fallback_is_a_known_choice(story):
     scenes = edit(SCENES, "        if: not lit\n", "        if: \"chosen('hall.fallback') == 0\"\n")
     assert story.check(scenes=scenes) == [
-        warning(M, at(MANIFEST, "lit"), "variable 'lit' is never read (use it in a condition or text, or show it "
-                "with 'show: stat')", "unused-variable")
+        warning(
+            M,
+            at(MANIFEST, "lit"),
+            "variable 'lit' is never read (use it in a condition or text, or show it with 'show: stat')",
+            "unused-variable",
+        )
     ]
 
 
@@ -600,8 +677,12 @@ def test_unknown_item_in_gain(story):
 
 
 def test_unknown_item_in_lose_block_list(story):
-    scenes = edit(SCENES, "        effects: lit = true\n", "        effects:\n          - lit = true\n          - \"lose lamp\"\n")
-    assert story.check(scenes=scenes) == [error(S, at(scenes, "lose lamp", shift=5), "unknown item 'lamp'", "unknown-item")]
+    scenes = edit(
+        SCENES, "        effects: lit = true\n", '        effects:\n          - lit = true\n          - "lose lamp"\n'
+    )
+    assert story.check(scenes=scenes) == [
+        error(S, at(scenes, "lose lamp", shift=5), "unknown item 'lamp'", "unknown-item")
+    ]
 
 
 # -- expressions -------------------------------------------------------------------------------------------
@@ -629,7 +710,7 @@ def test_expr_syntax(story):
 
 
 def test_expr_syntax_unclosed_parenthesis(story):
-    scenes = edit(SCENES, "if: not lit", "if: \"not (lit\"")
+    scenes = edit(SCENES, "if: not lit", 'if: "not (lit"')
     [only] = story.check(scenes=scenes)
     line, col = at(scenes, "(lit")
     assert only.startswith(f"{S}:{line}:{col}: error: cannot read expression 'not (lit': ")  # then CPython's words
@@ -639,13 +720,17 @@ def test_expr_syntax_unclosed_parenthesis(story):
 def test_expr_forbidden(story):
     scenes = edit(SCENES, "if: not lit", "if: open('/etc/passwd')")
     assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "open"), "only the helpers abs, chosen, has, max, min, visited can be called",
-              "expr-forbidden")
+        error(
+            S,
+            at(scenes, "open"),
+            "only the helpers abs, chosen, has, max, min, visited can be called",
+            "expr-forbidden",
+        )
     ]
 
 
 def test_expr_forbidden_dunder(story):
-    scenes = edit(SCENES, "if: not lit", "if: \"lit and ().__class__\"")
+    scenes = edit(SCENES, "if: not lit", 'if: "lit and ().__class__"')
     assert story.check(scenes=scenes) == [
         error(S, at(scenes, "()"), "attribute access ('.__class__') is not allowed", "expr-forbidden")
     ]
@@ -660,9 +745,7 @@ def test_expr_type_in_effect(story):
 
 def test_expr_type_in_condition(story):
     scenes = edit(SCENES, "if: not lit", "if: \"stamina < 'x'\"")
-    assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "'x'"), "cannot compare number with text", "expr-type")
-    ]
+    assert story.check(scenes=scenes) == [error(S, at(scenes, "'x'"), "cannot compare number with text", "expr-type")]
 
 
 def test_expr_type_in_on_enter(story):
@@ -673,7 +756,9 @@ def test_expr_type_in_on_enter(story):
 
 
 def test_template_unclosed_if(story):
-    scenes = edit(SCENES, "      You are {{ name }}.\n", "      You are {{ name }}.\n      {% if lit %}\n      Bright.\n")
+    scenes = edit(
+        SCENES, "      You are {{ name }}.\n", "      You are {{ name }}.\n      {% if lit %}\n      Bright.\n"
+    )
     assert story.check(scenes=scenes) == [
         error(S, at(scenes, "{% if"), "'{% if %}' is never closed with '{% endif %}'", "template")
     ]
@@ -687,10 +772,8 @@ def test_template_stray_endif(story):
 
 
 def test_template_unclosed_interpolation_in_choice_text(story):
-    scenes = edit(SCENES, "text: Climb\n", "text: \"Climb {{ name\"\n")
-    assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "{{ name\""), "'{{' or '{%' is never closed", "template")
-    ]
+    scenes = edit(SCENES, "text: Climb\n", 'text: "Climb {{ name"\n')
+    assert story.check(scenes=scenes) == [error(S, at(scenes, '{{ name"'), "'{{' or '{%' is never closed", "template")]
 
 
 def test_expression_error_inside_text(story):
@@ -723,17 +806,28 @@ def test_empty_scene_file(story):
 def test_bad_goto_last_branch_conditional(story):
     scenes = edit(SCENES, "        goto: yard\n", "        goto:\n          - if: lit\n            to: yard\n")
     assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "if: lit"), "the last goto branch must have no 'if', so that one branch always applies",
-              "bad-goto")
+        error(
+            S,
+            at(scenes, "if: lit"),
+            "the last goto branch must have no 'if', so that one branch always applies",
+            "bad-goto",
+        )
     ]
 
 
 def test_bad_goto_branch_after_plain_one(story):
-    scenes = edit(SCENES, "        goto: yard\n", "        goto:\n          - to: yard\n          - if: lit\n            to: cell\n"
-                                                  "          - to: hall\n")
+    scenes = edit(
+        SCENES,
+        "        goto: yard\n",
+        "        goto:\n          - to: yard\n          - if: lit\n            to: cell\n          - to: hall\n",
+    )
     assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "to: yard"), "only the last goto branch may leave out 'if'; the ones after it never apply",
-              "bad-goto")
+        error(
+            S,
+            at(scenes, "to: yard"),
+            "only the last goto branch may leave out 'if'; the ones after it never apply",
+            "bad-goto",
+        )
     ]
 
 
@@ -741,13 +835,18 @@ def test_dead_end(story):
     scenes = edit(SCENES, "    text: Caught.\n    ending: caught\n", "    text: Caught.\n")
     # the ending 'caught' is then unreached too, but warnings wait until the errors are fixed
     assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "id: cell"), "scene 'cell' has no choices, no fallback and no ending: a dead end", "dead-end")
+        error(
+            S, at(scenes, "id: cell"), "scene 'cell' has no choices, no fallback and no ending: a dead end", "dead-end"
+        )
     ]
 
 
 def test_ending_with_choices(story):
-    scenes = edit(SCENES, "    ending: free\n", "    ending: free\n    choices:\n      - id: again\n        text: Again\n"
-                                                "        goto: hall\n")
+    scenes = edit(
+        SCENES,
+        "    ending: free\n",
+        "    ending: free\n    choices:\n      - id: again\n        text: Again\n        goto: hall\n",
+    )
     assert story.check(scenes=scenes) == [
         error(S, at(scenes, "ending: free"), "scene 'yard' ends the story but also has choices", "ending-with-choices")
     ]
@@ -765,8 +864,12 @@ def test_ending_with_fallback(story):
 
 def test_unreachable_scene(story):
     assert story.check(**{"more.yaml": EXTRA}) == [
-        warning("s/more.yaml", at(EXTRA, "id: attic"), "scene 'attic' cannot be reached from the start ('hall')",
-                "unreachable-scene")
+        warning(
+            "s/more.yaml",
+            at(EXTRA, "id: attic"),
+            "scene 'attic' cannot be reached from the start ('hall')",
+            "unreachable-scene",
+        )
     ]
 
 
@@ -781,8 +884,12 @@ def test_ending_only_in_unreachable_scene_is_unreached(story):
     manifest = edit(MANIFEST, "endings:\n", "endings:\n  - id: lost\n    title: Lost\n    kind: neutral\n")
     extra = edit(EXTRA, "ending: caught", "ending: lost")
     assert story.check(manifest=manifest, **{"more.yaml": extra}) == [
-        warning("s/more.yaml", at(extra, "id: attic"), "scene 'attic' cannot be reached from the start ('hall')",
-                "unreachable-scene"),
+        warning(
+            "s/more.yaml",
+            at(extra, "id: attic"),
+            "scene 'attic' cannot be reached from the start ('hall')",
+            "unreachable-scene",
+        ),
         warning(M, at(manifest, "id: lost"), "no reachable scene ends in 'lost'", "unreached-ending"),
     ]
 
@@ -790,8 +897,12 @@ def test_ending_only_in_unreachable_scene_is_unreached(story):
 def test_unused_variable(story):
     manifest = edit(MANIFEST, "  lit: false\n", "  lit: false\n  spare: 0\n")
     assert story.check(manifest=manifest) == [
-        warning(M, at(manifest, "spare"), "variable 'spare' is never read (use it in a condition or text, or show it "
-                "with 'show: stat')", "unused-variable")
+        warning(
+            M,
+            at(manifest, "spare"),
+            "variable 'spare' is never read (use it in a condition or text, or show it with 'show: stat')",
+            "unused-variable",
+        )
     ]
 
 
@@ -799,8 +910,12 @@ def test_written_but_never_read_is_unused(story):
     manifest = edit(MANIFEST, "  lit: false\n", "  lit: false\n  spare: 0\n")
     scenes = edit(SCENES, "effects: lit = true", "effects: [lit = true, spare += 1]")
     assert story.check(manifest=manifest, scenes=scenes) == [
-        warning(M, at(manifest, "spare"), "variable 'spare' is never read (use it in a condition or text, or show it "
-                "with 'show: stat')", "unused-variable")
+        warning(
+            M,
+            at(manifest, "spare"),
+            "variable 'spare' is never read (use it in a condition or text, or show it with 'show: stat')",
+            "unused-variable",
+        )
     ]
 
 
@@ -821,16 +936,23 @@ def test_no_fallback(story):
     scenes = edit(scenes, "    fallback:\n      text: Wait\n      goto: {random: {yard: 1, cell: 1}}\n", "")
     scenes = edit(scenes, "goto: yard\n      - id: light", "goto: {random: {yard: 1, cell: 1}}\n      - id: light")
     assert story.check(scenes=scenes) == [
-        warning(S, at(scenes, "id: hall"), "every choice of scene 'hall' has an 'if' and there is no fallback: "
-                "the player can be stuck", "no-fallback")
+        warning(
+            S,
+            at(scenes, "id: hall"),
+            "every choice of scene 'hall' has an 'if' and there is no fallback: the player can be stuck",
+            "no-fallback",
+        )
     ]
 
 
 def test_disabled_without_if(story):
-    scenes = edit(SCENES, "        text: Take the rope\n", "        text: Take the rope\n        disabled_text: Too late\n")
+    scenes = edit(
+        SCENES, "        text: Take the rope\n", "        text: Take the rope\n        disabled_text: Too late\n"
+    )
     assert story.check(scenes=scenes) == [
-        warning(S, at(scenes, "disabled_text: Too late"), "'disabled_text' does nothing without 'if'",
-                "disabled-without-if")
+        warning(
+            S, at(scenes, "disabled_text: Too late"), "'disabled_text' does nothing without 'if'", "disabled-without-if"
+        )
     ]
 
 
@@ -858,7 +980,7 @@ def test_every_code_in_the_format_table_is_exercised():
 BROKEN = {
     "scenes": edit(edit(SCENES, "if: not lit", "if: stamna > 2"), "ending: free", "ending: fre"),
     "more.yaml": edit(EXTRA, "    title: Attic\n", "    titel: Attic\n"),
-    "other.yaml": "scenes:\n  - id: x\n    title: X\n    text: \"{% if lit %}\"\n    ending: free\n",
+    "other.yaml": 'scenes:\n  - id: x\n    title: X\n    text: "{% if lit %}"\n    ending: free\n',
 }
 
 
@@ -879,8 +1001,12 @@ def test_fail_fast_raises_the_first_error_only(story):
         load_story("s")
     err = info.value
     assert isinstance(err, EscapeError)
-    first = error("s/more.yaml", at(BROKEN["more.yaml"], "titel"),
-                  "unknown field 'titel' in a scene (did you mean 'title'?)", "schema")
+    first = error(
+        "s/more.yaml",
+        at(BROKEN["more.yaml"], "titel"),
+        "unknown field 'titel' in a scene (did you mean 'title'?)",
+        "schema",
+    )
     assert [str(d) for d in err.diagnostics] == [first]
     assert str(err) == first
 
@@ -923,8 +1049,11 @@ def test_starting_value_out_of_range(story):
 
 
 def test_huge_random_weight(story):
-    scenes = edit(SCENES, "        effects: [gain rope, stamina -= 1]\n        goto: hall\n",
-                  "        effects: [gain rope, stamina -= 1]\n        goto: {random: {hall: 1" + "0" * 400 + ", yard: 1}}\n")
+    scenes = edit(
+        SCENES,
+        "        effects: [gain rope, stamina -= 1]\n        goto: hall\n",
+        "        effects: [gain rope, stamina -= 1]\n        goto: {random: {hall: 1" + "0" * 400 + ", yard: 1}}\n",
+    )
     story.write(scenes=scenes)
     result, diagnostics = check_story("s")
     if result is None:
@@ -938,12 +1067,14 @@ def test_huge_random_weight(story):
 def test_shape_errors_do_not_hide_other_scenes_problems_and_nested_stories_are_skipped(tmp_path):
     folder = tmp_path / "s"
     folder.mkdir()
-    (folder / "story.yaml").write_text("id: s\ntitle: S\nblurb: b\nstart: a\nvariables: {courage: 1}\n"
-                                       "endings: [{id: e, title: E, kind: bad}]\n")
+    (folder / "story.yaml").write_text(
+        "id: s\ntitle: S\nblurb: b\nstart: a\nvariables: {courage: 1}\nendings: [{id: e, title: E, kind: bad}]\n"
+    )
     (folder / "scenes.yaml").write_text(
         "scenes:\n  - id: a\n    title: A\n    text: t\n    choices:\n      - {id: c, text: C, once: 'yes', goto: b}\n"
         "  - id: b\n    title: B\n    text: t\n    choices:\n      - {id: c, text: C, if: courge > 0, goto: z}\n"
-        "  - {id: z, title: Z, text: z, ending: e}\n")
+        "  - {id: z, title: Z, text: z, ending: e}\n"
+    )
     (folder / "other").mkdir()
     (folder / "other" / "story.yaml").write_text("id: other\n")  # another story: not read as a scene file
     _, diagnostics = check_story(folder)

@@ -263,7 +263,9 @@ def test_machine_is_shared_and_has_one_trigger_per_choice():
     assert set(machine.events) == {"(begin)"}  # a scene's choices join the machine when first taken
     a.start(seed=1)
     a.choose("lamp")
-    assert set(machine.events) == {"(begin)"} | {k for k in demo_story.choice_index if k.startswith("cellar.")} | {"cellar.door?"}
+    assert set(machine.events) == {"(begin)"} | {k for k in demo_story.choice_index if k.startswith("cellar.")} | {
+        "cellar.door?"
+    }
     a.machine.build_all()
     assert set(machine.events) == set(demo_story.choice_index) | {"(begin)"} | POINTS
     assert set(machine.states) == set(demo_story.scenes) | {"(begin)"} | POINTS

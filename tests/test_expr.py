@@ -293,7 +293,7 @@ def test_unknown_names(source, offset, message):
 def test_unknown_items():
     err = refused("has('rop')", "unknown-item", 5)
     assert err.message == "unknown item 'rop' (did you mean 'rope'?)"
-    err = refused("x > 1 and has(\"lantern\")", "unknown-item", 15)
+    err = refused('x > 1 and has("lantern")', "unknown-item", 15)
     assert err.message == "unknown item 'lantern'"
 
 
@@ -364,8 +364,10 @@ def test_effect_reads_exclude_nothing_by_themselves():
     assert effect.value.reads == {"x", "stamina"}
 
 
-@pytest.mark.parametrize(("source", "item", "gain"), [("gain rope", "rope", True), ("lose map", "map", False),
-                                                     ("  gain   rope  ", "rope", True)])
+@pytest.mark.parametrize(
+    ("source", "item", "gain"),
+    [("gain rope", "rope", True), ("lose map", "map", False), ("  gain   rope  ", "rope", True)],
+)
 def test_gain_and_lose(source, item, gain):
     effect = compile_effect(source, NAMES)
     assert (effect.item, effect.gain, effect.variable, effect.value) == (item, gain, None, None)
@@ -395,8 +397,21 @@ def test_effect_errors(source, code, offset, message):
 
 @pytest.mark.parametrize(
     "source",
-    ["x.y = 1", "x[0] = 1", "x = y = 1", "x, flag = 1, 2", "import os", "del x", "x **= 2", "x /= 2", "x >>= 1",
-     "x", "gain", "print(x)", "stamina.real = 1"],
+    [
+        "x.y = 1",
+        "x[0] = 1",
+        "x = y = 1",
+        "x, flag = 1, 2",
+        "import os",
+        "del x",
+        "x **= 2",
+        "x /= 2",
+        "x >>= 1",
+        "x",
+        "gain",
+        "print(x)",
+        "stamina.real = 1",
+    ],
 )
 def test_effects_that_are_not_assignments(source):
     err = refused(source, "expr-syntax", 0, compile=compile_effect)

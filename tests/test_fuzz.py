@@ -36,9 +36,41 @@ def _report() -> None:
 atexit.register(_report)
 
 SOURCES = {name: (DEMO / name).read_bytes() for name in ("story.yaml", "cellar.yaml")}
-TOKENS = [b"{{", b"}}", b"{%", b"%}", b"{% if %}", b"{% endif %}", b": ", b"- ", b"\t", b"&a ", b"*a", b"!!python/object:os.system",
-          b"'", b'"', b"[", b"]", b"{", b"}", b"\n", b"#", b"__class__", b"**", b"9" * 30, b"\xff", b"\x00", b"goto: ",
-          b"if: ", b"once: true", b"<<: ", b"---\n", b"random: {x: 1}", b"has('rope')", b"visited('x')"]
+TOKENS = [
+    b"{{",
+    b"}}",
+    b"{%",
+    b"%}",
+    b"{% if %}",
+    b"{% endif %}",
+    b": ",
+    b"- ",
+    b"\t",
+    b"&a ",
+    b"*a",
+    b"!!python/object:os.system",
+    b"'",
+    b'"',
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b"\n",
+    b"#",
+    b"__class__",
+    b"**",
+    b"9" * 30,
+    b"\xff",
+    b"\x00",
+    b"goto: ",
+    b"if: ",
+    b"once: true",
+    b"<<: ",
+    b"---\n",
+    b"random: {x: 1}",
+    b"has('rope')",
+    b"visited('x')",
+]
 
 
 @st.composite
@@ -48,7 +80,7 @@ def mutated(draw, data: bytes) -> bytes:
         kind = draw(st.sampled_from(["delete", "insert", "replace", "token", "dupe-line", "drop-line"]))
         at = draw(st.integers(0, max(0, len(data) - 1)))
         if kind == "delete":
-            del data[at:at + draw(st.integers(1, 20))]
+            del data[at : at + draw(st.integers(1, 20))]
         elif kind == "insert":
             data[at:at] = draw(st.binary(min_size=1, max_size=8))
         elif kind == "replace" and data:
@@ -108,9 +140,11 @@ def _good_save() -> dict:
 
 GOOD = _good_save()
 STORY = load_story(DEMO)
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.text(max_size=20),
-                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                           max_leaves=12)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
 
 
 @st.composite

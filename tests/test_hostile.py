@@ -27,8 +27,10 @@ SCENE_HEAD = "scenes:\n  - id: a\n    title: A\n"
 
 
 def scene_with(text: str = "t", choice: str = "{id: c, text: C, goto: z}") -> str:
-    return (SCENE_HEAD + f"    text: {text}\n    choices:\n      - {choice}\n"
-            "  - id: z\n    title: Z\n    text: z {{ n }} {{ flag }}\n    ending: e\n")
+    return (
+        SCENE_HEAD + f"    text: {text}\n    choices:\n      - {choice}\n"
+        "  - id: z\n    title: Z\n    text: z {{ n }} {{ flag }}\n    ending: e\n"
+    )
 
 
 def choice_if(condition: str) -> str:
@@ -49,61 +51,151 @@ def billion_laughs() -> str:
 # (case id, scene file contents (str or bytes), the expected diagnostic without its path; "…" stands for a
 # part worded by libyaml or CPython, which changes between their versions)
 STORY_CASES = [
-    ("python-tag", SCENE_HEAD + "    text: !!python/object/apply:os.system ['echo owned']\n",
-     "4:11: error: YAML tag '!!python/object/apply:os.system' is not allowed: scene files hold plain data only [unsafe-tag]"),
-    ("python-name-tag", "scenes: !!python/name:os.system\n",
-     "1:9: error: YAML tag '!!python/name:os.system' is not allowed: scene files hold plain data only [unsafe-tag]"),
-    ("alias-bomb", billion_laughs(),
-     "6:8: error: anchors and aliases expand to more than 100,000 extra values (an alias bomb?) [alias-bomb]"),
-    ("deep-flow", "scenes: " + "[" * 100_000 + "]" * 100_000 + "\n", "1:58: error: nesting deeper than 50 levels [too-deep]"),
+    (
+        "python-tag",
+        SCENE_HEAD + "    text: !!python/object/apply:os.system ['echo owned']\n",
+        "4:11: error: YAML tag '!!python/object/apply:os.system' is not allowed: scene files hold plain data only [unsafe-tag]",
+    ),
+    (
+        "python-name-tag",
+        "scenes: !!python/name:os.system\n",
+        "1:9: error: YAML tag '!!python/name:os.system' is not allowed: scene files hold plain data only [unsafe-tag]",
+    ),
+    (
+        "alias-bomb",
+        billion_laughs(),
+        "6:8: error: anchors and aliases expand to more than 100,000 extra values (an alias bomb?) [alias-bomb]",
+    ),
+    (
+        "deep-flow",
+        "scenes: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "1:58: error: nesting deeper than 50 levels [too-deep]",
+    ),
     ("deep-block", "scenes:\n" + "- " * 30_000 + "x\n", "2:99: error: nesting deeper than 50 levels [too-deep]"),
-    ("huge-file", b"# " + b"x" * (17 * 1024 * 1024) + b"\n",
-     "1:1: error: the file is 17,825,795 bytes; the limit is 16,777,216 [too-large]"),
-    ("binary", b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe\x00", "1:11: error: the file is not UTF-8 text (byte 0xff) [not-utf8]"),
-    ("latin-1", SCENE_HEAD.encode() + "    text: Mar\xe9chal\n".encode("latin-1"),
-     "4:14: error: the file is not UTF-8 text (byte 0xe9) [not-utf8]"),
-    ("tabs", "scenes:\n\t- id: a\n",
-     "2:1: error: …; indent with spaces, not tabs [yaml-syntax]"),  # … is libyaml's own wording
-    ("duplicate-key", SCENE_HEAD + "    title: B\n    text: t\n    ending: e\n",
-     "4:5: error: duplicate key 'title' (first defined at line 3) [duplicate-key]"),
+    (
+        "huge-file",
+        b"# " + b"x" * (17 * 1024 * 1024) + b"\n",
+        "1:1: error: the file is 17,825,795 bytes; the limit is 16,777,216 [too-large]",
+    ),
+    (
+        "binary",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe\x00",
+        "1:11: error: the file is not UTF-8 text (byte 0xff) [not-utf8]",
+    ),
+    (
+        "latin-1",
+        SCENE_HEAD.encode() + "    text: Mar\xe9chal\n".encode("latin-1"),
+        "4:14: error: the file is not UTF-8 text (byte 0xe9) [not-utf8]",
+    ),
+    (
+        "tabs",
+        "scenes:\n\t- id: a\n",
+        "2:1: error: …; indent with spaces, not tabs [yaml-syntax]",
+    ),  # … is libyaml's own wording
+    (
+        "duplicate-key",
+        SCENE_HEAD + "    title: B\n    text: t\n    ending: e\n",
+        "4:5: error: duplicate key 'title' (first defined at line 3) [duplicate-key]",
+    ),
     ("scenes-not-list", "scenes: {a: 1}\n", "1:1: error: 'scenes' must be a list, not a mapping [schema]"),
-    ("title-number", "scenes:\n  - id: a\n    title: 3\n    text: t\n    ending: e\n",
-     "3:5: error: 'title' must be text, not a number [schema]"),
-    ("choices-text", scene_with().replace("    choices:\n      - {id: c, text: C, goto: z}", "    choices: go"),
-     "5:5: error: 'choices' must be a list, not text [schema]"),
-    ("once-string", scene_with(choice="{id: c, text: C, once: 'yes', goto: z}"),
-     "6:26: error: 'once' must be true or false, not text [schema]"),
-    ("weight-zero", scene_with(choice="{id: c, text: C, goto: {random: {z: 0}}}"),
-     "6:42: error: weight 'z' must be 1 or more, not 0 [schema]"),
-    ("yaml-no-is-false", scene_with(choice="{id: c, text: C, if: flag, disabled_text: no, goto: z}"),
-     "6:36: error: 'disabled_text' must be text, not true/false (YAML reads yes, no, on, off, true and false "
-     "as true/false: put the text in quotes) [schema]"),
-    ("dunder", choice_if("().__class__.__bases__[0].__subclasses__()"),
-     "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]"),
-    ("call-open", choice_if("open('/etc/passwd')"),
-     "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]"),
-    ("import", choice_if("__import__('os').system('id')"),
-     "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]"),
-    ("walrus", choice_if("(n := 5) > 1"), "6:32: error: assignment (':=') is not allowed in an expression [expr-forbidden]"),
-    ("mutate-items", choice_if("I.add('rope')"), "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]"),
+    (
+        "title-number",
+        "scenes:\n  - id: a\n    title: 3\n    text: t\n    ending: e\n",
+        "3:5: error: 'title' must be text, not a number [schema]",
+    ),
+    (
+        "choices-text",
+        scene_with().replace("    choices:\n      - {id: c, text: C, goto: z}", "    choices: go"),
+        "5:5: error: 'choices' must be a list, not text [schema]",
+    ),
+    (
+        "once-string",
+        scene_with(choice="{id: c, text: C, once: 'yes', goto: z}"),
+        "6:26: error: 'once' must be true or false, not text [schema]",
+    ),
+    (
+        "weight-zero",
+        scene_with(choice="{id: c, text: C, goto: {random: {z: 0}}}"),
+        "6:42: error: weight 'z' must be 1 or more, not 0 [schema]",
+    ),
+    (
+        "yaml-no-is-false",
+        scene_with(choice="{id: c, text: C, if: flag, disabled_text: no, goto: z}"),
+        "6:36: error: 'disabled_text' must be text, not true/false (YAML reads yes, no, on, off, true and false "
+        "as true/false: put the text in quotes) [schema]",
+    ),
+    (
+        "dunder",
+        choice_if("().__class__.__bases__[0].__subclasses__()"),
+        "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]",
+    ),
+    (
+        "call-open",
+        choice_if("open('/etc/passwd')"),
+        "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]",
+    ),
+    (
+        "import",
+        choice_if("__import__('os').system('id')"),
+        "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]",
+    ),
+    (
+        "walrus",
+        choice_if("(n := 5) > 1"),
+        "6:32: error: assignment (':=') is not allowed in an expression [expr-forbidden]",
+    ),
+    (
+        "mutate-items",
+        choice_if("I.add('rope')"),
+        "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]",
+    ),
     ("power-bomb", choice_if("9**9**9 > n"), "6:31: error: '**' is not allowed [expr-forbidden]"),
-    ("string-bomb", choice_if("'a' * 1000000000 == 'a'"),
-     "6:31: error: '*' needs two numbers, not text and number [expr-type]"),
-    ("lambda", choice_if("(lambda: 1)() == 1"),
-     "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]"),
-    ("comprehension", choice_if("[x for x in 'abc'] == 1"), "6:31: error: functions and comprehensions are not allowed [expr-forbidden]"),
-    ("long-expression", choice_if(" + ".join(["n"] * 300) + " > 1"),
-     "6:31: error: the expression is over 500 characters [expr-forbidden]"),
-    ("effect-exec", choice_effect("exec('import os')"),
-     "6:48: error: an effect is 'name = value', 'name += value', 'name -= value', 'gain item' or 'lose item' [expr-syntax]"),
-    ("effect-retype", choice_effect("flag = 'yes'"), "6:48: error: 'flag' holds true/false; this gives it text [expr-type]"),
-    ("interpolation-dunder", scene_with(text='"{{ n.__class__ }}"'),
-     "4:15: error: attribute access ('.__class__') is not allowed [expr-forbidden]"),
+    (
+        "string-bomb",
+        choice_if("'a' * 1000000000 == 'a'"),
+        "6:31: error: '*' needs two numbers, not text and number [expr-type]",
+    ),
+    (
+        "lambda",
+        choice_if("(lambda: 1)() == 1"),
+        "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]",
+    ),
+    (
+        "comprehension",
+        choice_if("[x for x in 'abc'] == 1"),
+        "6:31: error: functions and comprehensions are not allowed [expr-forbidden]",
+    ),
+    (
+        "long-expression",
+        choice_if(" + ".join(["n"] * 300) + " > 1"),
+        "6:31: error: the expression is over 500 characters [expr-forbidden]",
+    ),
+    (
+        "effect-exec",
+        choice_effect("exec('import os')"),
+        "6:48: error: an effect is 'name = value', 'name += value', 'name -= value', 'gain item' or 'lose item' [expr-syntax]",
+    ),
+    (
+        "effect-retype",
+        choice_effect("flag = 'yes'"),
+        "6:48: error: 'flag' holds true/false; this gives it text [expr-type]",
+    ),
+    (
+        "interpolation-dunder",
+        scene_with(text='"{{ n.__class__ }}"'),
+        "4:15: error: attribute access ('.__class__') is not allowed [expr-forbidden]",
+    ),
     ("interpolation-unclosed", scene_with(text='"{{ n"'), "4:12: error: '{{' or '{%' is never closed [template]"),
-    ("interpolation-format", scene_with(text='"{{ \'%s\' % n }}"'),
-     "4:15: error: '%' needs two numbers, not text and number [expr-type]"),
-    ("template-unknown-tag", scene_with(text='"{% for x in n %}{% endfor %}"'),
-     "4:12: error: unknown tag '{% for %}'; tags are if, elif, else and endif [template]"),
+    (
+        "interpolation-format",
+        scene_with(text="\"{{ '%s' % n }}\""),
+        "4:15: error: '%' needs two numbers, not text and number [expr-type]",
+    ),
+    (
+        "template-unknown-tag",
+        scene_with(text='"{% for x in n %}{% endfor %}"'),
+        "4:12: error: unknown tag '{% for %}'; tags are if, elif, else and endif [template]",
+    ),
 ]
 
 
@@ -137,8 +229,9 @@ def reported(output: str, expected: str) -> bool:
     head, _, tail = expected.partition("…")
     if not _:
         return expected in output.splitlines()
-    return any(line.startswith(head) and line.endswith(tail) and len(line) > len(head + tail)
-               for line in output.splitlines())
+    return any(
+        line.startswith(head) and line.endswith(tail) and len(line) > len(head + tail) for line in output.splitlines()
+    )
 
 
 @pytest.mark.parametrize("case, scenes, expected", STORY_CASES, ids=[c[0] for c in STORY_CASES])
@@ -177,16 +270,26 @@ SAVE_CASES = [
     ("truncated", lambda d: json.dumps(d).encode()[:120], "not a readable save (truncated or corrupt)"),
     ("garbage", lambda d: os.urandom(64) + b"\xff", "not a readable save (truncated or corrupt)"),
     ("not-a-save", lambda d: b'{"players": 3}', "not an Escape Lines save"),
-    ("future", lambda d: mutate(d, version=7), "made by a newer version of the game (save format 7; this game reads 2)"),
+    (
+        "future",
+        lambda d: mutate(d, version=7),
+        "made by a newer version of the game (save format 7; this game reads 2)",
+    ),
     ("story-number", lambda d: mutate(d, story=5), "the field 'story' is missing or of the wrong type"),
     ("log-text", lambda d: mutate(d, state={**d["state"], "log": "all of it"}), "'log' must be a list"),
     ("log-pairs", lambda d: mutate(d, state={**d["state"], "log": [["x"], "y"]}), "which is not a step"),
     ("state-types", lambda d: mutate(d, state={**d["state"], "draws": "many"}), "'draws' must be a whole number"),
     ("state-huge-seed", lambda d: mutate(d, state={**d["state"], "seed": 10**100}), "'seed' must be a whole number"),
-    ("state-foreign", lambda d: mutate(d, state={**d["state"], "story": "captured"}),
-     "the run state belongs to 'captured', not 'demo'"),
-    ("enormous", lambda d: b'{"format": "escape-lines-save", "pad": "' + b"x" * (5 * 1024 * 1024) + b'"}',
-     "larger than 4,194,304 bytes; not a save of this game"),
+    (
+        "state-foreign",
+        lambda d: mutate(d, state={**d["state"], "story": "captured"}),
+        "the run state belongs to 'captured', not 'demo'",
+    ),
+    (
+        "enormous",
+        lambda d: b'{"format": "escape-lines-save", "pad": "' + b"x" * (5 * 1024 * 1024) + b'"}',
+        "larger than 4,194,304 bytes; not a save of this game",
+    ),
     ("deep-json", lambda d: b"[" * 200_000 + b"]" * 200_000, "not a readable save (truncated or corrupt)"),
 ]
 

@@ -22,8 +22,13 @@ STORY_FILES = sorted(
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    result = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-t", "sdist", "-d", str(out)],
-                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-t", "sdist", "-d", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     return out
 
@@ -46,16 +51,26 @@ def test_installed_wheel_finds_its_stories_and_validates_them(built, tmp_path):
     target = tmp_path / "site"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert install.returncode == 0, install.stderr
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]])}
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     result = subprocess.run(
-        [sys.executable, "-c", "import game.compiler.bundled as b, game.cli as c, sys; print(b.scenes_root()); "
-         "sys.exit(c.main(['validate', '--strict']))"],
-        capture_output=True, text=True, timeout=120, cwd=elsewhere, env=env,
+        [
+            sys.executable,
+            "-c",
+            "import game.compiler.bundled as b, game.cli as c, sys; print(b.scenes_root()); "
+            "sys.exit(c.main(['validate', '--strict']))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=elsewhere,
+        env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     first, *rest = result.stdout.splitlines()

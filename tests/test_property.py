@@ -39,7 +39,11 @@ class Spec:
 
 
 def int_leaf(draw, spec: Spec) -> str:
-    kinds = ["literal", "turn", "visits", "visited"] + ["var"] * (3 if spec.ints else 0) + (["chosen"] if spec.choice_keys else [])
+    kinds = (
+        ["literal", "turn", "visits", "visited"]
+        + ["var"] * (3 if spec.ints else 0)
+        + (["chosen"] if spec.choice_keys else [])
+    )
     kind = draw(st.sampled_from(kinds))
     if kind == "literal":
         return str(draw(st.integers(-3, 12)))
@@ -137,7 +141,9 @@ def template(draw, spec: Spec, multiline: bool) -> str:
     if multiline and draw(st.booleans()):
         text += f"\n{{% if {bool_expr(draw, spec)} %}}\nA passage.\n"
         if draw(st.booleans()):
-            text += f"{{% elif {bool_expr(draw, spec)} %}}\n{{% if {bool_expr(draw, spec)} %}}\nNested.\n{{% endif %}}\n"
+            text += (
+                f"{{% elif {bool_expr(draw, spec)} %}}\n{{% if {bool_expr(draw, spec)} %}}\nNested.\n{{% endif %}}\n"
+            )
         if draw(st.booleans()):
             text += "{% else %}\nOtherwise.\n"
         text += "{% endif %}\nThe end of the scene.\n"
@@ -195,7 +201,9 @@ def stories(draw):
     if not any(is_ending):
         is_ending[-1] = True
     choice_ids = {
-        scene: [f"c{j}" for j in range(draw(st.integers(1, 4)))] for scene, end in zip(scenes, is_ending, strict=True) if not end
+        scene: [f"c{j}" for j in range(draw(st.integers(1, 4)))]
+        for scene, end in zip(scenes, is_ending, strict=True)
+        if not end
     }
     has_fallback = {scene: draw(st.booleans()) for scene in choice_ids}
     keys = [f"{scene}.{c}" for scene, ids in choice_ids.items() for c in ids]
@@ -222,8 +230,12 @@ def stories(draw):
         if bounds is None:
             variables[name] = start
         else:
-            variables[name] = {"value": min(max(start, bounds[0]), bounds[1]), "min": bounds[0], "max": bounds[1],
-                               "show": draw(st.sampled_from(["hidden", "stat"]))}
+            variables[name] = {
+                "value": min(max(start, bounds[0]), bounds[1]),
+                "min": bounds[0],
+                "max": bounds[1],
+                "show": draw(st.sampled_from(["hidden", "stat"])),
+            }
     for name, start in bools.items():
         variables[name] = {"value": start, "show": "companion"} if draw(st.booleans()) else start
     variables.update(texts)
@@ -235,14 +247,18 @@ def stories(draw):
         "start": scenes[0],
         "variables": variables,
         "items": {item: f"Item {item}" for item in items},
-        "endings": [{"id": e, "title": f"Ending {e}", "kind": draw(st.sampled_from(["good", "bad", "neutral"]))}
-                    for e in endings],
+        "endings": [
+            {"id": e, "title": f"Ending {e}", "kind": draw(st.sampled_from(["good", "bad", "neutral"]))}
+            for e in endings
+        ],
     }
     # split the scenes over one to three files
     files: dict[str, list] = {}
     for data in scene_data:
         files.setdefault(f"part{draw(st.integers(1, 3))}.yaml", []).append(data)
-    return to_yaml(manifest), {name: to_yaml({"chapter": "Generated", "scenes": chunk}) for name, chunk in files.items()}
+    return to_yaml(manifest), {
+        name: to_yaml({"chapter": "Generated", "scenes": chunk}) for name, chunk in files.items()
+    }
 
 
 def to_yaml(value, indent: int = 0) -> str:
@@ -265,7 +281,7 @@ def to_yaml(value, indent: int = 0) -> str:
         for item in value:
             if isinstance(item, dict) and item:
                 inner = to_yaml(item, indent + 2)
-                out.append(f"{pad}- {inner[indent + 2:]}")
+                out.append(f"{pad}- {inner[indent + 2 :]}")
             else:
                 out.append(f"{pad}- {scalar(item, indent + 2)}")
         return "\n".join(out)
@@ -308,8 +324,19 @@ def test_generated_stories_load_without_errors(generated):
     errors = [str(d) for d in diagnostics if d.is_error]
     assert errors == [], "\n".join(errors) + "\n\n" + manifest + "\n" + "\n".join(files.values())
     assert story is not None
-    assert all(d.code in {"unreachable-scene", "unreached-ending", "unused-variable", "unused-item", "no-fallback",
-                          "no-ending-path", "disabled-without-if"} for d in diagnostics)
+    assert all(
+        d.code
+        in {
+            "unreachable-scene",
+            "unreached-ending",
+            "unused-variable",
+            "unused-item",
+            "no-fallback",
+            "no-ending-path",
+            "disabled-without-if",
+        }
+        for d in diagnostics
+    )
 
 
 def enabled(game: Game) -> list[str]:
@@ -401,11 +428,11 @@ def mutate(text: str, edits) -> str:
             continue
         position %= len(text) + (1 if kind == "insert" else 0)
         if kind == "delete":
-            text = text[:position] + text[position + 1:]
+            text = text[:position] + text[position + 1 :]
         elif kind == "insert":
             text = text[:position] + char + text[position:]
         else:
-            text = text[:position] + char + text[position + 1:]
+            text = text[:position] + char + text[position + 1 :]
     return text
 
 
@@ -413,8 +440,10 @@ EDITS = st.lists(
     st.tuples(
         st.integers(0, 10**6),
         st.sampled_from(["delete", "insert", "replace"]),
-        st.sampled_from(list(" \n\t-:[]{}&*!|>'\"#%@,?~0aZ_.()=<\\") + ["\x00", "é", "\ufeff", "{{", "{%", "}}", "%}",
-                                                                             "!!python/name:os.system ", "&a ", "*a"]),
+        st.sampled_from(
+            list(" \n\t-:[]{}&*!|>'\"#%@,?~0aZ_.()=<\\")
+            + ["\x00", "é", "\ufeff", "{{", "{%", "}}", "%}", "!!python/name:os.system ", "&a ", "*a"]
+        ),
     ),
     min_size=1,
     max_size=6,

@@ -68,14 +68,26 @@ def edit(folder, old: str, new: str) -> None:
     "old, new, expected",
     [
         ("      - id: wake_dog", "      - id: rouse_dog", None),  # an untaken choice renamed: still replays
-        ("      - id: leave_dog", "      - id: let_it_sleep",
-         "step 3 (barrels.leave_dog): missing choice: scene 'barrels' has no choice 'leave_dog'"),
-        ("        if: has('lamp')\n", "        if: has('lamp') and noise > 5\n",
-         "step 2 (cellar.search): the choice's condition is now false (You cannot search in the dark)"),
-        ("goto: {random: {door_opens: 3, door_sticks: 1}}", "goto: {random: {door_opens: 3, door_sticks: 100}}",
-         None),  # the last step's own draw may differ but no later step depends on it
-        ("  - id: barrels\n", "  - id: behind_barrels\n",
-         "step 3 (barrels.leave_dog): missing scene: the story has no scene 'barrels'"),
+        (
+            "      - id: leave_dog",
+            "      - id: let_it_sleep",
+            "step 3 (barrels.leave_dog): missing choice: scene 'barrels' has no choice 'leave_dog'",
+        ),
+        (
+            "        if: has('lamp')\n",
+            "        if: has('lamp') and noise > 5\n",
+            "step 2 (cellar.search): the choice's condition is now false (You cannot search in the dark)",
+        ),
+        (
+            "goto: {random: {door_opens: 3, door_sticks: 1}}",
+            "goto: {random: {door_opens: 3, door_sticks: 100}}",
+            None,
+        ),  # the last step's own draw may differ but no later step depends on it
+        (
+            "  - id: barrels\n",
+            "  - id: behind_barrels\n",
+            "step 3 (barrels.leave_dog): missing scene: the story has no scene 'barrels'",
+        ),
     ],
 )
 def test_edited_story_gives_the_right_divergence(edited, tmp_path, capsys, old, new, expected):
@@ -97,10 +109,13 @@ def test_edited_story_gives_the_right_divergence(edited, tmp_path, capsys, old, 
 def test_random_draw_divergence_is_named(edited, tmp_path):
     path = saved_run(edited, tmp_path, keys=("lamp", "search", "leave_dog", "door", "go"))
     assert read_save(path)["state"]["log"][-1] == "door_opens.go"
-    edit(edited, "goto: {random: {door_opens: 3, door_sticks: 1}}", "goto: {random: {door_opens: 1, door_sticks: 1000}}")
+    edit(
+        edited, "goto: {random: {door_opens: 3, door_sticks: 1}}", "goto: {random: {door_opens: 1, door_sticks: 1000}}"
+    )
     _, divergence = replay(load_story(edited), 5, saved_steps(read_save(path))[1])
-    assert str(divergence) == ("step 5 (door_opens.go): the run reached 'door_sticks' instead of 'door_opens' "
-                               "(the random draw differs)")
+    assert str(divergence) == (
+        "step 5 (door_opens.go): the run reached 'door_sticks' instead of 'door_opens' (the random draw differs)"
+    )
 
 
 def test_replay_check_command(tmp_path, capsys):

@@ -25,7 +25,9 @@ def test_round_trip_equals_the_run(tmp_path, demo_story):
     path = save_game(game, tmp_path, "before the door", play_seconds=42)
     assert path == tmp_path / "demo--before_the_door.json"
     data = read_save(path)
-    assert data["version"] == 2 and data["story"] == "demo" and data["state"]["seed"] == 21 and data["play_seconds"] == 42
+    assert (
+        data["version"] == 2 and data["story"] == "demo" and data["state"]["seed"] == 21 and data["play_seconds"] == 42
+    )
     assert data["state"]["log"] == ["cellar.lamp", "cellar.search"]
     copy = Game(demo_story)
     restore_game(copy, data, path)
@@ -70,12 +72,31 @@ def test_bad_saves_are_refused_and_left_untouched(tmp_path, content, reason):
 
 def test_a_version_1_save_is_read_as_version_2_and_left_as_it_is(tmp_path, demo_story):
     game = played(demo_story)
-    old = {"format": "escape-lines-save", "version": 1, "name": "old", "story": "demo",
-           "story_hash": demo_story.content_hash, "seed": 21, "started": "2026-01-01T00:00:00Z",
-           "saved": "2026-01-01T00:10:00Z", "play_seconds": 600, "log": [["cellar", "lamp"], ["cellar", "search"]],
-           "state": {"version": 1, "story": "demo", "seed": 21, "scene": "barrels", "turn": 2, "draws": 0,
-                     "ending": None, "variables": game.run.variables, "items": sorted(game.run.items),
-                     "visits": {"cellar": 2, "barrels": 1}, "chosen": {"cellar.lamp": 1, "cellar.search": 1}}}
+    old = {
+        "format": "escape-lines-save",
+        "version": 1,
+        "name": "old",
+        "story": "demo",
+        "story_hash": demo_story.content_hash,
+        "seed": 21,
+        "started": "2026-01-01T00:00:00Z",
+        "saved": "2026-01-01T00:10:00Z",
+        "play_seconds": 600,
+        "log": [["cellar", "lamp"], ["cellar", "search"]],
+        "state": {
+            "version": 1,
+            "story": "demo",
+            "seed": 21,
+            "scene": "barrels",
+            "turn": 2,
+            "draws": 0,
+            "ending": None,
+            "variables": game.run.variables,
+            "items": sorted(game.run.items),
+            "visits": {"cellar": 2, "barrels": 1},
+            "chosen": {"cellar.lamp": 1, "cellar.search": 1},
+        },
+    }
     path = tmp_path / "demo--old.json"
     path.write_text(json.dumps(old))
     data = read_save(path)

@@ -44,8 +44,15 @@ RUNNER = textwrap.dedent(
 
 def test_two_games_autosaving_one_story_lose_nothing(tmp_path):
     saves = tmp_path / "saves"
-    procs = [subprocess.Popen([sys.executable, "-c", RUNNER, str(DEMO), str(saves), str(seed)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for seed in (1, 2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RUNNER, str(DEMO), str(saves), str(seed)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for seed in (1, 2)
+    ]
     for proc in procs:
         assert proc.stdout.readline().strip() == "ready"
     for proc in procs:

@@ -110,8 +110,12 @@ async def test_help_lists_keys_and_closes(tmp_path):
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         for section in ("Title screen", "Playing", "Replaying", "Everywhere"):
             assert section in shown
-        for key, meaning in [("u", "undo the last choice"), ("s", "save the run under a name"),
-                             ("j", "the journal of the run"), ("o", "take over here")]:
+        for key, meaning in [
+            ("u", "undo the last choice"),
+            ("s", "save the run under a name"),
+            ("j", "the journal of the run"),
+            ("o", "take over here"),
+        ]:
             assert re.search(rf"\b{key}\s+{meaning}", shown), (key, meaning)
         await pilot.press("escape")
         assert isinstance(app.screen, PlayScreen)
@@ -143,7 +147,9 @@ async def test_quit_asks_first_and_autosaves(tmp_path):
 async def test_broken_story_shows_diagnostics_not_a_traceback(tmp_path):
     broken = tmp_path / "broken"
     broken.mkdir()
-    (broken / "story.yaml").write_text("id: broken\ntitle: B\nblurb: b\nstart: a\nendings: [{id: e, title: E, kind: bad}]\n")
+    (broken / "story.yaml").write_text(
+        "id: broken\ntitle: B\nblurb: b\nstart: a\nendings: [{id: e, title: E, kind: bad}]\n"
+    )
     (broken / "s.yaml").write_text("scenes:\n  - id: a\n    title: A\n    text: t\n    ending: f\n")
     app = make_app(stories={"broken": broken}, saves=tmp_path / "saves")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -67,7 +67,9 @@ def accepted(text: str):
 def run_child(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run `code` in a fresh interpreter of this venv, with the project importable."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT
+    )
 
 
 CHILD_PARSE = textwrap.dedent(
@@ -257,7 +259,12 @@ def test_libyaml_stopping_where_the_count_cannot_follow_still_reports_too_deep()
     from game.compiler.yamlbuild import Builder
 
     err = Builder("a: [b]\n").too_deep(0, 3)
-    assert (err.code, err.line, err.column, err.message) == ("too-deep", 0, 3, f"nesting deeper than {MAX_DEPTH} levels")
+    assert (err.code, err.line, err.column, err.message) == (
+        "too-deep",
+        0,
+        3,
+        f"nesting deeper than {MAX_DEPTH} levels",
+    )
 
 
 def test_block_nesting_30000_deep_is_refused():

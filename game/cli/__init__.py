@@ -24,37 +24,49 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, help="the run's random seed (the same seed and choices replay exactly)")
     play.add_argument("--saves", metavar="DIR", help="where saves go (default: $ESCAPE_SAVES or ./saves)")
     play.add_argument("--continue", dest="resume", action="store_true", help="continue the story's autosaved run")
-    play.add_argument("--watch", action="store_true",
-                      help="live preview: reload the story when a file changes and carry the run over")
+    play.add_argument(
+        "--watch", action="store_true", help="live preview: reload the story when a file changes and carry the run over"
+    )
 
     replay = commands.add_parser("replay", help="replay a saved run, or check that it still replays")
     replay.add_argument("save", help="a save file")
-    replay.add_argument("--check", action="store_true", help="no UI: re-run every choice and report the first that fails")
+    replay.add_argument(
+        "--check", action="store_true", help="no UI: re-run every choice and report the first that fails"
+    )
     replay.add_argument("--story", metavar="STORY", help="the story folder, if it is not a bundled story")
     replay.add_argument("--saves", metavar="DIR", help="where saves go (default: $ESCAPE_SAVES or ./saves)")
 
     saves = commands.add_parser("saves", help="list the saves")
     saves.add_argument("--saves", metavar="DIR", help="the saves folder (default: $ESCAPE_SAVES or ./saves)")
 
-    playtest = commands.add_parser("playtest", help="seeded random runs (or --exhaustive search) with a coverage report")
+    playtest = commands.add_parser(
+        "playtest", help="seeded random runs (or --exhaustive search) with a coverage report"
+    )
     playtest.add_argument("story", help="a bundled story or a story folder")
     playtest.add_argument("--runs", type=int, default=1000, help="how many random runs (default 1000)")
     playtest.add_argument("--seed", type=int, default=0, help="the first run's seed (default 0)")
     playtest.add_argument("--jobs", type=int, default=1, help="processes to use (default 1)")
     playtest.add_argument("--uniform", action="store_true", help="pick choices uniformly (default: least used first)")
     playtest.add_argument("--json", action="store_true", help="print the report as JSON")
-    playtest.add_argument("--out", metavar="FILE", help="also write the JSON report to FILE (for escape graph --coverage)")
+    playtest.add_argument(
+        "--out", metavar="FILE", help="also write the JSON report to FILE (for escape graph --coverage)"
+    )
     playtest.add_argument("--saves", metavar="DIR", help="where replays of failing runs go (default: ./saves)")
     playtest.add_argument("--exhaustive", action="store_true", help="explore every reachable state up to --cap")
     playtest.add_argument("--cap", type=int, default=200_000, help="the most states --exhaustive explores")
-    playtest.add_argument("--write-walkthroughs", metavar="DIR",
-                          help="write a save per ending reached: the shortest path found to it, replayable with escape replay")
+    playtest.add_argument(
+        "--write-walkthroughs",
+        metavar="DIR",
+        help="write a save per ending reached: the shortest path found to it, replayable with escape replay",
+    )
 
     graph = commands.add_parser("graph", help="the story map: Mermaid, Graphviz dot or SVG")
     graph.add_argument("story", help="a bundled story or a story folder")
     graph.add_argument("--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="default: mermaid")
     graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    graph.add_argument("--coverage", metavar="REPORT", help="colour by a playtest report (escape playtest --out REPORT)")
+    graph.add_argument(
+        "--coverage", metavar="REPORT", help="colour by a playtest report (escape playtest --out REPORT)"
+    )
 
     new = commands.add_parser("new", help="start a new story or scene from a template that validates")
     new_kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
@@ -68,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", metavar="DIR", default=".", help="the folder to write them to (default: here)")
 
     validate = commands.add_parser("validate", help="check stories and report every problem")
-    validate.add_argument("paths", nargs="*", metavar="STORY", help="story folders or bundled names (default: all bundled)")
+    validate.add_argument(
+        "paths", nargs="*", metavar="STORY", help="story folders or bundled names (default: all bundled)"
+    )
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     validate.add_argument("--watch", action="store_true", help="check again every time a file is saved (Ctrl-C stops)")
@@ -104,8 +118,17 @@ def main(argv: list[str] | None = None) -> int:
                 return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs)
             if args.runs < 1 or args.jobs < 1:
                 raise EscapeError("--runs and --jobs must be 1 or more")
-            return run_playtest(args.story, args.runs, args.seed, args.jobs, args.json, args.uniform, saves, args.out,
-                                args.write_walkthroughs)
+            return run_playtest(
+                args.story,
+                args.runs,
+                args.seed,
+                args.jobs,
+                args.json,
+                args.uniform,
+                saves,
+                args.out,
+                args.write_walkthroughs,
+            )
         if args.command == "saves":
             from game.cli.saves import run_saves
 
@@ -131,8 +154,13 @@ def main(argv: list[str] | None = None) -> int:
                 stories = {**bundled_stories(), Path(args.story).name: find_story(args.story)}
             app = make_app(saves=saves, replay_save=args.save, stories=stories)
         else:
-            app = make_app(story, saves=saves, seed=getattr(args, "seed", None), resume=getattr(args, "resume", False),
-                           watch=getattr(args, "watch", False))
+            app = make_app(
+                story,
+                saves=saves,
+                seed=getattr(args, "seed", None),
+                resume=getattr(args, "resume", False),
+                watch=getattr(args, "watch", False),
+            )
         app.run()
         return app.return_code or 0
     except EscapeError as err:

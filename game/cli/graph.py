@@ -17,7 +17,11 @@ def _coverage(path: str, story_id: str) -> dict:
         report = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise EscapeError(f"cannot read the playtest report {path}: {err}") from None
-    if not isinstance(report, dict) or not isinstance(report.get("scenes"), dict) or not isinstance(report.get("choices"), dict):
+    if (
+        not isinstance(report, dict)
+        or not isinstance(report.get("scenes"), dict)
+        or not isinstance(report.get("choices"), dict)
+    ):
         raise EscapeError(f"{path} is not a report of 'escape playtest --out'")
     if report.get("story") != story_id:
         raise EscapeError(f"{path} is a report of '{report.get('story')}', not of '{story_id}'")
@@ -34,9 +38,11 @@ def run_graph(name: str, fmt: str = "mermaid", output: str | None = None, covera
     if fmt == "svg":
         dot = shutil.which("dot")
         if dot is None:
-            raise EscapeError("SVG needs Graphviz's 'dot' program, which is not installed "
-                              "(Debian/Ubuntu: apt install graphviz; macOS: brew install graphviz); "
-                              "--format dot or --format mermaid work without it")
+            raise EscapeError(
+                "SVG needs Graphviz's 'dot' program, which is not installed "
+                "(Debian/Ubuntu: apt install graphviz; macOS: brew install graphviz); "
+                "--format dot or --format mermaid work without it"
+            )
         result = subprocess.run([dot, "-Tsvg"], input=text, capture_output=True, text=True, timeout=120)
         if result.returncode != 0:
             raise EscapeError(f"dot failed: {result.stderr.strip()}")

@@ -164,8 +164,14 @@ def _pick_story(out: TextIO, inp: TextIO) -> str | None:
         out.write(f"Type a number from 1 to {len(loaded)}.\n")
 
 
-def run_plain(story_name: str | None, seed: int | None = None, saves: str | None = "saves", resume: bool = False,
-              out: TextIO | None = None, inp: TextIO | None = None) -> int:
+def run_plain(
+    story_name: str | None,
+    seed: int | None = None,
+    saves: str | None = "saves",
+    resume: bool = False,
+    out: TextIO | None = None,
+    inp: TextIO | None = None,
+) -> int:
     out = out or sys.stdout
     inp = inp or sys.stdin
     if story_name is None:
@@ -182,8 +188,10 @@ def run_plain(story_name: str | None, seed: int | None = None, saves: str | None
     if resume:
         divergence = session.resume(partial=True)
         if divergence is not None:
-            out.write(f"[The story has changed since this run was saved: {divergence}. "
-                      f"You carry on from step {divergence.step - 1}.]\n")
+            out.write(
+                f"[The story has changed since this run was saved: {divergence}. "
+                f"You carry on from step {divergence.step - 1}.]\n"
+            )
     else:
         session.start(seed)
     return PlainFrontEnd(session, out, inp).play()

@@ -48,9 +48,17 @@ def _save_path_for(story: Story, seed: int, path: list[tuple[str, str]], folder:
     return save_game(game, folder, name, check_existing=False)
 
 
-def run_playtest(name: str, runs: int = 1000, seed: int = 0, jobs: int = 1, as_json: bool = False,
-                 uniform: bool = False, saves: str = "saves", out: str | None = None,
-                 walkthroughs: str | None = None) -> int:
+def run_playtest(
+    name: str,
+    runs: int = 1000,
+    seed: int = 0,
+    jobs: int = 1,
+    as_json: bool = False,
+    uniform: bool = False,
+    saves: str = "saves",
+    out: str | None = None,
+    walkthroughs: str | None = None,
+) -> int:
     folder, story = load_for_tool(name)
     progress = Progress(runs)
     began = time.perf_counter()
@@ -61,7 +69,9 @@ def run_playtest(name: str, runs: int = 1000, seed: int = 0, jobs: int = 1, as_j
     else:
         bounds = [seed + runs * i // jobs for i in range(jobs + 1)]
         with ProcessPoolExecutor(jobs) as pool:
-            futures = [pool.submit(_chunk, str(folder), a, b, not uniform) for a, b in zip(bounds, bounds[1:], strict=False)]
+            futures = [
+                pool.submit(_chunk, str(folder), a, b, not uniform) for a, b in zip(bounds, bounds[1:], strict=False)
+            ]
             for future in futures:
                 coverage.merge(future.result())
                 progress(coverage.runs)
@@ -93,8 +103,10 @@ def _print_random(story: Story, report: dict, folder: Path | None = None) -> Non
         if missed:
             print("  never reached: " + ", ".join(missed))
 
-    print(f"{story.title}: {report['runs']} runs, {report['steps']} choices in {report['seconds']} s "
-          f"({report['runs_per_second']} runs/s)")
+    print(
+        f"{story.title}: {report['runs']} runs, {report['steps']} choices in {report['seconds']} s "
+        f"({report['runs_per_second']} runs/s)"
+    )
     line("Scenes", report["scenes"], report["scenes_missed"])
     line("Choices", report["choices"], report["choices_missed"])
     line("Endings", report["endings"], report["endings_missed"])
@@ -103,8 +115,10 @@ def _print_random(story: Story, report: dict, folder: Path | None = None) -> Non
     problems = report["problems"]
     print(f"Problems: {len(problems)}")
     for problem, path in zip(problems, report["replays"], strict=False):
-        print(f"  {problem['kind']} in scene '{problem['scene']}' (seed {problem['seed']}, "
-              f"{len(problem['path'])} choices): {problem['message']}")
+        print(
+            f"  {problem['kind']} in scene '{problem['scene']}' (seed {problem['seed']}, "
+            f"{len(problem['path'])} choices): {problem['message']}"
+        )
         bundled = folder is not None and folder.resolve().parent == scenes_root().resolve()
         print(f"    escape replay {path}" + ("" if bundled or folder is None else f" --story {folder}"))
     for path in report["walkthroughs"]:

@@ -17,7 +17,9 @@ def run_saves(folder: str) -> int:
         print(f"No saves in {folder}.")
         return 0
     rows = [("story", "name", "scene", "saved", "played")]
-    rows += [(i.story, i.name, i.scene, i.saved.replace("T", " ").rstrip("Z"), f"{i.play_seconds // 60} min") for i in saves]
+    rows += [
+        (i.story, i.name, i.scene, i.saved.replace("T", " ").rstrip("Z"), f"{i.play_seconds // 60} min") for i in saves
+    ]
     widths = [max(len(row[c]) for row in rows) for c in range(5)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
@@ -47,8 +49,10 @@ def run_replay_check(path: str | Path, story_folder: str | None = None) -> int:
     if (game.run.scene, game.run.ending) != (saved_scene, saved_ending):
         now = f"ending '{game.run.ending}'" if game.run.ending else f"scene '{game.run.scene}'"
         then = f"ending '{saved_ending}'" if saved_ending else f"scene '{saved_scene}'"
-        print(f"{path}: FAILED: every step replays, but the run now reaches {now}, not {then} "
-              "(a random draw or a condition at the last step differs)")
+        print(
+            f"{path}: FAILED: every step replays, but the run now reaches {now}, not {then} "
+            "(a random draw or a condition at the last step differs)"
+        )
         return 1
     ending = f", ending '{game.ending.id}'" if game.is_over else ""
     print(f"{path}: OK ({len(log)} steps replayed{ending})")

@@ -44,8 +44,11 @@ def run_validate(names: list[str], strict: bool = False, as_json: bool = False, 
         for diag in diagnostics:
             print(diag)
         plural = "story" if len(folders) == 1 else "stories"
-        print(f"{len(folders)} {plural} checked: {errors} error{'s' * (errors != 1)}, "
-              f"{warnings} warning{'s' * (warnings != 1)}", file=sys.stdout)
+        print(
+            f"{len(folders)} {plural} checked: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}",
+            file=sys.stdout,
+        )
     return 1 if failed else 0
 
 

@@ -65,20 +65,29 @@ def warn(story: Story, usage: Usage, report: Warn) -> None:
 
     for scene_id, scene in story.scenes.items():
         if scene_id not in seen:
-            scene_warning(scene_id, f"scene '{scene_id}' cannot be reached from the start ('{story.start}')", "unreachable-scene")
+            scene_warning(
+                scene_id, f"scene '{scene_id}' cannot be reached from the start ('{story.start}')", "unreachable-scene"
+            )
         elif scene_id not in ending_ok:
             scene_warning(scene_id, f"no path from scene '{scene_id}' reaches an ending", "no-ending-path")
         if scene.choices and not scene.fallback and all(c.condition is not None for c in scene.choices):
-            scene_warning(scene_id, f"every choice of scene '{scene_id}' has an 'if' and there is no fallback: "
-                          "the player can be stuck", "no-fallback")
+            scene_warning(
+                scene_id,
+                f"every choice of scene '{scene_id}' has an 'if' and there is no fallback: the player can be stuck",
+                "no-fallback",
+            )
     reached_endings = {story.scenes[s].ending for s in seen if story.scenes[s].ending}
     for i, ending_id in enumerate(story.endings):
         if ending_id not in reached_endings:
             report(None, ("endings", i), f"no reachable scene ends in '{ending_id}'", "unreached-ending")
     for name, variable in story.variables.items():
         if name not in usage.reads and variable.show == "hidden":
-            report(None, ("variables", name), f"variable '{name}' is never read "
-                   "(use it in a condition or text, or show it with 'show: stat')", "unused-variable")
+            report(
+                None,
+                ("variables", name),
+                f"variable '{name}' is never read (use it in a condition or text, or show it with 'show: stat')",
+                "unused-variable",
+            )
     for item_id in story.items:
         if item_id not in usage.items:
             report(None, ("items", item_id), f"item '{item_id}' is never given, taken or checked", "unused-item")

@@ -38,7 +38,9 @@ def find_story(name: str) -> Path:
     if name in stories:
         return stories[name]
     known = ", ".join(stories) or "none"
-    raise EscapeError(f"no story '{name}'{did_you_mean(name, stories)}: give a bundled story ({known}) or a story folder")
+    raise EscapeError(
+        f"no story '{name}'{did_you_mean(name, stories)}: give a bundled story ({known}) or a story folder"
+    )
 
 
 def story_by_id(story_id: str, folders: dict[str, Path] | None = None):  # noqa: ANN201 - game.story.Story

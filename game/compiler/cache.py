@@ -72,8 +72,13 @@ class StoryCache:
 
     @staticmethod
     def _header(key: str, body: bytes) -> dict[str, Any]:
-        return {"format": CACHE_FORMAT, "version": CACHE_VERSION, "game": __version__, "key": key,
-                "check": hashlib.sha256(body).hexdigest()}
+        return {
+            "format": CACHE_FORMAT,
+            "version": CACHE_VERSION,
+            "game": __version__,
+            "key": key,
+            "check": hashlib.sha256(body).hexdigest(),
+        }
 
     def put(self, key: str, files: dict[str, Any]) -> None:
         """Store the parsed files; any failure leaves the cache as it was (it is only a cache)."""
@@ -94,7 +99,10 @@ class StoryCache:
             return
 
     def _trim(self) -> None:
-        entries = sorted((p for p in self.folder.glob("*.json") if p.is_file() and not p.is_symlink()),
-                         key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(
+            (p for p in self.folder.glob("*.json") if p.is_file() and not p.is_symlink()),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
         for stale in entries[MAX_ENTRIES:]:
             stale.unlink(missing_ok=True)

@@ -35,8 +35,12 @@ def compile_effect(source: Any, names: Names, base: int = 0) -> Effect:
         target, value_node = stmt.targets[0], stmt.value
     elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and type(stmt.op) in _AUG_OPS:
         target = stmt.target
-        value_node = ast.BinOp(ast.Name(target.id, ast.Load(), col_offset=target.col_offset), stmt.op, stmt.value,
-                               col_offset=stmt.col_offset)
+        value_node = ast.BinOp(
+            ast.Name(target.id, ast.Load(), col_offset=target.col_offset),
+            stmt.op,
+            stmt.value,
+            col_offset=stmt.col_offset,
+        )
     else:
         message = "an effect is 'name = value', 'name += value', 'name -= value', 'gain item' or 'lose item'"
         raise ExprError(message, "expr-syntax", base + lead)

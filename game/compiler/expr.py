@@ -40,8 +40,16 @@ def _mod(a: int, b: int) -> int:
     return a % b if b else 0
 
 
-HELPER_GLOBALS: dict[str, Any] = {"__builtins__": {}, "min": min, "max": max, "abs": abs, "bool": bool,
-                            "str": str, "_div": _div, "_mod": _mod}
+HELPER_GLOBALS: dict[str, Any] = {
+    "__builtins__": {},
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "bool": bool,
+    "str": str,
+    "_div": _div,
+    "_mod": _mod,
+}
 
 _ALLOWED_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//", ast.Mod: "%"}
 _ORDER_OPS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
@@ -117,7 +125,8 @@ class ExprChecker:
             "Set": "a set is only allowed after 'in', as in x in ('a', 'b')",
             "Dict": "mappings are not allowed in an expression",
             "Starred": "'*' unpacking is not allowed",
-            "Await": "'await' is not allowed", "Yield": "'yield' is not allowed",
+            "Await": "'await' is not allowed",
+            "Yield": "'yield' is not allowed",
             "Slice": "slices are not allowed",
         }
         if isinstance(node, ast.Constant):
@@ -271,8 +280,9 @@ def parse_source(source: str, base: int, mode: str) -> ast.AST:
     try:
         return ast.parse(source.strip(), mode=mode)
     except ValueError:  # a literal too long to convert, such as a 5,000-digit number
-        raise ExprError(f"a number in the expression is too large (the limit is +/-{INT_LIMIT:,})",
-                        "expr-forbidden", base) from None
+        raise ExprError(
+            f"a number in the expression is too large (the limit is +/-{INT_LIMIT:,})", "expr-forbidden", base
+        ) from None
     except SyntaxError as err:
         offset = base + max(0, (err.offset or 1) - 1) + (len(source) - len(source.lstrip()))
         reason = (err.msg or "invalid syntax").replace("invalid syntax. Perhaps you forgot a comma?", "invalid syntax")

@@ -28,6 +28,7 @@ _ID_LINE = re.compile(r"^\s*-\s+id:\s*([a-z][a-z0-9_]*)\s*$", re.MULTILINE)
 MAX_STORY_BYTES = 64 * 1024 * 1024
 MAX_FILES = 2000
 
+
 @dataclass
 class Pending:
     """A reference to check once every scene is known."""
@@ -108,7 +109,9 @@ class StoryCompiler:
             files.append(path)
             total += path.stat().st_size
             if len(files) > MAX_FILES or total > MAX_STORY_BYTES:
-                self.checker.error(where, f"the story is over {MAX_FILES} files or {MAX_STORY_BYTES:,} bytes", "too-large")
+                self.checker.error(
+                    where, f"the story is over {MAX_FILES} files or {MAX_STORY_BYTES:,} bytes", "too-large"
+                )
                 return None
         return manifest, files
 
@@ -182,8 +185,15 @@ class StoryCompiler:
                 self.at(doc, ("variables", name, "show"), "a companion must be a true/false variable", "schema")
             if name in RESERVED:
                 self.at(doc, ("variables", name), f"'{name}' is a built-in name; choose another", "bad-id")
-            variables[name] = Variable(name, value, kind or "", lo, hi, spec.get("label") or name.replace("_", " ").capitalize(),
-                                       spec.get("show", "hidden"))
+            variables[name] = Variable(
+                name,
+                value,
+                kind or "",
+                lo,
+                hi,
+                spec.get("label") or name.replace("_", " ").capitalize(),
+                spec.get("show", "hidden"),
+            )
         items: dict[str, Item] = {}
         for item_id, spec in (data.get("items") or {}).items():
             spec = spec if isinstance(spec, dict) else {"name": spec}
@@ -263,24 +273,44 @@ class StoryCompiler:
             last = i == len(spec) - 1
             has_if = "if" in branch
             if last and has_if:
-                self.at(doc, loc + (i,), "the last goto branch must have no 'if', so that one branch always applies", "bad-goto")
+                self.at(
+                    doc,
+                    loc + (i,),
+                    "the last goto branch must have no 'if', so that one branch always applies",
+                    "bad-goto",
+                )
             elif not last and not has_if:
-                self.at(doc, loc + (i,), "only the last goto branch may leave out 'if'; the ones after it never apply", "bad-goto")
+                self.at(
+                    doc,
+                    loc + (i,),
+                    "only the last goto branch may leave out 'if'; the ones after it never apply",
+                    "bad-goto",
+                )
             condition = self._condition(doc, loc + (i, "if"), branch["if"]) if has_if else None
             branches.append(Branch(condition, self._target(doc, loc + (i, "to"), branch["to"])))
         return tuple(branches)
 
-    def _choice(self, doc: YamlDoc, loc: tuple[Any, ...], spec: dict[str, Any], scene_id: str, fallback: bool) -> Choice:
+    def _choice(
+        self, doc: YamlDoc, loc: tuple[Any, ...], spec: dict[str, Any], scene_id: str, fallback: bool
+    ) -> Choice:
         choice_id = spec.get("id", "fallback")
         if "disabled_text" in spec and "if" not in spec:
-            self.at(doc, loc + ("disabled_text",), "'disabled_text' does nothing without 'if'", "disabled-without-if", "warning")
+            self.at(
+                doc,
+                loc + ("disabled_text",),
+                "'disabled_text' does nothing without 'if'",
+                "disabled-without-if",
+                "warning",
+            )
         return Choice(
             id=choice_id,
             key=f"{scene_id}.{choice_id}",
             text=self._template(doc, loc + ("text",), spec.get("text", "Go on")),
             goto=self._goto(doc, loc + ("goto",), spec["goto"]),
             condition=self._condition(doc, loc + ("if",), spec["if"]) if "if" in spec else None,
-            disabled_text=self._template(doc, loc + ("disabled_text",), spec["disabled_text"]) if "disabled_text" in spec else None,
+            disabled_text=self._template(doc, loc + ("disabled_text",), spec["disabled_text"])
+            if "disabled_text" in spec
+            else None,
             once=spec.get("once", False),
             effects=self._effects(doc, loc + ("effects",), spec.get("effects")),
             outcome=self._template(doc, loc + ("outcome",), spec["outcome"]) if "outcome" in spec else None,
@@ -292,12 +322,22 @@ class StoryCompiler:
         if scene_id in self.scenes:
             first_doc, first_loc = self.scene_places[scene_id]
             _, line, _ = first_doc.where(first_loc)
-            self.at(doc, loc + ("id",), f"duplicate scene id '{scene_id}' (first defined at {first_doc.path}:{line})", "duplicate-id")
+            self.at(
+                doc,
+                loc + ("id",),
+                f"duplicate scene id '{scene_id}' (first defined at {first_doc.path}:{line})",
+                "duplicate-id",
+            )
             return
         choices, seen = [], set()
         for i, choice_spec in enumerate(spec.get("choices") or []):
             if choice_spec["id"] in seen:
-                self.at(doc, loc + ("choices", i, "id"), f"duplicate choice id '{choice_spec['id']}' in scene '{scene_id}'", "duplicate-id")
+                self.at(
+                    doc,
+                    loc + ("choices", i, "id"),
+                    f"duplicate choice id '{choice_spec['id']}' in scene '{scene_id}'",
+                    "duplicate-id",
+                )
                 continue
             seen.add(choice_spec["id"])
             choices.append(self._choice(doc, loc + ("choices", i), choice_spec, scene_id, False))
@@ -305,12 +345,19 @@ class StoryCompiler:
         if "fallback" in spec:
             fallback = self._choice(doc, loc + ("fallback",), spec["fallback"], scene_id, True)
             if fallback.id in seen:
-                self.at(doc, loc + ("fallback",), f"the fallback's id '{fallback.id}' is also a choice's id", "duplicate-id")
+                self.at(
+                    doc, loc + ("fallback",), f"the fallback's id '{fallback.id}' is also a choice's id", "duplicate-id"
+                )
         ending = spec.get("ending")
         if ending is not None:
             self.pending.append(Pending("ending", ending, doc, loc + ("ending",), 0))
             if choices or fallback:
-                self.at(doc, loc + ("ending",), f"scene '{scene_id}' ends the story but also has choices", "ending-with-choices")
+                self.at(
+                    doc,
+                    loc + ("ending",),
+                    f"scene '{scene_id}' ends the story but also has choices",
+                    "ending-with-choices",
+                )
         elif not choices and not fallback:
             self.at(doc, loc, f"scene '{scene_id}' has no choices, no fallback and no ending: a dead end", "dead-end")
         _, line, _ = doc.where(loc)
@@ -380,7 +427,9 @@ class StoryCompiler:
             if doc is not None:
                 self._scene_file(doc)
         if not self.scenes and not self.checker.errors:
-            self.checker.error((display_path(self.folder), 1, 1), "the story has no scenes: add a scene file", "no-scenes")
+            self.checker.error(
+                (display_path(self.folder), 1, 1), "the story has no scenes: add a scene file", "no-scenes"
+            )
             return None
         start = meta["data"]["start"]
         if start not in self.scenes and start not in self.broken:
@@ -408,6 +457,7 @@ class StoryCompiler:
             self.cache.put(content_hash, self.parsed)
         if self.checker.mode == FIRST:  # warnings are for authors (escape validate); play does not show them
             return story
+
         def report(scene_id: str | None, path: tuple[Any, ...], message: str, code: str) -> None:
             doc, loc = self.scene_places[scene_id] if scene_id is not None else (manifest_doc, ())
             self.at(doc, loc + path, message, code, "warning")

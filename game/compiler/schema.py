@@ -60,8 +60,12 @@ class Text(Shape):
 
     def check(self, value, loc, report, label):
         if isinstance(value, bool):
-            report(loc, f"{label} must be text, not true/false (YAML reads yes, no, on, off, true and false "
-                        "as true/false: put the text in quotes)", "schema")
+            report(
+                loc,
+                f"{label} must be text, not true/false (YAML reads yes, no, on, off, true and false "
+                "as true/false: put the text in quotes)",
+                "schema",
+            )
             return False
         if not isinstance(value, str):
             return self._wrong(value, loc, report, label)
@@ -82,8 +86,12 @@ class Ident(Shape):
         if not isinstance(value, str):
             return self._wrong(value, loc, report, label)
         if not ID_RE.match(value) or len(value) > MAX_ID:
-            report(loc, f"{label} '{value[:80]}' is not a valid id: use lower case letters, digits and _, "
-                        f"starting with a letter, at most {MAX_ID} characters", "bad-id")
+            report(
+                loc,
+                f"{label} '{value[:80]}' is not a valid id: use lower case letters, digits and _, "
+                f"starting with a letter, at most {MAX_ID} characters",
+                "bad-id",
+            )
             return False
         return True
 
@@ -113,8 +121,11 @@ class Whole(Shape):
         return True
 
     def json_schema(self):
-        return {"type": "integer", "maximum": self.maximum,
-                **({"minimum": self.minimum} if self.minimum is not None else {})}
+        return {
+            "type": "integer",
+            "maximum": self.maximum,
+            **({"minimum": self.minimum} if self.minimum is not None else {}),
+        }
 
 
 def _short_number(value: int) -> str:
@@ -189,7 +200,11 @@ class ListOf(Shape):
         return all(results)
 
     def json_schema(self):
-        return {"type": "array", "items": self.item.json_schema(), **({"minItems": self.min_items} if self.min_items else {})}
+        return {
+            "type": "array",
+            "items": self.item.json_schema(),
+            **({"minItems": self.min_items} if self.min_items else {}),
+        }
 
 
 @dataclass
@@ -212,9 +227,12 @@ class MapOf(Shape):
         return ok
 
     def json_schema(self):
-        return {"type": "object", "propertyNames": Ident().json_schema(),
-                "additionalProperties": self.value.json_schema(),
-                **({"minProperties": self.min_items} if self.min_items else {})}
+        return {
+            "type": "object",
+            "propertyNames": Ident().json_schema(),
+            "additionalProperties": self.value.json_schema(),
+            **({"minProperties": self.min_items} if self.min_items else {}),
+        }
 
 
 @dataclass
@@ -252,8 +270,12 @@ class Record(Shape):
             if key in self.docs:
                 props[key]["description"] = self.docs[key]
         required = [k for k, (_, req) in self.fields.items() if req]
-        return {"type": "object", "properties": props, "additionalProperties": False,
-                **({"required": required} if required else {})}
+        return {
+            "type": "object",
+            "properties": props,
+            "additionalProperties": False,
+            **({"required": required} if required else {}),
+        }
 
 
 @dataclass
@@ -274,25 +296,29 @@ class ByType(Shape):
 
 
 def _choice_record(name: str, id_required: bool, text_required: bool) -> Record:
-    return Record(name, {
-        "id": (Ident(), id_required),
-        "text": (Text(), text_required),
-        "goto": (GOTO, True),
-        "if": (CONDITION, False),
-        "disabled_text": (Text(), False),
-        "once": (Flag(), False),
-        "effects": (EFFECTS, False),
-        "outcome": (Text(), False),
-    }, {
-        "id": "unique within the scene; saves and walkthroughs refer to the choice by it",
-        "text": "what the player reads",
-        "goto": "a scene id, {random: {scene: weight}}, or a list of {if, to} branches",
-        "if": "a condition; the choice is offered only while it holds",
-        "disabled_text": "with `if`: show the choice dimmed with this reason while the condition fails",
-        "once": "true: never offered again once taken",
-        "effects": "statements applied when the choice is taken",
-        "outcome": "prose shown as the result of the choice",
-    })
+    return Record(
+        name,
+        {
+            "id": (Ident(), id_required),
+            "text": (Text(), text_required),
+            "goto": (GOTO, True),
+            "if": (CONDITION, False),
+            "disabled_text": (Text(), False),
+            "once": (Flag(), False),
+            "effects": (EFFECTS, False),
+            "outcome": (Text(), False),
+        },
+        {
+            "id": "unique within the scene; saves and walkthroughs refer to the choice by it",
+            "text": "what the player reads",
+            "goto": "a scene id, {random: {scene: weight}}, or a list of {if, to} branches",
+            "if": "a condition; the choice is offered only while it holds",
+            "disabled_text": "with `if`: show the choice dimmed with this reason while the condition fails",
+            "once": "true: never offered again once taken",
+            "effects": "statements applied when the choice is taken",
+            "outcome": "prose shown as the result of the choice",
+        },
+    )
 
 
 CONDITION = ByType({str: Text(), bool: Flag(), int: Whole()}, expected="a condition (an expression)")
@@ -300,74 +326,106 @@ EFFECTS = ByType({str: Text(), list: ListOf(Text(), "effect")}, expected="an eff
 RANDOM = Record("random target", {"random": (MapOf(Whole(minimum=1, maximum=1_000_000), "weight", min_items=1), True)})
 TARGET = ByType({str: Ident(), dict: RANDOM}, expected="a scene id or {random: {scene: weight}}")
 BRANCH = Record("goto branch", {"if": (CONDITION, False), "to": (TARGET, True)})
-GOTO = ByType({str: Ident(), dict: RANDOM, list: ListOf(BRANCH, "branch", min_items=1)},
-              expected="a scene id, {random: {scene: weight}} or a list of branches")
+GOTO = ByType(
+    {str: Ident(), dict: RANDOM, list: ListOf(BRANCH, "branch", min_items=1)},
+    expected="a scene id, {random: {scene: weight}} or a list of branches",
+)
 CHOICE = _choice_record("choice", True, True)
 FALLBACK = _choice_record("fallback", False, False)
 
-SCENE = Record("scene", {
-    "id": (Ident(), True),
-    "title": (Text(), True),
-    "text": (Text(), True),
-    "chapter": (Text(), False),
-    "on_enter": (EFFECTS, False),
-    "choices": (ListOf(CHOICE, "choice"), False),
-    "fallback": (FALLBACK, False),
-    "ending": (Ident(), False),
-}, {
-    "id": "unique within the story",
-    "title": "shown above the prose",
-    "text": "the prose, in Markdown, with {{ }} and {% if %}",
-    "chapter": "a chapter name for the side panel; defaults to the file's chapter",
-    "on_enter": "effects applied each time the scene is entered",
-    "choices": "the player's options, in order",
-    "fallback": "a choice offered only when no other choice is open",
-    "ending": "the id of a declared ending: the story ends here",
-})
+SCENE = Record(
+    "scene",
+    {
+        "id": (Ident(), True),
+        "title": (Text(), True),
+        "text": (Text(), True),
+        "chapter": (Text(), False),
+        "on_enter": (EFFECTS, False),
+        "choices": (ListOf(CHOICE, "choice"), False),
+        "fallback": (FALLBACK, False),
+        "ending": (Ident(), False),
+    },
+    {
+        "id": "unique within the story",
+        "title": "shown above the prose",
+        "text": "the prose, in Markdown, with {{ }} and {% if %}",
+        "chapter": "a chapter name for the side panel; defaults to the file's chapter",
+        "on_enter": "effects applied each time the scene is entered",
+        "choices": "the player's options, in order",
+        "fallback": "a choice offered only when no other choice is open",
+        "ending": "the id of a declared ending: the story ends here",
+    },
+)
 
-SCENE_FILE = Record("scene file", {
-    "chapter": (Text(), False),
-    "scenes": (ListOf(SCENE, "scene", min_items=1), True),
-})
+SCENE_FILE = Record(
+    "scene file",
+    {
+        "chapter": (Text(), False),
+        "scenes": (ListOf(SCENE, "scene", min_items=1), True),
+    },
+)
 
-VARIABLE = Record("variable", {
-    "value": (StartValue(), True),
-    "min": (Whole(), False),
-    "max": (Whole(), False),
-    "label": (Text(), False),
-    "show": (OneOfValues(("hidden", "stat", "companion")), False),
-})
+VARIABLE = Record(
+    "variable",
+    {
+        "value": (StartValue(), True),
+        "min": (Whole(), False),
+        "max": (Whole(), False),
+        "label": (Text(), False),
+        "show": (OneOfValues(("hidden", "stat", "companion")), False),
+    },
+)
 ITEM = Record("item", {"name": (Text(), True), "text": (Text(), False)})
-ENDING = Record("ending", {
-    "id": (Ident(), True),
-    "title": (Text(), True),
-    "kind": (OneOfValues(("good", "bad", "bittersweet", "neutral")), True),
-    "canon": (Flag(), False),
-})
+ENDING = Record(
+    "ending",
+    {
+        "id": (Ident(), True),
+        "title": (Text(), True),
+        "kind": (OneOfValues(("good", "bad", "bittersweet", "neutral")), True),
+        "canon": (Flag(), False),
+    },
+)
 
-MANIFEST = Record("story manifest", {
-    "format": (OneOfValues((1,)), False),
-    "id": (Ident(), True),
-    "title": (Text(), True),
-    "blurb": (Text(), True),
-    "author": (Text(), False),
-    "start": (Ident(), True),
-    "variables": (MapOf(ByType({dict: VARIABLE, str: StartValue(), bool: StartValue(), int: StartValue()},
-                               expected="a starting value or a mapping with 'value'"), "variable"), False),
-    "items": (MapOf(ByType({str: Text(), dict: ITEM}, expected="a name or a mapping with 'name'"), "item"), False),
-    "endings": (ListOf(ENDING, "ending", min_items=1), True),
-})
+MANIFEST = Record(
+    "story manifest",
+    {
+        "format": (OneOfValues((1,)), False),
+        "id": (Ident(), True),
+        "title": (Text(), True),
+        "blurb": (Text(), True),
+        "author": (Text(), False),
+        "start": (Ident(), True),
+        "variables": (
+            MapOf(
+                ByType(
+                    {dict: VARIABLE, str: StartValue(), bool: StartValue(), int: StartValue()},
+                    expected="a starting value or a mapping with 'value'",
+                ),
+                "variable",
+            ),
+            False,
+        ),
+        "items": (MapOf(ByType({str: Text(), dict: ITEM}, expected="a name or a mapping with 'name'"), "item"), False),
+        "endings": (ListOf(ENDING, "ending", min_items=1), True),
+    },
+)
 
 
-SCHEMA_FILES = {"story.schema.json": ("Escape Lines story manifest (story.yaml)", MANIFEST),
-                "scenes.schema.json": ("Escape Lines scene file", SCENE_FILE)}
+SCHEMA_FILES = {
+    "story.schema.json": ("Escape Lines story manifest (story.yaml)", MANIFEST),
+    "scenes.schema.json": ("Escape Lines scene file", SCENE_FILE),
+}
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schemas of the manifest and of scene files, by file name (for yaml-language-server)."""
     result = {}
     for name, (title, shape) in SCHEMA_FILES.items():
-        result[name] = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **shape.json_schema()}
+        result[name] = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": title,
+            **shape.json_schema(),
+        }
     return result
 
 

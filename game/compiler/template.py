@@ -105,7 +105,7 @@ def compile_template(text: str, names: Names) -> Template:
         body, start = match.group(group), match.start(group)
         words = body.strip().split(None, 1)
         keyword = words[0] if words else ""
-        rest = body[body.index(keyword) + len(keyword):] if keyword else ""
+        rest = body[body.index(keyword) + len(keyword) :] if keyword else ""
         rest_start = start + (body.index(keyword) + len(keyword) if keyword else 0)
         if keyword == "if":
             block = _Block(match.start())
@@ -117,8 +117,9 @@ def compile_template(text: str, names: Names) -> Template:
             if not stack:
                 raise ExprError(f"'{{% {keyword} %}}' without an open '{{% if %}}'", "template", match.start())
             if stack[-1].branches[-1][0] is None:
-                raise ExprError(f"'{{% {keyword} %}}' after '{{% else %}}': the else must come last", "template",
-                                match.start())
+                raise ExprError(
+                    f"'{{% {keyword} %}}' after '{{% else %}}': the else must come last", "template", match.start()
+                )
             if keyword == "else" and rest.strip():
                 raise ExprError("'{% else %}' takes no condition; use '{% elif ... %}'", "template", match.start())
             test = _condition(rest, rest_start, names, reads, refs) if keyword == "elif" else None

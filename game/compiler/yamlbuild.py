@@ -35,7 +35,7 @@ class BuildError(Exception):
 
 
 def short_tag(tag: str) -> str:
-    return "!!" + tag[len(TAG):] if tag.startswith(TAG) else tag
+    return "!!" + tag[len(TAG) :] if tag.startswith(TAG) else tag
 
 
 _SKIP: Any = object()  # marks the value of a refused key, to be read and dropped
@@ -105,8 +105,11 @@ class Builder:
                 return None
         if tag == TAG + "timestamp":
             return event.value
-        self._note(self._fail(event, f"YAML tag '{short_tag(tag)}' is not allowed: scene files hold plain data only",
-                              "unsafe-tag"))
+        self._note(
+            self._fail(
+                event, f"YAML tag '{short_tag(tag)}' is not allowed: scene files hold plain data only", "unsafe-tag"
+            )
+        )
         return None
 
     def build(self, events: Any) -> None:
@@ -131,10 +134,19 @@ class Builder:
                 tag = event.tag
                 wanted = TAG + ("seq" if cls is seq_start else "map")
                 if not event.implicit and tag not in (None, "!", wanted):
-                    self._note(self._fail(event, f"YAML tag '{short_tag(tag)}' is not allowed: scene files hold plain "
-                                                 "data only", "unsafe-tag"))
-                frame = _Frame([] if cls is seq_start else {}, event.anchor, event.start_mark.index,
-                               "flow" if event.flow_style else None)
+                    self._note(
+                        self._fail(
+                            event,
+                            f"YAML tag '{short_tag(tag)}' is not allowed: scene files hold plain data only",
+                            "unsafe-tag",
+                        )
+                    )
+                frame = _Frame(
+                    [] if cls is seq_start else {},
+                    event.anchor,
+                    event.start_mark.index,
+                    "flow" if event.flow_style else None,
+                )
                 if event.anchor:
                     self.open_anchors.add(event.anchor)
                 stack.append(frame)
@@ -151,20 +163,29 @@ class Builder:
             elif cls is alias_cls:
                 name = event.anchor
                 if name in self.open_anchors:
-                    raise self._fail(event, "an anchor refers to itself (the alias is inside what it names)", "alias-bomb")
+                    raise self._fail(
+                        event, "an anchor refers to itself (the alias is inside what it names)", "alias-bomb"
+                    )
                 if name not in self.anchors:
                     raise self._fail(event, f"the alias '*{name}' names no anchor ('&{name}') before it", "yaml-syntax")
                 value, size = self.anchors[name]
                 self.alias_extra += size
                 if self.alias_extra > MAX_ALIAS_EXTRA:
-                    raise self._fail(event, f"anchors and aliases expand to more than {MAX_ALIAS_EXTRA:,} extra values "
-                                            "(an alias bomb?)", "alias-bomb")
+                    raise self._fail(
+                        event,
+                        f"anchors and aliases expand to more than {MAX_ALIAS_EXTRA:,} extra values (an alias bomb?)",
+                        "alias-bomb",
+                    )
                 self._add(stack, event, value, size, event.start_mark.index, event.end_mark.index, None)
             elif cls is yaml.DocumentStartEvent:
                 self.documents += 1
                 if self.documents > 1:
-                    raise self._fail(event, "but found another document (expected a single document in the stream); "
-                                            "a scene file holds one document (remove the extra '---')", "yaml-syntax")
+                    raise self._fail(
+                        event,
+                        "but found another document (expected a single document in the stream); "
+                        "a scene file holds one document (remove the extra '---')",
+                        "yaml-syntax",
+                    )
 
     def too_deep(self, line: int, column: int) -> BuildError:
         """The `too-deep` error when libyaml's own nesting limit stops the reading before ours does.
@@ -213,8 +234,9 @@ class Builder:
             frame.key = event.value
         frame.size += 1
 
-    def _add(self, stack: list[_Frame], event: Any, value: Any, size: int, start: int, end: int,
-             style: str | None) -> None:
+    def _add(
+        self, stack: list[_Frame], event: Any, value: Any, size: int, start: int, end: int, style: str | None
+    ) -> None:
         if not stack:
             self.root, self.root_span = value, (start, end, style)
             return
@@ -227,10 +249,14 @@ class Builder:
             return
         if frame.key is None:  # a list or mapping used as a key
             frame.key, frame.key_at = _SKIP, start
-            hint = (" (text that starts with {{ or { must be quoted as a whole: text: \"{{ name }} waits\")"
-                    if isinstance(value, dict) else "")
-            self._note(BuildError(f"a mapping key must be plain text{hint}", "bad-key", start,
-                                  *self._line_col(event, start)))
+            hint = (
+                ' (text that starts with {{ or { must be quoted as a whole: text: "{{ name }} waits")'
+                if isinstance(value, dict)
+                else ""
+            )
+            self._note(
+                BuildError(f"a mapping key must be plain text{hint}", "bad-key", start, *self._line_col(event, start))
+            )
             return
         if frame.key is _SKIP:  # the value of a key that was refused
             frame.key = None

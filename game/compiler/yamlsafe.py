@@ -24,8 +24,16 @@ except ImportError:  # pragma: no cover - depends on the build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
-__all__ = ["MAX_ALIAS_EXTRA", "MAX_DEPTH", "MAX_FILE_BYTES", "YamlDoc", "parse_yaml_bytes", "parse_yaml_text",
-           "read_file_bytes", "read_yaml"]
+__all__ = [
+    "MAX_ALIAS_EXTRA",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "YamlDoc",
+    "parse_yaml_bytes",
+    "parse_yaml_text",
+    "read_file_bytes",
+    "read_yaml",
+]
 
 Where = tuple[str, int, int]
 
@@ -33,8 +41,9 @@ Where = tuple[str, int, int]
 class YamlDoc:
     """A parsed file: its plain data and a way back from a data path to a line and column."""
 
-    def __init__(self, path: str, text: str, data: Any, places: dict[int, Any] | None = None,
-                 root_span: Span = (0, 0, None)):
+    def __init__(
+        self, path: str, text: str, data: Any, places: dict[int, Any] | None = None, root_span: Span = (0, 0, None)
+    ):
         self.path = path
         self.text = text
         self.data = data
@@ -52,7 +61,12 @@ class YamlDoc:
                 if key_at_end and i == len(loc) - 1:
                     return key_at, (start, end, style), True
                 value, span, index = value[step], (start, end, style), start
-            elif isinstance(value, list) and isinstance(places, list) and isinstance(step, int) and 0 <= step < len(value):
+            elif (
+                isinstance(value, list)
+                and isinstance(places, list)
+                and isinstance(step, int)
+                and 0 <= step < len(value)
+            ):
                 value, span = value[step], places[step]
                 index = span[0]
             else:
@@ -114,10 +128,18 @@ def _yaml_error_message(err: yaml.YAMLError, text: str = "") -> str:
         message += "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in message:
         message += "; put text that contains ': ' in quotes, or use a | block"
-    elif ("did not find expected key" in message or "expected <block end>" in message or "flow mapping" in message
-          or mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "%"):
-        message += ("; text that starts with {{, a quote, [ or { must be quoted as a whole "
-                    "(text: \"{{ name }} waits\"), or written as a | block")
+    elif (
+        "did not find expected key" in message
+        or "expected <block end>" in message
+        or "flow mapping" in message
+        or mark is not None
+        and 0 <= mark.index < len(text)
+        and text[mark.index] == "%"
+    ):
+        message += (
+            "; text that starts with {{, a quote, [ or { must be quoted as a whole "
+            '(text: "{{ name }} waits"), or written as a | block'
+        )
     elif "expected a single document" in message:
         message += "; a scene file holds one document (remove the extra '---')"
     return message
@@ -130,7 +152,7 @@ def decode_utf8(data: bytes, path: str, checker: Checker) -> str | None:
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         line_start = data.rfind(b"\n", 0, err.start) + 1
-        col = len(data[line_start:err.start].decode("utf-8", errors="replace")) + 1
+        col = len(data[line_start : err.start].decode("utf-8", errors="replace")) + 1
         checker.error((path, line, col), f"the file is not UTF-8 text (byte 0x{data[err.start]:02x})", "not-utf8")
         return None
     return text[1:] if text.startswith("\ufeff") else text
@@ -193,7 +215,9 @@ def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
         line_start = text.rfind("\n", 0, err.position) + 1
         where = (path, text.count("\n", 0, err.position) + 1, err.position - line_start + 1)
         char = err.character if isinstance(err.character, str) else chr(err.character)
-        checker.error(where, f"control characters such as U+{ord(char):04X} are not allowed in YAML text", "yaml-syntax")
+        checker.error(
+            where, f"control characters such as U+{ord(char):04X} are not allowed in YAML text", "yaml-syntax"
+        )
         return None
     except yaml.YAMLError as err:
         checker.error((path, 1, 1), _yaml_error_message(err), "yaml-syntax")

@@ -170,8 +170,19 @@ class Game:
         self._history.append(point)
         self._text = move.text
         ending = self.story.endings[run.ending] if run.ending else None
-        return Step(choice.id, choice_text, from_scene, run.scene, move.outcome, tuple(move.changes),
-                    tuple(move.gained), tuple(move.lost), move.drawn, move.text, ending)
+        return Step(
+            choice.id,
+            choice_text,
+            from_scene,
+            run.scene,
+            move.outcome,
+            tuple(move.changes),
+            tuple(move.gained),
+            tuple(move.lost),
+            move.drawn,
+            move.text,
+            ending,
+        )
 
     # undo, snapshot, restore ----------------------------------------------------------
     def _put_back(self, point: SavePoint, logged: bool) -> None:
@@ -180,7 +191,7 @@ class Game:
         draws = run.draws
         (run.scene, run.variables, run.items, run.turn, run.draws, run.ending, self._text) = point
         if logged:
-            del run.log[run.turn:]
+            del run.log[run.turn :]
         run.visits, run.chosen = counts_from_log(run.log, run.scene)
         if run.draws != draws:  # the same seed, drawn as often as before
             self.rng = self._generator(run.seed, run.draws)
@@ -204,7 +215,7 @@ class Game:
         point = self._history.pop()
         draws = run.draws
         (run.scene, run.variables, run.items, run.turn, run.draws, run.ending, self._text) = point
-        del run.log[run.turn:]
+        del run.log[run.turn :]
         _take_one(run.visits, scene)
         _take_one(run.chosen, f"{from_scene}.{choice_id}")
         if run.draws != draws:

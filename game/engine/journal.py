@@ -24,7 +24,9 @@ class Entry:
 
     def matches(self, query: str) -> bool:
         query = query.casefold()
-        return any(query in part.casefold() for part in (self.title, self.chapter, self.text, self.choice, self.outcome))
+        return any(
+            query in part.casefold() for part in (self.title, self.chapter, self.text, self.choice, self.outcome)
+        )
 
 
 def journal(game: Game) -> list[Entry]:

@@ -61,9 +61,16 @@ class StoryMachine:
         self.story_scenes = story.scenes
         self.variables: Mapping[str, Variable] = story.variables
         endings = {scene_id: scene.ending for scene_id, scene in story.scenes.items()}
-        self.machine = _Machine(model=None, states=[State(BEGIN)], initial=BEGIN, model_attribute="scene",
-                                auto_transitions=False, send_event=False, ignore_invalid_triggers=False,
-                                on_final=[rules.end(endings)])
+        self.machine = _Machine(
+            model=None,
+            states=[State(BEGIN)],
+            initial=BEGIN,
+            model_attribute="scene",
+            auto_transitions=False,
+            send_event=False,
+            ignore_invalid_triggers=False,
+            on_final=[rules.end(endings)],
+        )
         self.events = self.machine.events
         self.built: set[str] = set()  # scenes whose choices are in the machine
         self._state(story.start)
@@ -73,8 +80,9 @@ class StoryMachine:
     def _state(self, scene_id: str) -> None:
         if scene_id not in self.machine.states:
             scene = self.story_scenes[scene_id]
-            self.machine.add_state(State(scene_id, on_enter=[rules.enter(scene, self.variables)],
-                                         final=scene.ending is not None))
+            self.machine.add_state(
+                State(scene_id, on_enter=[rules.enter(scene, self.variables)], final=scene.ending is not None)
+            )
 
     def _build(self, scene_id: str) -> None:
         self.built.add(scene_id)
@@ -102,8 +110,7 @@ class StoryMachine:
         taken = [rules.take(choice, self.variables)]
         goto = choice.goto
         if len(goto) == 1 and not goto[0].target.is_random:  # a plain move, by far the most common
-            self.machine.add_transition(choice.key, scene_id, goto[0].target.scenes[0], conditions=guards,
-                                        before=taken)
+            self.machine.add_transition(choice.key, scene_id, goto[0].target.scenes[0], conditions=guards, before=taken)
             return
         point = f"{choice.key}?"
         self.machine.add_transition(choice.key, scene_id, point, conditions=guards, before=taken)

@@ -40,8 +40,9 @@ def _why(game: Game, scene: str, choice: str, previous_drawn: bool) -> str:
     return f"the choice's condition is now false ({offer.reason})"
 
 
-def replay(story: Story, seed: int, log: list[tuple[str, str]], upto: int | None = None,
-           into: Game | None = None) -> tuple[Game, Divergence | None]:
+def replay(
+    story: Story, seed: int, log: list[tuple[str, str]], upto: int | None = None, into: Game | None = None
+) -> tuple[Game, Divergence | None]:
     """A game (`into`, or a new one) that has re-made the first `upto` choices of `log` (all by default),
     and the first step that failed."""
     game = into or Game(story)

@@ -26,7 +26,11 @@ class Change:
         self.name, self.before, self.after = name, before, after
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Change) and (self.name, self.before, self.after) == (other.name, other.before, other.after)
+        return isinstance(other, Change) and (self.name, self.before, self.after) == (
+            other.name,
+            other.before,
+            other.after,
+        )
 
     def __hash__(self) -> int:
         return hash((self.name, self.before, self.after))

@@ -44,8 +44,19 @@ class RunState:
 
     def copy(self) -> RunState:
         """An independent copy (the containers are copied, the values are immutable)."""
-        return RunState(self.story_id, self.seed, self.scene, dict(self.variables), set(self.items),
-                        dict(self.visits), dict(self.chosen), self.turn, self.draws, list(self.log), self.ending)
+        return RunState(
+            self.story_id,
+            self.seed,
+            self.scene,
+            dict(self.variables),
+            set(self.items),
+            dict(self.visits),
+            dict(self.chosen),
+            self.turn,
+            self.draws,
+            list(self.log),
+            self.ending,
+        )
 
 
 def counts_from_log(log: list[Step], scene: str) -> tuple[dict[str, int], dict[str, int]]:
@@ -116,8 +127,10 @@ def _variables(value: Any, story: Story | None) -> dict[str, Value]:
         declared = story.variables[name]
         if type_of_value(held) != declared.type:
             raise EngineError(f"variable '{name}' must hold {declared.type}")
-        if declared.type == INT and ((declared.minimum is not None and held < declared.minimum)
-                                     or (declared.maximum is not None and held > declared.maximum)):
+        if declared.type == INT and (
+            (declared.minimum is not None and held < declared.minimum)
+            or (declared.maximum is not None and held > declared.maximum)
+        ):
             raise EngineError(f"variable '{name}' is {held}, outside its bounds in the story")
         if declared.type == STR and len(held) > MAX_TEXT_VALUE:  # pragma: no cover - refused above
             raise EngineError(f"variable '{name}' is too long")
@@ -174,9 +187,17 @@ def state_from_data(data: Any, story: Story | None = None) -> RunState:
     draws = _whole(data["draws"], "'draws'", MAX_LOG + 1)
     if draws > len(log):
         raise EngineError(f"'draws' is {draws}, but a run draws at most once a step ({len(log)} steps)")
-    state = RunState(data["story"], _whole(data["seed"], "'seed'", MAX_SEED), data["scene"],
-                     _variables(data["variables"], story), set(items), turn=len(log), draws=draws, log=log,
-                     ending=ending)
+    state = RunState(
+        data["story"],
+        _whole(data["seed"], "'seed'", MAX_SEED),
+        data["scene"],
+        _variables(data["variables"], story),
+        set(items),
+        turn=len(log),
+        draws=draws,
+        log=log,
+        ending=ending,
+    )
     state.visits, state.chosen = counts_from_log(log, state.scene)
     if story is not None:
         _fits(state, story)

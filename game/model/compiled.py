@@ -34,8 +34,15 @@ class Scope:
 
     __slots__ = ("variables", "items", "visits", "chosen", "turn", "here")
 
-    def __init__(self, variables: Mapping[str, Value], items: Set[str], visits: Mapping[str, int],
-                 chosen: Mapping[str, int], turn: int = 0, here: int = 0) -> None:
+    def __init__(
+        self,
+        variables: Mapping[str, Value],
+        items: Set[str],
+        visits: Mapping[str, int],
+        chosen: Mapping[str, int],
+        turn: int = 0,
+        here: int = 0,
+    ) -> None:
         self.variables = variables
         self.items = items
         self.visits = visits

@@ -42,9 +42,17 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
         steps.append(f"{entry[0]}.{entry[1]}")
     upgraded = {key: value for key, value in data.items() if key not in ("log", "seed")}
     upgraded["version"] = 2
-    upgraded["state"] = {"version": STATE_VERSION, "story": state.get("story"), "seed": state.get("seed"),
-                         "scene": state.get("scene"), "ending": state.get("ending"), "draws": state.get("draws"),
-                         "variables": state.get("variables"), "items": state.get("items"), "log": steps}
+    upgraded["state"] = {
+        "version": STATE_VERSION,
+        "story": state.get("story"),
+        "seed": state.get("seed"),
+        "scene": state.get("scene"),
+        "ending": state.get("ending"),
+        "draws": state.get("draws"),
+        "variables": state.get("variables"),
+        "items": state.get("items"),
+        "log": steps,
+    }
     return upgraded
 
 
@@ -75,8 +83,14 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def save_game(game: Game, folder: str | Path, name: str = "autosave", started: str | None = None,
-              play_seconds: int = 0, check_existing: bool = True) -> Path:
+def save_game(
+    game: Game,
+    folder: str | Path,
+    name: str = "autosave",
+    started: str | None = None,
+    play_seconds: int = 0,
+    check_existing: bool = True,
+) -> Path:
     """Write the run atomically; returns the file written. An existing file that is not a readable save
     of this game (damaged, foreign, newer) is never overwritten: SaveError says why."""
     path = save_path(folder, game.story.id, name)
@@ -84,7 +98,9 @@ def save_game(game: Game, folder: str | Path, name: str = "autosave", started: s
         try:
             read_save(path)
         except SaveError as err:
-            raise SaveError(f"{err}; it is left as it is and will not be overwritten (move it away to save here)") from None
+            raise SaveError(
+                f"{err}; it is left as it is and will not be overwritten (move it away to save here)"
+            ) from None
     write_atomic(path, save_text(game, name, started, play_seconds))
     return path
 
@@ -110,8 +126,10 @@ def _readable_json(payload: dict[str, Any]) -> str:
     lines = []
     for key, value in payload.items():
         if isinstance(value, dict):
-            inner = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
-                                for k, v in value.items())
+            inner = ",\n".join(
+                f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
+                for k, v in value.items()
+            )
             lines.append(f" {json.dumps(key)}: {{\n{inner}\n }}")
         else:
             lines.append(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
@@ -172,7 +190,9 @@ def parse_save(raw: bytes, path: str | Path = "save") -> dict[str, Any]:
     if not isinstance(version, int) or isinstance(version, bool):
         raise SaveError(f"{path}: the save has no format version")
     if version > SAVE_VERSION:
-        raise SaveError(f"{path}: made by a newer version of the game (save format {version}; this game reads {SAVE_VERSION})")
+        raise SaveError(
+            f"{path}: made by a newer version of the game (save format {version}; this game reads {SAVE_VERSION})"
+        )
     while version < SAVE_VERSION:
         if version not in MIGRATIONS:
             raise SaveError(f"{path}: save format {version} is too old to read")
@@ -193,7 +213,9 @@ def parse_save(raw: bytes, path: str | Path = "save") -> dict[str, Any]:
     return data
 
 
-def restore_game(game: Game, data: dict[str, Any], path: str | Path = "save", partial: bool = False) -> Divergence | None:
+def restore_game(
+    game: Game, data: dict[str, Any], path: str | Path = "save", partial: bool = False
+) -> Divergence | None:
     """Continue the saved run in `game` (a Game of the save's story).
 
     When the story has changed since the save, the log is replayed; a step that no longer works raises
@@ -242,6 +264,14 @@ def list_saves(folder: str | Path) -> list[SaveInfo]:
             data = read_save(path)
         except SaveError:
             continue
-        infos.append(SaveInfo(path, data["name"], data["story"], str(data["state"].get("scene")),
-                              str(data.get("saved", "")), int(data.get("play_seconds", 0) or 0)))
+        infos.append(
+            SaveInfo(
+                path,
+                data["name"],
+                data["story"],
+                str(data["state"].get("scene")),
+                str(data.get("saved", "")),
+                int(data.get("play_seconds", 0) or 0),
+            )
+        )
     return sorted(infos, key=lambda i: i.saved, reverse=True)

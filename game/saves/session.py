@@ -140,8 +140,14 @@ class Session:
         try:
             if self._slot is None:
                 self._claim_slot()
-            save_game(self.game, self.saves, self.autosave_name, self.started, self.play_seconds,
-                      check_existing=not self._checked_autosave)
+            save_game(
+                self.game,
+                self.saves,
+                self.autosave_name,
+                self.started,
+                self.play_seconds,
+                check_existing=not self._checked_autosave,
+            )
             self._checked_autosave = True
             if self.game.is_over:
                 record_ending(self.saves, self.story.id, self.game.run.ending)

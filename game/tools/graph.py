@@ -34,8 +34,12 @@ def edges(story: Story) -> list[tuple[str, str, str, bool]]:
     result = []
     for scene in story.scenes.values():
         for choice in scene.all_choices:
-            conditional = choice.condition is not None or choice.is_fallback or any(b.condition for b in choice.goto) \
+            conditional = (
+                choice.condition is not None
+                or choice.is_fallback
+                or any(b.condition for b in choice.goto)
                 or any(b.target.is_random for b in choice.goto)
+            )
             for dest in choice.destinations:
                 result.append((scene.id, dest, choice.key, conditional))
     return result
@@ -55,7 +59,7 @@ def to_mermaid(story: Story, coverage: dict[str, Any] | None = None) -> str:
         label = key.split(".", 1)[1]
         if coverage:
             label += f" ({_taken(coverage, key, dest)})"
-        lines.append(f"    {source} {arrow}|\"{label}\"| {dest}")
+        lines.append(f'    {source} {arrow}|"{label}"| {dest}')
     lines.append("    classDef ending fill:#d4f4dd,stroke:#2e7d32")
     lines.append("    classDef bad fill:#f8d7da,stroke:#b71c1c")
     lines.append("    classDef unreachable fill:#ffe0e0,stroke:#c62828,stroke-dasharray: 4")
@@ -85,14 +89,20 @@ def _dot_quote(text: str) -> str:
 
 def to_dot(story: Story, coverage: dict[str, Any] | None = None) -> str:
     seen = reachable(story)
-    lines = [f"digraph {_dot_quote(story.id)} {{", "  rankdir=TB;", '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica"];',
-             '  edge [fontname="Helvetica", fontsize=10];']
+    lines = [
+        f"digraph {_dot_quote(story.id)} {{",
+        "  rankdir=TB;",
+        '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica"];',
+        '  edge [fontname="Helvetica", fontsize=10];',
+    ]
     most = max(coverage["scenes"].values(), default=1) if coverage else 1
     for scene in story.scenes.values():
         attrs = {"label": _label(scene.title)}
         if scene.ending:
             colour = "#f8d7da" if story.endings[scene.ending].kind == "bad" else "#d4f4dd"
-            attrs.update(shape="doubleoctagon", fillcolor=colour, label=f"{_label(scene.title)}\nending: {scene.ending}")
+            attrs.update(
+                shape="doubleoctagon", fillcolor=colour, label=f"{_label(scene.title)}\nending: {scene.ending}"
+            )
         if scene.id not in seen:
             attrs.update(fillcolor="#ffe0e0", style="rounded,filled,dashed", color="#c62828")
         if scene.id == story.start:

@@ -29,8 +29,13 @@ class Problem:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "seed": self.seed, "scene": self.scene, "message": self.message,
-                "path": [list(p) for p in self.path]}
+        return {
+            "kind": self.kind,
+            "seed": self.seed,
+            "scene": self.scene,
+            "message": self.message,
+            "path": [list(p) for p in self.path],
+        }
 
 
 @dataclass
@@ -73,12 +78,20 @@ class Coverage:
             "choices_missed": [c for c in story.choice_index if not self.choices.get(c)],
             "endings_missed": [e for e in story.endings if not self.endings.get(e)],
             "problems": [p.as_dict() for p in self.problems],
-            "shortest": {e: {"seed": seed, "path": [list(p) for p in path]} for e, (seed, path) in self.shortest.items()},
+            "shortest": {
+                e: {"seed": seed, "path": [list(p) for p in path]} for e, (seed, path) in self.shortest.items()
+            },
         }
 
 
-def random_run(story: Story, seed: int, coverage: Coverage, least_used: bool = True,
-               max_steps: int = MAX_STEPS, game: Game | None = None) -> None:
+def random_run(
+    story: Story,
+    seed: int,
+    coverage: Coverage,
+    least_used: bool = True,
+    max_steps: int = MAX_STEPS,
+    game: Game | None = None,
+) -> None:
     """One seeded run from the start; counts what it reaches into `coverage`."""
     game = game or Game(story)
     picker = random.Random(seed ^ 0x5EED)
@@ -87,13 +100,23 @@ def random_run(story: Story, seed: int, coverage: Coverage, least_used: bool = T
         coverage.scenes[game.run.scene] += 1
         while not game.is_over:
             if game.run.turn >= max_steps:
-                coverage.problems.append(Problem("too-long", seed, list(game.run.log), game.run.scene,
-                                                 f"no ending after {max_steps} choices"))
+                coverage.problems.append(
+                    Problem(
+                        "too-long", seed, list(game.run.log), game.run.scene, f"no ending after {max_steps} choices"
+                    )
+                )
                 break
             enabled = [o.id for o in game.choices() if o.enabled]
             if not enabled:
-                coverage.problems.append(Problem("soft-lock", seed, list(game.run.log), game.run.scene,
-                                                 f"no choice is open in scene '{game.run.scene}'"))
+                coverage.problems.append(
+                    Problem(
+                        "soft-lock",
+                        seed,
+                        list(game.run.log),
+                        game.run.scene,
+                        f"no choice is open in scene '{game.run.scene}'",
+                    )
+                )
                 break
             if least_used:
                 scene = game.run.scene
@@ -173,11 +196,15 @@ def observed(story: Story) -> Observed:
 def _key(game: Game, seen_by: Observed) -> tuple:
     run = game.run
     visits, chosen = run.visits, run.chosen
-    return (run.scene, tuple(sorted(run.variables.items())), frozenset(run.items),
-            tuple(min(visits.get(s, 0), COUNT_LIMIT) for s in seen_by.scenes),
-            tuple(min(chosen.get(c, 0), COUNT_LIMIT) for c in seen_by.choices),
-            tuple(c in chosen for c in seen_by.once),
-            min(run.turn, TURN_LIMIT) if seen_by.turn else 0)
+    return (
+        run.scene,
+        tuple(sorted(run.variables.items())),
+        frozenset(run.items),
+        tuple(min(visits.get(s, 0), COUNT_LIMIT) for s in seen_by.scenes),
+        tuple(min(chosen.get(c, 0), COUNT_LIMIT) for c in seen_by.choices),
+        tuple(c in chosen for c in seen_by.once),
+        min(run.turn, TURN_LIMIT) if seen_by.turn else 0,
+    )
 
 
 def explore(story: Story, cap: int = 200_000) -> Exploration:
@@ -214,7 +241,9 @@ def explore(story: Story, cap: int = 200_000) -> Exploration:
             step = game.choose(choice_id)
             outcomes = [None]
             if step.drawn:  # every outcome of the draw, not just this seed's
-                outcomes = [b.target.scenes for b in choice.goto if b.target.is_random and step.scene in b.target.scenes][0]
+                outcomes = [
+                    b.target.scenes for b in choice.goto if b.target.is_random and step.scene in b.target.scenes
+                ][0]
                 game.undo()
             for outcome in outcomes:
                 if outcome is not None:
@@ -257,7 +286,9 @@ def _traps(edges: list[list[int]], ended: list[bool], parents: list, places: lis
     can_end = closure((i for i, done in enumerate(ended) if done), incoming.__getitem__)
     traps: dict[str, list] = {}
     for i in range(len(edges)):
-        if i not in can_end and edges[i] and places[i] not in locked:  # no choices at all is a soft-lock, reported already
+        if (
+            i not in can_end and edges[i] and places[i] not in locked
+        ):  # no choices at all is a soft-lock, reported already
             if places[i] not in traps:
                 traps[places[i]] = _path(parents, i)
     return sorted(traps.items(), key=lambda item: len(item[1]))

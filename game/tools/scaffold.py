@@ -126,7 +126,9 @@ def new_story(path: str) -> Path:
         raise EscapeError(f"{folder} already exists and is not empty; nothing was written")
     folder.mkdir(parents=True, exist_ok=True)
     write_schemas(folder / SCHEMA_DIR)
-    (folder / "story.yaml").write_text(STORY.format(id=story_id, title=_title(story_id), folder=folder, schema=SCHEMA_DIR))
+    (folder / "story.yaml").write_text(
+        STORY.format(id=story_id, title=_title(story_id), folder=folder, schema=SCHEMA_DIR)
+    )
     (folder / "scenes.yaml").write_text(SCENES.format(schema=SCHEMA_DIR))
     return folder
 
@@ -144,8 +146,9 @@ def new_scene(story_path: str, scene_id: str) -> Path:
 
     story, _ = check_story(folder)
     if story is not None and scene_id in story.scenes:
-        raise EscapeError(f"the story already has a scene '{scene_id}' ({story.scenes[scene_id].source}); "
-                          "nothing was written")
+        raise EscapeError(
+            f"the story already has a scene '{scene_id}' ({story.scenes[scene_id].source}); nothing was written"
+        )
     manifest = (folder / "story.yaml").read_text(encoding="utf-8", errors="replace")
     start = re.search(r"^start:\s*([a-z][a-z0-9_]*)", manifest, re.MULTILINE)
     back = start.group(1) if start else "first_scene"

@@ -20,8 +20,7 @@ def fingerprint(folder: str | Path) -> tuple:
     return tuple(entries)
 
 
-def watch(folders: list[Path], on_change: Callable[[], None], interval: float = 0.5,
-          rounds: int | None = None) -> None:
+def watch(folders: list[Path], on_change: Callable[[], None], interval: float = 0.5, rounds: int | None = None) -> None:
     """Call `on_change` now and after every change; until interrupted (or for `rounds` polls, for tests)."""
     last = None
     count = 0

@@ -28,9 +28,17 @@ class EscapeApp(App):
     CSS_PATH = CSS_PATH
     BINDINGS = [Binding("ctrl+q", "quit", "Quit at once", show=False, priority=True)]
 
-    def __init__(self, stories: dict[str, Path], saves: str | Path | None, start: str | None = None,
-                 seed: int | None = None, resume: bool = False, replay_save: str | Path | None = None,
-                 theme: str = "textual-dark", watch: bool = False):
+    def __init__(
+        self,
+        stories: dict[str, Path],
+        saves: str | Path | None,
+        start: str | None = None,
+        seed: int | None = None,
+        resume: bool = False,
+        replay_save: str | Path | None = None,
+        theme: str = "textual-dark",
+        watch: bool = False,
+    ):
         super().__init__()
         self.stories = stories
         self.saves = Path(saves) if saves is not None else None
@@ -83,8 +91,9 @@ class EscapeApp(App):
         except StoryError as err:
             if self._broken is not None and self._broken in self.screen_stack:
                 self._broken.dismiss(None)
-            self._broken = ErrorScreen("The story has a problem: your run waits until it is fixed", err.diagnostics,
-                                       watching=True)
+            self._broken = ErrorScreen(
+                "The story has a problem: your run waits until it is fixed", err.diagnostics, watching=True
+            )
             self.push_screen(self._broken)
             return
         if self._broken is not None and self._broken in self.screen_stack:
@@ -101,8 +110,11 @@ class EscapeApp(App):
         if divergence is None:
             self.notify(f"Reloaded {story.title}; your {turns} choice{'s were' if turns != 1 else ' was'} replayed.")
         else:
-            self.notify(f"Reloaded {story.title}; the run goes on from step {divergence.step - 1}, because "
-                        f"{divergence}", severity="warning", timeout=10)
+            self.notify(
+                f"Reloaded {story.title}; the run goes on from step {divergence.step - 1}, because {divergence}",
+                severity="warning",
+                timeout=10,
+            )
 
     # stories and saves ---------------------------------------------------------------------
     def open_story(self, name: str) -> Story | None:
@@ -182,9 +194,13 @@ class EscapeApp(App):
             if yes:
                 self.resume_session(session)
 
-        self.push_screen(ConfirmScreen(
-            "The story has changed since this run was saved",
-            f"{divergence}.\nCarry on from step {divergence.step - 1}, the last one that still works?"), answered)
+        self.push_screen(
+            ConfirmScreen(
+                "The story has changed since this run was saved",
+                f"{divergence}.\nCarry on from step {divergence.step - 1}, the last one that still works?",
+            ),
+            answered,
+        )
 
     def resume_session(self, session: Session) -> None:
         if session.game.is_over:
@@ -287,9 +303,17 @@ class EscapeApp(App):
             yield SystemCommand("Leave to the title", "The run is autosaved", screen.action_leave)
 
 
-def make_app(story: str | None = None, saves: str | Path | None = "saves", seed: int | None = None,
-             resume: bool = False, replay_save: str | Path | None = None, theme: str = "textual-dark",
-             stories: dict[str, Path] | None = None, watch: bool = False) -> EscapeApp:
+def make_app(
+    story: str | None = None,
+    saves: str | Path | None = "saves",
+    seed: int | None = None,
+    resume: bool = False,
+    replay_save: str | Path | None = None,
+    theme: str = "textual-dark",
+    stories: dict[str, Path] | None = None,
+    watch: bool = False,
+) -> EscapeApp:
     """The one app factory, used by the command line and by the tests."""
-    return EscapeApp(stories if stories is not None else bundled_stories(), saves, story, seed, resume,
-                     replay_save, theme, watch)
+    return EscapeApp(
+        stories if stories is not None else bundled_stories(), saves, story, seed, resume, replay_save, theme, watch
+    )

@@ -14,33 +14,42 @@ from game.errors import Diagnostic, SaveError
 from game.saves.files import SaveInfo, save_path
 
 KEYS = [
-    ("Title screen", [
-        ("Up/Down, Enter, or click", "choose a story"),
-        ("c", "continue the story's autosaved run"),
-        ("l", "load a save"),
-        ("r", "replay a save"),
-        ("t", "switch light/dark theme"),
-        ("q", "quit"),
-    ]),
-    ("Playing", [
-        ("1-9", "take that choice"),
-        ("Up/Down, Enter, or click", "take the highlighted choice"),
-        ("u", "undo the last choice"),
-        ("s", "save the run under a name"),
-        ("l", "load a save"),
-        ("j", "the journal of the run (searchable)"),
-        ("t", "switch light/dark theme"),
-        ("Ctrl+P", "the command palette"),
-        ("q or Escape", "quit to the title (the run is autosaved)"),
-    ]),
-    ("Replaying", [
-        ("Space", "play / pause"),
-        ("Left/Right", "step back / forward"),
-        ("+/-", "faster / slower"),
-        ("g", "jump to a step"),
-        ("o", "take over here: a new live run from this step"),
-        ("Escape", "back"),
-    ]),
+    (
+        "Title screen",
+        [
+            ("Up/Down, Enter, or click", "choose a story"),
+            ("c", "continue the story's autosaved run"),
+            ("l", "load a save"),
+            ("r", "replay a save"),
+            ("t", "switch light/dark theme"),
+            ("q", "quit"),
+        ],
+    ),
+    (
+        "Playing",
+        [
+            ("1-9", "take that choice"),
+            ("Up/Down, Enter, or click", "take the highlighted choice"),
+            ("u", "undo the last choice"),
+            ("s", "save the run under a name"),
+            ("l", "load a save"),
+            ("j", "the journal of the run (searchable)"),
+            ("t", "switch light/dark theme"),
+            ("Ctrl+P", "the command palette"),
+            ("q or Escape", "quit to the title (the run is autosaved)"),
+        ],
+    ),
+    (
+        "Replaying",
+        [
+            ("Space", "play / pause"),
+            ("Left/Right", "step back / forward"),
+            ("+/-", "faster / slower"),
+            ("g", "jump to a step"),
+            ("o", "take over here: a new live run from this step"),
+            ("Escape", "back"),
+        ],
+    ),
     ("Everywhere", [("? or F1", "this help"), ("Ctrl+Q", "quit at once")]),
 ]
 
@@ -113,8 +122,12 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
             options = []
             for i, info in enumerate(self.saves):
                 minutes = info.play_seconds // 60
-                prompt = Text.assemble((f"{info.name}", "bold"), f"  {info.story}  ", (f"at {info.scene}", "italic"),
-                                       (f"  {info.saved.replace('T', ' ').rstrip('Z')}  {minutes} min played", "dim"))
+                prompt = Text.assemble(
+                    (f"{info.name}", "bold"),
+                    f"  {info.story}  ",
+                    (f"at {info.scene}", "italic"),
+                    (f"  {info.saved.replace('T', ' ').rstrip('Z')}  {minutes} min played", "dim"),
+                )
                 options.append(Option(prompt, id=str(i)))
             yield OptionList(*options, id="save-list")
             yield Label("Enter chooses, Escape cancels.", classes="dim")
@@ -157,8 +170,9 @@ class ErrorScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter,q", "close", "Close")]
 
-    def __init__(self, heading: str, diagnostics: list[Diagnostic] | None = None, message: str = "",
-                 watching: bool = False):
+    def __init__(
+        self, heading: str, diagnostics: list[Diagnostic] | None = None, message: str = "", watching: bool = False
+    ):
         super().__init__()
         self.heading = heading
         self.diagnostics = diagnostics or []
@@ -177,8 +191,9 @@ class ErrorScreen(ModalScreen[None]):
             yield Label(self.heading, classes="dialog-title error")
             yield Static(text, id="error-text")
             if self.watching:
-                yield Label("Fix the file and save it: this closes by itself and the run starts or goes on.",
-                            classes="dim")
+                yield Label(
+                    "Fix the file and save it: this closes by itself and the run starts or goes on.", classes="dim"
+                )
             else:
                 yield Label("Fix the file and try again. Escape closes.", classes="dim")
 

@@ -121,8 +121,11 @@ class PlayScreen(Screen):
         self.app.push_screen(JournalScreen(self.session.game))
 
     def action_leave(self) -> None:
-        detail = "Your run is autosaved; choose Continue on the title screen to carry on." if self.session.saving \
+        detail = (
+            "Your run is autosaved; choose Continue on the title screen to carry on."
+            if self.session.saving
             else f"Saving is off ({self.session.save_problem}): this run will be lost."
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:

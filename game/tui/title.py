@@ -49,15 +49,20 @@ class TitleScreen(Screen):
         for name, folder in self.app.stories.items():
             story = read_manifest(folder)
             if story is None:
-                prompt = Text.assemble((name, "bold"), ("  (its story.yaml cannot be read: choose it to see why)", "red"))
+                prompt = Text.assemble(
+                    (name, "bold"), ("  (its story.yaml cannot be read: choose it to see why)", "red")
+                )
                 stories.add_option(Option(prompt, id=name))
                 continue
             found = len(self.app.endings_found(story.id))
             resume = "  ·  a run is waiting: press c" if self.app.has_autosave(story.id) else ""
             prompt = Text.assemble(
-                (story.title, "bold"), "\n",
-                (story.blurb, ""), "\n",
-                (f"Endings found: {found} of {story.endings}{resume}", "dim italic"), "\n",
+                (story.title, "bold"),
+                "\n",
+                (story.blurb, ""),
+                "\n",
+                (f"Endings found: {found} of {story.endings}{resume}", "dim italic"),
+                "\n",
             )
             stories.add_option(Option(prompt, id=name))
         stories.highlighted = highlighted if highlighted is not None else 0
