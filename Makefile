@@ -37,6 +37,9 @@ test: $(DEV_STAMP)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .
@@ -67,7 +70,12 @@ mutate: $(DEV_STAMP)
 validate: $(PLAY_STAMP)
 	$(BIN)/escape validate --strict
 
+# Escape Lines side by side with inkjs (pinned in benchmarks/ink); without node and npm, Escape Lines alone.
 bench: $(DEV_STAMP)
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+		npm ci --prefix benchmarks/ink --no-audit --no-fund --silent \
+			|| echo "bench: npm ci failed in benchmarks/ink: measuring Escape Lines alone" >&2; \
+	else echo "bench: node or npm is not installed: measuring Escape Lines alone" >&2; fi
 	$(BIN)/python benchmarks/bench.py
 
 fuzz: $(DEV_STAMP)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from game.cli.saves import run_replay_check
+from game.cli.replay import run_replay_check
 from game.compiler.bundled import bundled_stories
 from game.compiler.loader import load_story
 from game.saves.files import read_save

@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from game.cli.saves import run_replay_check, run_saves
+from game.cli.replay import run_replay_check
+from game.cli.saves import run_saves
 from game.compiler.loader import load_story
 from game.engine.game import Game
 from game.engine.replay import replay

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from pathlib import Path
 
 from game import __version__
 
@@ -89,8 +89,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _saves_dir(arg: str | None) -> str:
+def saves_dir(arg: str | None) -> str:
+    """The saves folder: --saves, $ESCAPE_SAVES, or ./saves."""
     return arg or os.environ.get("ESCAPE_SAVES") or "saves"
+
+
+# Each command is a module of this package with a `run(args) -> int`; imported only when used, so that
+# `escape --help` and the commands that need no UI start fast and never load Textual.
+COMMANDS = {
+    None: "play",
+    "play": "play",
+    "replay": "replay",
+    "saves": "saves",
+    "playtest": "playtest",
+    "graph": "graph",
+    "new": "new",
+    "schema": "schema",
+    "validate": "validate",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,71 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     from game.errors import EscapeError
 
     try:
-        if args.command == "validate":
-            from game.cli.validate import run_validate
-
-            return run_validate(args.paths, strict=args.strict, as_json=args.json, watch=args.watch)
-        saves = _saves_dir(getattr(args, "saves", None))
-        if args.command in ("new", "schema"):
-            from game.cli.new import run_new, run_schema
-
-            return run_schema(args.out) if args.command == "schema" else run_new(args)
-        if args.command == "graph":
-            from game.cli.graph import run_graph
-
-            return run_graph(args.story, args.format, args.output, args.coverage)
-        if args.command == "playtest":
-            from game.cli.playtest import run_exhaustive, run_playtest
-
-            if args.exhaustive:
-                return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs)
-            if args.runs < 1 or args.jobs < 1:
-                raise EscapeError("--runs and --jobs must be 1 or more")
-            return run_playtest(
-                args.story,
-                args.runs,
-                args.seed,
-                args.jobs,
-                args.json,
-                args.uniform,
-                saves,
-                args.out,
-                args.write_walkthroughs,
-            )
-        if args.command == "saves":
-            from game.cli.saves import run_saves
-
-            return run_saves(saves)
-        if args.command == "replay" and args.check:
-            from game.cli.saves import run_replay_check
-
-            return run_replay_check(args.save, args.story)
-        story = getattr(args, "story", None)
-        if getattr(args, "plain", False):
-            from game.cli.plain import run_plain
-
-            if args.watch:
-                raise EscapeError("--watch is a live preview in the full-screen game; leave out --plain")
-            return run_plain(story, seed=args.seed, saves=saves, resume=args.resume)
-        from game.tui import make_app
-
-        if args.command == "replay":
-            stories = None
-            if args.story:
-                from game.compiler.bundled import bundled_stories, find_story
-
-                stories = {**bundled_stories(), Path(args.story).name: find_story(args.story)}
-            app = make_app(saves=saves, replay_save=args.save, stories=stories)
-        else:
-            app = make_app(
-                story,
-                saves=saves,
-                seed=getattr(args, "seed", None),
-                resume=getattr(args, "resume", False),
-                watch=getattr(args, "watch", False),
-            )
-        app.run()
-        return app.return_code or 0
+        command = importlib.import_module(f"game.cli.{COMMANDS[args.command]}")
+        code: int = command.run(args)
+        return code
     except EscapeError as err:
         print(f"escape: error: {err}", file=sys.stderr)
         return 1

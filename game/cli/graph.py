@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -26,6 +27,10 @@ def _coverage(path: str, story_id: str) -> dict:
     if report.get("story") != story_id:
         raise EscapeError(f"{path} is a report of '{report.get('story')}', not of '{story_id}'")
     return report
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_graph(args.story, args.format, args.output, args.coverage)
 
 
 def run_graph(name: str, fmt: str = "mermaid", output: str | None = None, coverage: str | None = None) -> int:

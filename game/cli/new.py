@@ -1,12 +1,15 @@
-"""The command-line side of `escape new` and `escape schema`: write, validate, say what to do next."""
+"""`escape new story|scene`: write from a template, validate, say what to do next."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from game.compiler.loader import check_story, display_path
-from game.tools.scaffold import new_scene, new_story, write_schemas
+from game.tools.scaffold import new_scene, new_story
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_new(args)
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -44,10 +47,3 @@ def run_new(args: argparse.Namespace) -> int:
     else:
         print("Next: write its text; a scene already leads to it.")
     return 1 if errors else 0
-
-
-def run_schema(out: str) -> int:
-    write_schemas(Path(out))
-    print(f"wrote {Path(out) / 'story.schema.json'} and {Path(out) / 'scenes.schema.json'}")
-    print("Point your editor at them with a first line such as:  # yaml-language-server: $schema=story.schema.json")
-    return 0

@@ -130,6 +130,7 @@ class PlainFrontEnd:
             if not self.turn():
                 return 0
         ending = self.game.ending
+        assert ending is not None  # the loop above ends when the run does
         self.say()
         self.say(f"THE END: {ending.title}")
         self.say(f"({self.game.run.turn} choices. Seed {self.game.run.seed}.)")

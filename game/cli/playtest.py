@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
+from game.cli import saves_dir
 from game.cli.common import load_for_tool
 from game.compiler.bundled import scenes_root
 from game.compiler.loader import load_story
 from game.engine.replay import replay
+from game.errors import EscapeError
 from game.model import Story
 from game.saves.files import save_game
 from game.tools.playtest import Coverage, explore, find_seed, random_runs
@@ -48,6 +52,24 @@ def _save_path_for(story: Story, seed: int, path: list[tuple[str, str]], folder:
     return save_game(game, folder, name, check_existing=False)
 
 
+def run(args: argparse.Namespace) -> int:
+    if args.exhaustive:
+        return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs)
+    if args.runs < 1 or args.jobs < 1:
+        raise EscapeError("--runs and --jobs must be 1 or more")
+    return run_playtest(
+        args.story,
+        args.runs,
+        args.seed,
+        args.jobs,
+        args.json,
+        args.uniform,
+        saves_dir(args.saves),
+        args.out,
+        args.write_walkthroughs,
+    )
+
+
 def run_playtest(
     name: str,
     runs: int = 1000,
@@ -81,8 +103,10 @@ def run_playtest(
     report["runs_per_second"] = round(runs / elapsed, 1) if elapsed else None
     replays = []
     for problem in coverage.problems[:20]:
-        path = _save_path_for(story, problem.seed, problem.path, Path(saves), f"playtest-{problem.kind}-{problem.seed}")
-        replays.append(str(path))
+        written = _save_path_for(
+            story, problem.seed, problem.path, Path(saves), f"playtest-{problem.kind}-{problem.seed}"
+        )
+        replays.append(str(written))
     report["replays"] = replays
     report["walkthroughs"] = []
     if walkthroughs:
@@ -131,7 +155,7 @@ def run_exhaustive(name: str, cap: int = 200_000, as_json: bool = False, walkthr
     result = explore(story, cap)
     elapsed = time.perf_counter() - began
     unreachable = [e for e in story.endings if e not in result.shortest]
-    report = {
+    report: dict[str, Any] = {
         "story": story.id,
         "states": result.states,
         "capped": result.capped,
@@ -172,8 +196,8 @@ def run_exhaustive(name: str, cap: int = 200_000, as_json: bool = False, walkthr
             print(f"Loops with no way to an ending: {len(result.traps)}")
             for trap in report["traps"][:10]:
                 print(f"  from scene '{trap['scene']}' after: " + " ".join(f"{s}.{c}" for s, c in trap["path"]))
-        for path in written:
-            print(f"wrote {path}")
+        for written_path in written:
+            print(f"wrote {written_path}")
         for ending in unseeded:
             print(f"no seed under 20,000 follows the shortest path to '{ending}'; no walkthrough written")
     failed = bool(result.soft_locks) or bool(result.traps) or (bool(unreachable) and not result.capped)

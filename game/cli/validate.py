@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -10,6 +11,10 @@ from pathlib import Path
 from game.compiler.bundled import bundled_stories, find_story
 from game.compiler.loader import check_story, display_path
 from game.errors import Diagnostic, EscapeError
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_validate(args.paths, strict=args.strict, as_json=args.json, watch=args.watch)
 
 
 def run_validate(names: list[str], strict: bool = False, as_json: bool = False, watch: bool = False) -> int:

@@ -99,7 +99,7 @@ class ExprChecker:
         self.count += 1
         if self.count > MAX_EXPR_NODES:
             raise self.fail(node, f"the expression is too complex (over {MAX_EXPR_NODES} parts)")
-        method = getattr(self, "visit_" + type(node).__name__, None)
+        method: Callable[[ast.AST], tuple[ast.expr, str]] | None = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
             raise self.fail(node, self._forbidden_message(node))
         return method(node)
@@ -141,7 +141,7 @@ class ExprChecker:
         if kind is None:
             what = "decimal numbers" if isinstance(node.value, float) else repr(type(node.value).__name__)
             raise self.fail(node, f"{what} are not supported; use whole numbers, text or true/false", "expr-type")
-        if kind == INT and abs(node.value) > INT_LIMIT:
+        if isinstance(node.value, int) and abs(node.value) > INT_LIMIT:
             raise self.fail(node, f"numbers are limited to +/-{INT_LIMIT:,}", "expr-forbidden")
         return node, kind
 
@@ -295,8 +295,8 @@ def _locate(root: ast.AST) -> None:
     while todo:
         node = todo.pop()
         if "lineno" in node._attributes and not hasattr(node, "lineno"):
-            node.lineno = node.end_lineno = 1
-            node.col_offset = node.end_col_offset = 0
+            for name, place in (("lineno", 1), ("end_lineno", 1), ("col_offset", 0), ("end_col_offset", 0)):
+                setattr(node, name, place)
         for name in node._fields:
             value = getattr(node, name, None)
             if isinstance(value, ast.AST):

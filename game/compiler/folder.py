@@ -419,7 +419,9 @@ class StoryCompiler:
         if self.cache is not None:
             self.cached = self.cache.get(content_hash)
         manifest_doc = self._parse(*contents[0])
-        meta = self._manifest(manifest_doc) if manifest_doc is not None else None
+        if manifest_doc is None:
+            return None
+        meta = self._manifest(manifest_doc)
         if meta is None:
             return None
         for path, raw in contents[1:]:
@@ -459,8 +461,10 @@ class StoryCompiler:
             return story
 
         def report(scene_id: str | None, path: tuple[Any, ...], message: str, code: str) -> None:
-            doc, loc = self.scene_places[scene_id] if scene_id is not None else (manifest_doc, ())
+            doc, loc = self.scene_places[scene_id] if scene_id is not None else (manifest, ())
             self.at(doc, loc + path, message, code, "warning")
+
+        manifest = manifest_doc
 
         analysis.warn(story, self.usage, report)
         return story

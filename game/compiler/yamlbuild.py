@@ -42,11 +42,13 @@ _SKIP: Any = object()  # marks the value of a refused key, to be read and droppe
 
 
 class _Frame:
-    __slots__ = ("value", "places", "size", "key", "key_at", "anchor", "start", "style")
+    __slots__ = ("value", "entry_places", "item_places", "size", "key", "key_at", "anchor", "start", "style")
 
     def __init__(self, value: Any, anchor: str | None, start: int, style: str | None):
         self.value = value
-        self.places: dict[str, tuple[int, int, int, str | None]] | list[Span] = {} if isinstance(value, dict) else []
+        # a mapping's entries: (key index, value start, value end, style); a list's items: their spans
+        self.entry_places: dict[str, tuple[int, int, int, str | None]] = {}
+        self.item_places: list[Span] = []
         self.size = 1
         self.key: str | None = None
         self.key_at = -1
@@ -154,7 +156,9 @@ class Builder:
             elif cls is seq_end or cls is map_end:
                 frame = stack.pop()
                 self.depth = len(stack)
-                self.places[id(frame.value)] = frame.places
+                self.places[id(frame.value)] = (
+                    frame.entry_places if isinstance(frame.value, dict) else frame.item_places
+                )
                 if frame.anchor:
                     self.open_anchors.discard(frame.anchor)
                 self._add(stack, event, frame.value, frame.size, frame.start, event.end_mark.index, frame.style)
@@ -229,7 +233,7 @@ class Builder:
         elif tag not in _KEY_TAGS:
             self._note(self._fail(event, "a mapping key must be plain text", "bad-key"))
         elif event.value in frame.value:
-            self._note(DuplicateKey(event, event.value, frame.places[event.value][0]))  # type: ignore[index]
+            self._note(DuplicateKey(event, event.value, frame.entry_places[event.value][0]))
         else:
             frame.key = event.value
         frame.size += 1
@@ -245,7 +249,7 @@ class Builder:
         container = frame.value
         if isinstance(container, list):
             container.append(value)
-            frame.places.append((start, end, style))  # type: ignore[union-attr]
+            frame.item_places.append((start, end, style))
             return
         if frame.key is None:  # a list or mapping used as a key
             frame.key, frame.key_at = _SKIP, start
@@ -262,7 +266,7 @@ class Builder:
             frame.key = None
             return
         container[frame.key] = value
-        frame.places[frame.key] = (frame.key_at, start, end, style)  # type: ignore[index]
+        frame.entry_places[frame.key] = (frame.key_at, start, end, style)
         frame.key = None
 
 

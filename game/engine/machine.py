@@ -23,6 +23,7 @@ receives. Choices are listed from the story, never through the machine's trigger
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from transitions import Machine, MachineError, State
@@ -30,12 +31,15 @@ from transitions import Machine, MachineError, State
 from game.engine import rules
 from game.engine.state import BEGIN, RunState
 from game.errors import EngineError
-from game.model import Branch, Choice, Story, Target
+from game.model import Branch, Choice, Scene, Story, Target
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from game.model import Variable
+
+
+Hooks = list[str | Callable[..., bool | None]]  # guards and callbacks, as transitions types them
 
 
 class _Machine(Machine):
@@ -49,7 +53,8 @@ class _Machine(Machine):
 
     def get_state(self, state: Any) -> State:
         try:
-            return self.states[state]  # type: ignore[no-any-return]
+            found: State = self.states[state]
+            return found
         except KeyError:
             raise ValueError(f"State '{state}' is not a registered state.") from None
 
@@ -99,15 +104,15 @@ class StoryMachine:
             if scene_id not in self.built:
                 self._build(scene_id)
 
-    def _add_choice(self, scene_id: str, choice: Choice, scene: Any) -> None:
-        guards: list[rules.Guard] = []
+    def _add_choice(self, scene_id: str, choice: Choice, scene: Scene) -> None:
+        guards: Hooks = []
         if choice.once:
             guards.append(rules.not_taken(choice))
         if choice.condition is not None:
             guards.append(choice.condition.fn)
         if choice.is_fallback:
             guards.append(rules.nothing_else_open(scene))
-        taken = [rules.take(choice, self.variables)]
+        taken: Hooks = [rules.take(choice, self.variables)]
         goto = choice.goto
         if len(goto) == 1 and not goto[0].target.is_random:  # a plain move, by far the most common
             self.machine.add_transition(choice.key, scene_id, goto[0].target.scenes[0], conditions=guards, before=taken)
@@ -132,7 +137,7 @@ class StoryMachine:
         self.machine.add_state(State(name, on_enter=[onwards]))
 
     def _add_branch(self, point: str, draw_point: str, branch: Branch) -> None:
-        guards = [branch.condition.fn] if branch.condition is not None else []
+        guards: Hooks = [branch.condition.fn] if branch.condition is not None else []
         if not branch.target.is_random:
             self.machine.add_transition(point, point, branch.target.scenes[0], conditions=guards)
             return
@@ -145,8 +150,9 @@ class StoryMachine:
         last = len(target.scenes) - 1
         for number, (scene_id, weight) in enumerate(zip(target.scenes, target.weights, strict=True)):
             high = None if number == last else low + weight
-            prepare = [rules.draw(target.scenes, target.weights)] if number == 0 else []
-            self.machine.add_transition(point, point, scene_id, conditions=[rules.rolled(low, high)], prepare=prepare)
+            prepare: Hooks = [rules.draw(target.scenes, target.weights)] if number == 0 else []
+            rolled: Hooks = [rules.rolled(low, high)]
+            self.machine.add_transition(point, point, scene_id, conditions=rolled, prepare=prepare)
             low += weight
 
     # what a run asks -----------------------------------------------------------------------------------

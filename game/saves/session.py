@@ -114,13 +114,13 @@ class Session:
         self._clock = time.monotonic()
         return divergence
 
-    def _claim_slot(self) -> None:
+    def _claim_slot(self, folder: Path) -> None:
         """Hold an autosave slot of our own: `autosave`, or `autosave-2`... when another game holds it."""
-        self.saves.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         base = self.autosave_name
         for number in range(1, 100):
             name = base if number == 1 else f"{base}-{number}"
-            lock = FileLock(self.saves / f".{save_path(self.saves, self.story.id, name).stem}.lock")
+            lock = FileLock(folder / f".{save_path(folder, self.story.id, name).stem}.lock")
             if lock.acquire(wait=False):
                 self._slot, self.autosave_name = lock, name
                 if number > 1:
@@ -135,22 +135,24 @@ class Session:
             self._slot = None
 
     def _autosave(self) -> None:
-        if not self.saving:
+        folder = self.saves
+        if folder is None or not self.saving:
             return
         try:
             if self._slot is None:
-                self._claim_slot()
+                self._claim_slot(folder)
             save_game(
                 self.game,
-                self.saves,
+                folder,
                 self.autosave_name,
                 self.started,
                 self.play_seconds,
                 check_existing=not self._checked_autosave,
             )
             self._checked_autosave = True
-            if self.game.is_over:
-                record_ending(self.saves, self.story.id, self.game.run.ending)
+            ending = self.game.run.ending
+            if ending is not None:
+                record_ending(folder, self.story.id, ending)
         except SaveError as err:
             self.save_problem = str(err)
         except OSError as err:

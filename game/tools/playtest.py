@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import random
 from collections import Counter, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from game.compiler.analysis import closure
 from game.engine.game import Game
 from game.errors import EngineError
-from game.model import TURN_READ, VISITS_READ, Story
+from game.model import TURN_READ, VISITS_READ, Expr, Story, Template
 
 MAX_STEPS = 1000
 
@@ -129,9 +130,10 @@ def random_run(
             coverage.moves[f"{key}>{game.run.scene}"] += 1
             coverage.steps += 1
             coverage.scenes[game.run.scene] += 1
-        if game.is_over:
-            coverage.endings[game.run.ending] += 1
-            coverage.note_ending(game.run.ending, seed, list(game.run.log))
+        ending = game.run.ending
+        if ending is not None:
+            coverage.endings[ending] += 1
+            coverage.note_ending(ending, seed, list(game.run.log))
     except EngineError as err:
         path = list(game.run.log) if game.state else []
         coverage.problems.append(Problem("error", seed, path, game.run.scene if game.state else "", str(err)))
@@ -177,7 +179,7 @@ def observed(story: Story) -> Observed:
     reads: set[str] = set()
     once = []
     for scene in story.scenes.values():
-        compiled = [scene.text, *(e.value for e in scene.on_enter if e.value)]
+        compiled: list[Template | Expr | None] = [scene.text, *(e.value for e in scene.on_enter if e.value)]
         for choice in scene.all_choices:
             compiled += [choice.text, choice.condition, choice.disabled_text, choice.outcome]
             compiled += [e.value for e in choice.effects if e.value]
@@ -228,7 +230,7 @@ def explore(story: Story, cap: int = 200_000) -> Exploration:
         number, state = queue.popleft()
         game.rewind(state)
         result.scenes.add(game.run.scene)
-        if game.is_over:
+        if game.run.ending is not None:
             ended[number] = True
             result.shortest.setdefault(game.run.ending, list(game.run.log))
             continue
@@ -239,7 +241,7 @@ def explore(story: Story, cap: int = 200_000) -> Exploration:
         for choice_id in enabled:
             choice = story.choice_index[f"{game.run.scene}.{choice_id}"]
             step = game.choose(choice_id)
-            outcomes = [None]
+            outcomes: Sequence[str | None] = [None]
             if step.drawn:  # every outcome of the draw, not just this seed's
                 outcomes = [
                     b.target.scenes for b in choice.goto if b.target.is_random and step.scene in b.target.scenes

@@ -47,7 +47,7 @@ class EscapeApp(App):
         self.start_resume = resume
         self.start_replay = replay_save
         self.initial_theme = theme
-        self.watch = watch
+        self.live_preview = watch  # not `watch`: that is Textual's own method
         self._fingerprint: tuple | None = None
         self.session: Session | None = None  # the run on screen; its autosave slot is let go when it is left
         self._broken: ErrorScreen | None = None
@@ -58,7 +58,7 @@ class EscapeApp(App):
         from game.tui.title import TitleScreen
 
         self.push_screen(TitleScreen())
-        if self.watch and self.start_story is not None:
+        if self.live_preview and self.start_story is not None:
             from game.tools.watch import fingerprint
 
             self._fingerprint = fingerprint(self._folder(self.start_story))
@@ -81,7 +81,10 @@ class EscapeApp(App):
         from game.tools.watch import fingerprint
         from game.tui.play import PlayScreen
 
-        folder = self._folder(self.start_story)
+        name = self.start_story
+        if name is None:  # pragma: no cover - the preview is only set up for a named story
+            return
+        folder = self._folder(name)
         current = fingerprint(folder)
         if current == self._fingerprint:
             return
@@ -101,7 +104,7 @@ class EscapeApp(App):
         self._broken = None
         play = next((s for s in self.screen_stack if isinstance(s, PlayScreen)), None)
         if play is None:  # the story was broken from the start: begin the preview now
-            self.new_run(self.start_story, seed=self.start_seed, story=story)
+            self.new_run(name, seed=self.start_seed, story=story)
             return
         divergence = play.session.reload(story)
         play.outcome = ""  # the last outcome may belong to a choice that is gone
@@ -123,7 +126,7 @@ class EscapeApp(App):
         try:
             return load_story(folder)
         except StoryError as err:
-            screen = ErrorScreen(f"The story '{name}' cannot be loaded", err.diagnostics, watching=self.watch)
+            screen = ErrorScreen(f"The story '{name}' cannot be loaded", err.diagnostics, watching=self.live_preview)
             self._broken = screen
             self.push_screen(screen)
         return None

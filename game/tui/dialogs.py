@@ -133,7 +133,7 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
             yield Label("Enter chooses, Escape cancels.", classes="dim")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.saves[int(event.option.id)])
+        self.dismiss(self.saves[event.option_index])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from game.saves.session import Session
+from game.tui.screen import GameScreen
 
 KIND = {"good": "An escape", "bad": "A fall", "bittersweet": "A bitter escape", "neutral": "An ending"}
 
@@ -16,6 +16,7 @@ KIND = {"good": "An escape", "bad": "A fall", "bittersweet": "A bitter escape", 
 def ending_markdown(session: Session) -> str:
     game, story = session.game, session.story
     ending = game.ending
+    assert ending is not None  # this screen shows a finished run
     run = game.run
     found = set(session.endings_found()) | {ending.id}
     lines = [
@@ -43,7 +44,7 @@ def ending_markdown(session: Session) -> str:
     return "\n".join(lines)
 
 
-class EndingScreen(Screen):
+class EndingScreen(GameScreen):
     BINDINGS = [
         Binding("p", "again", "Play again"),
         Binding("r", "replay", "Replay this run"),

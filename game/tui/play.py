@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Markdown
 
 from game.errors import EngineError, SaveError
 from game.saves.session import Session
 from game.tui.dialogs import ConfirmScreen, SaveNameScreen
+from game.tui.screen import GameScreen
 from game.tui.widgets import ChoiceList, StatePanel
 
 
@@ -22,7 +22,7 @@ def prose(outcome: str, text: str) -> str:
     return f"{quoted}\n\n{text}"
 
 
-class PlayScreen(Screen):
+class PlayScreen(GameScreen):
     """One live run."""
 
     BINDINGS = [

@@ -6,17 +6,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Markdown, Static
 
 from game.engine.replay import replay
 from game.model import Story
+from game.tui.screen import GameScreen
 from game.tui.widgets import StatePanel
 
 SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25)  # seconds per step
 
 
-class ReplayScreen(Screen):
+class ReplayScreen(GameScreen):
     BINDINGS = [
         Binding("space", "toggle_play", "Play/Pause"),
         Binding("right", "step(1)", "Forward"),
@@ -36,7 +37,7 @@ class ReplayScreen(Screen):
         self.steps = log
         self.position = 0
         self.speed = 2
-        self.timer = None
+        self.timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,7 +75,7 @@ class ReplayScreen(Screen):
                 text.append(f"  {offer.text}\n")
             else:
                 text.append(f"  {offer.text} ({offer.reason})\n", style="dim")
-        if game.is_over:
+        if game.ending is not None:
             text.append(f"The end: {game.ending.title}", style="bold")
         self.query_one("#replay-choices", Static).update(text)
         self.query_one(StatePanel).show(game)

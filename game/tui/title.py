@@ -6,17 +6,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from game.compiler.loader import read_manifest
+from game.tui.screen import GameScreen
 
 LOGO = "E S C A P E   L I N E S"
 TAGLINE = "Escapes from the Great War, told as interactive fiction"
 
 
-class TitleScreen(Screen):
+class TitleScreen(GameScreen):
     BINDINGS = [
         Binding("enter", "play", "Play", show=True, priority=False),
         Binding("c", "continue", "Continue"),
@@ -75,7 +75,8 @@ class TitleScreen(Screen):
         return stories.get_option_at_index(stories.highlighted).id
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.new_run(event.option.id, seed=self.app.start_seed)
+        if event.option.id is not None:
+            self.app.new_run(event.option.id, seed=self.app.start_seed)
 
     def action_play(self) -> None:
         name = self.selected()

@@ -61,7 +61,7 @@ def panel_text(game: Game) -> Text:
         text.append("Condition\n", style="bold")
         for variable in stats:
             value = run.variables[variable.name]
-            if variable.minimum is not None and variable.maximum is not None:
+            if isinstance(value, int) and variable.minimum is not None and variable.maximum is not None:
                 text.append(f"{variable.label}\n")
                 text.append(bar(value, variable.minimum, variable.maximum), style="green")
                 text.append(f" {value}/{variable.maximum}\n")

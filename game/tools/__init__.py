@@ -1,0 +1,2 @@
+"""Authoring tools over the engine: playtests and the exhaustive search (`playtest`), the story map
+(`graph`), templates for new stories and scenes (`scaffold`) and noticing edits (`watch`)."""
