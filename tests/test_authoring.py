@@ -255,7 +255,7 @@ def test_fingerprint_and_watch_notice_edits(tmp_path):
 async def test_live_reload_carries_the_run_and_waits_on_a_broken_file(tmp_path):
     from game.tui import make_app
     from game.tui.dialogs import ErrorScreen
-    from game.tui.play import PlayScreen
+    from game.tui.play_screen import PlayScreen
 
     folder = tmp_path / "demo"
     shutil.copytree(DEMO, folder)

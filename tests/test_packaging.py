@@ -4,6 +4,7 @@ wheel finds them inside the package and validates them from any folder."""
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 import sys
 import sysconfig
@@ -42,6 +43,11 @@ def test_wheel_and_sdist_carry_the_same_story_files(built):
         in_sdist = sorted(n.split("/", 1)[1] for n in sdist.getnames() if n.split("/", 1)[-1].startswith("scenes/"))
     in_sdist = [n for n in in_sdist if "." in Path(n).name]  # files, not folders
     assert in_wheel == in_sdist == STORY_FILES
+    for name in in_wheel:  # every schema modeline points at a file the wheel has
+        first = wheel.read(f"game/{name}").decode().splitlines()[0] if name.endswith(".yaml") else ""
+        if "$schema=" in first:
+            target = posixpath.normpath(posixpath.join("game", posixpath.dirname(name), first.split("$schema=")[1]))
+            assert target in wheel.namelist(), (name, target)
     metadata = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
     assert "License-Expression: MIT" in wheel.read(metadata).decode()
 

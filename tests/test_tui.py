@@ -11,11 +11,11 @@ from textual.widgets import Static
 from game.saves.files import read_save
 from game.tui import make_app
 from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen, SaveNameScreen
-from game.tui.ending import EndingScreen
-from game.tui.journal import JournalScreen
-from game.tui.play import PlayScreen
+from game.tui.ending_screen import EndingScreen
+from game.tui.journal_screen import JournalScreen
+from game.tui.play_screen import PlayScreen
 from game.tui.replay_screen import ReplayScreen
-from game.tui.title import TitleScreen
+from game.tui.title_screen import TitleScreen
 from game.tui.widgets import ChoiceList
 from tests.conftest import DEMO
 

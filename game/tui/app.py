@@ -55,7 +55,7 @@ class EscapeApp(App):
     # start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.theme = self.initial_theme
-        from game.tui.title import TitleScreen
+        from game.tui.title_screen import TitleScreen
 
         self.push_screen(TitleScreen())
         if self.live_preview and self.start_story is not None:
@@ -79,7 +79,7 @@ class EscapeApp(App):
         """With --watch: when a story file changes, reload and carry the run over; a broken file shows
         its diagnostics and the run waits, unharmed, until the file is fixed."""
         from game.tools.watch import fingerprint
-        from game.tui.play import PlayScreen
+        from game.tui.play_screen import PlayScreen
 
         name = self.start_story
         if name is None:  # pragma: no cover - the preview is only set up for a named story
@@ -151,7 +151,7 @@ class EscapeApp(App):
         self.session = session
 
     def _play(self, session: Session) -> None:
-        from game.tui.play import PlayScreen
+        from game.tui.play_screen import PlayScreen
 
         self._adopt(session)
         self._to_title_stack()
@@ -223,7 +223,7 @@ class EscapeApp(App):
         self._resume(Session(story, self.saves), path, "This save cannot be loaded")
 
     def show_ending(self, session: Session) -> None:
-        from game.tui.ending import EndingScreen
+        from game.tui.ending_screen import EndingScreen
 
         self._adopt(session)
         self._to_title_stack()
@@ -297,7 +297,7 @@ class EscapeApp(App):
         yield SystemCommand("Load a save", "Continue a saved run", self.action_load)
         yield SystemCommand("Replay a save", "Watch a saved run step by step", self.action_replay)
         yield SystemCommand("Light/dark theme", "Switch between the light and dark themes", self.action_toggle_dark)
-        from game.tui.play import PlayScreen
+        from game.tui.play_screen import PlayScreen
 
         if isinstance(screen, PlayScreen):
             yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)

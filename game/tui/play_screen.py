@@ -116,7 +116,7 @@ class PlayScreen(GameScreen):
         self.app.push_screen(SaveNameScreen(self.session.story.id), saved)
 
     def action_journal(self) -> None:
-        from game.tui.journal import JournalScreen
+        from game.tui.journal_screen import JournalScreen
 
         self.app.push_screen(JournalScreen(self.session.game))
 

@@ -77,7 +77,7 @@ class EndingScreen(GameScreen):
         self.app.open_replay(self.session.story, game.run.seed, list(game.run.log))
 
     def action_journal(self) -> None:
-        from game.tui.journal import JournalScreen
+        from game.tui.journal_screen import JournalScreen
 
         self.app.push_screen(JournalScreen(self.session.game))
 
