@@ -34,9 +34,11 @@ strange familiar careful tired morning evening night noon dusk dawn winter summe
 paper salt smoke ash dust water fire bread wine small great low high far near first last other same every of in on
 at with from into through by for about""".split()
 VERBS = "Climb Follow Open Search Ask Leave Cross Wait Enter Hide Trust Question Bribe Help Ignore Study Take Return Signal Rest".split()
-OBJECTS = ("the ridge|the stranger|the door|the old map|the captain|the bridge|the market|the harbor|the lantern|the tower|"
-           "the guard|the letter|the garden path|the river|the smith|the cellar|the bell|the narrow stair|the ship|"
-           "the fire").split("|")
+OBJECTS = (
+    "the ridge|the stranger|the door|the old map|the captain|the bridge|the market|the harbor|the lantern|the tower|"
+    "the guard|the letter|the garden path|the river|the smith|the cellar|the bell|the narrow stair|the ship|"
+    "the fire"
+).split("|")
 LONG_PROSE, SHORT_PROSE = 150, 15  # the words-per-scene setting; 15 gives ~36 words (one sentence a paragraph)
 
 
@@ -96,16 +98,25 @@ def structure(size: int, seed: int = 42, words: int = LONG_PROSE) -> dict[str, A
     variables = {name: rng.randint(0, 5) for name in VARIABLES}
     scenes = []
     for number in range(size):
-        scene: dict[str, Any] = {"id": f"knot_{number}", "text": "\n\n".join(_prose(rng, words)),
-                                 "ending": number in endings, "on_enter": [], "choices": []}
+        scene: dict[str, Any] = {
+            "id": f"knot_{number}",
+            "text": "\n\n".join(_prose(rng, words)),
+            "ending": number in endings,
+            "on_enter": [],
+            "choices": [],
+        }
         if rng.random() < 0.3:
             scene["on_enter"] = [_effect(rng)]
         if not scene["ending"]:
             targets = _others(rng, size, number, 3)
             free = rng.randrange(3)  # at least one choice is always open
             for index, target in enumerate(targets):
-                choice: dict[str, Any] = {"text": f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}",
-                                          "target": f"knot_{target}", "condition": [], "effects": []}
+                choice: dict[str, Any] = {
+                    "text": f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}",
+                    "target": f"knot_{target}",
+                    "condition": [],
+                    "effects": [],
+                }
                 if index != free and rng.random() < 0.35:
                     choice["condition"] = _condition(rng)
                 if rng.random() < 0.5:
@@ -164,15 +175,20 @@ def write_story(story: dict[str, Any], folder: Path, scenes_per_file: int = 1000
     """The structure as an Escape Lines story folder: story.yaml and one scene file per 1,000 scenes."""
     folder.mkdir(parents=True, exist_ok=True)
     size = story["size"]
-    manifest = [f"id: bench_{size}", f"title: Benchmark, {size} scenes", "blurb: A generated story for the ink comparison.",
-                f"start: {story['start']}", "variables:"]
+    manifest = [
+        f"id: bench_{size}",
+        f"title: Benchmark, {size} scenes",
+        "blurb: A generated story for the ink comparison.",
+        f"start: {story['start']}",
+        "variables:",
+    ]
     manifest += [f"  {name}: {value}" for name, value in story["variables"].items()]
     manifest.append("endings:")
     manifest += [f"  - {{id: {s['id']}, title: End {s['id']}, kind: neutral}}" for s in story["scenes"] if s["ending"]]
     (folder / "story.yaml").write_text("\n".join(manifest) + "\n", encoding="utf-8")
     for first in range(0, size, scenes_per_file):
         lines = [f"chapter: Part {first // scenes_per_file + 1}", "scenes:"]
-        for scene in story["scenes"][first:first + scenes_per_file]:
+        for scene in story["scenes"][first : first + scenes_per_file]:
             lines += [f"  - id: {scene['id']}", f"    title: {scene['id']}"]
             if scene["on_enter"]:
                 lines.append(f"    on_enter: {_effect_statement(scene['on_enter'][0])}")
@@ -187,7 +203,9 @@ def write_story(story: dict[str, Any], folder: Path, scenes_per_file: int = 1000
                 if choice["condition"]:
                     lines.append(f"        if: {_clauses(choice['condition'], 'and')}")
                 if choice["effects"]:
-                    lines.append(f"        effects: [{', '.join(_quoted(_effect_statement(e)) for e in choice['effects'])}]")
+                    lines.append(
+                        f"        effects: [{', '.join(_quoted(_effect_statement(e)) for e in choice['effects'])}]"
+                    )
                 lines.append(f"        goto: {choice['target']}")
         (folder / f"part_{first // scenes_per_file + 1:02d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder

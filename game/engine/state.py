@@ -42,6 +42,10 @@ class RunState:
     log: list[Step] = field(default_factory=list)
     ending: str | None = None
 
+    def chosen_keys(self) -> list[str]:
+        """The log's steps as choice keys, "scene.choice"."""
+        return [f"{scene}.{choice}" for scene, choice in self.log]
+
     def copy(self) -> RunState:
         """An independent copy (the containers are copied, the values are immutable)."""
         return RunState(
@@ -82,7 +86,7 @@ def state_to_data(state: RunState) -> dict[str, Any]:
         "draws": state.draws,
         "variables": dict(state.variables),
         "items": sorted(state.items),
-        "log": [f"{scene}.{choice}" for scene, choice in state.log],
+        "log": state.chosen_keys(),
     }
 
 
@@ -95,16 +99,22 @@ def _whole(value: Any, what: str, limit: int) -> int:
     return value
 
 
-def _log(value: Any) -> list[Step]:
+def _log(value: Any, scene: str) -> tuple[list[Step], dict[str, int], dict[str, int]]:
+    """The steps of a saved log, and the visit and choice counts they make (one pass)."""
     if not isinstance(value, list) or len(value) > MAX_LOG:
         raise EngineError(f"'log' must be a list of at most {MAX_LOG:,} steps")
-    steps = []
+    steps: list[Step] = []
+    visits: dict[str, int] = {}
+    chosen: dict[str, int] = {}
     for entry in value:
-        scene, dot, choice = entry.partition(".") if isinstance(entry, str) else ("", "", "")
-        if not (dot and scene and choice):
+        where, dot, choice = entry.partition(".") if type(entry) is str else ("", "", "")
+        if not (dot and where and choice):
             raise EngineError(f"the log holds {str(entry)[:60]!r}, which is not a step ('scene.choice')")
-        steps.append((scene, choice))
-    return steps
+        steps.append((where, choice))
+        visits[where] = visits.get(where, 0) + 1
+        chosen[entry] = chosen.get(entry, 0) + 1
+    visits[scene] = visits.get(scene, 0) + 1
+    return steps, visits, chosen
 
 
 def _variables(value: Any, story: Story | None) -> dict[str, Value]:
@@ -137,8 +147,9 @@ def _variables(value: Any, story: Story | None) -> dict[str, Value]:
     return dict(value)
 
 
-def _fits(state: RunState, story: Story) -> None:
-    """Everything the state names exists in the story, and the log is a path through it."""
+def check_fit(state: RunState, story: Story, keys: list[str] | None = None) -> None:
+    """Everything the state names exists in the story, and the log is a path through it (EngineError if not).
+    `keys`: the log as choice keys, when the caller has them already."""
     if state.story_id != story.id:
         raise EngineError(f"the run belongs to story '{state.story_id}', not '{story.id}'")
     if state.scene not in story.scenes:
@@ -146,17 +157,19 @@ def _fits(state: RunState, story: Story) -> None:
     unknown = sorted(state.items - set(story.items))
     if unknown:
         raise EngineError(f"the run carries items this story does not have: {', '.join(unknown)}")
-    expected = story.start
-    for number, (scene, choice) in enumerate(state.log, start=1):
-        taken = story.choice_index.get(f"{scene}.{choice}")
+    choices, log = story.choice_index, state.log
+    where = story.start
+    for number, key in enumerate(state.chosen_keys() if keys is None else keys, start=1):
+        taken = choices.get(key)
         if taken is None:
-            raise EngineError(f"step {number} of the log, '{scene}.{choice}', is not a choice of this story")
-        if scene != expected:
-            raise EngineError(f"step {number} of the log starts in '{scene}', but the run was in '{expected}'")
-        following = state.log[number][0] if number < len(state.log) else state.scene
-        if following not in taken.destinations:
-            raise EngineError(f"step {number} of the log, '{scene}.{choice}', cannot lead to '{following}'")
-        expected = following
+            raise EngineError(f"step {number} of the log, '{key}', is not a choice of this story")
+        if log[number - 1][0] != where:
+            raise EngineError(
+                f"step {number} of the log starts in '{log[number - 1][0]}', but the run was in '{where}'"
+            )
+        where = log[number][0] if number < len(log) else state.scene
+        if where not in taken.destinations:
+            raise EngineError(f"step {number} of the log, '{key}', cannot lead to '{where}'")
     if not state.log and state.scene != story.start:
         raise EngineError(f"a run with no steps must be in the first scene '{story.start}', not '{state.scene}'")
     if state.ending != story.scenes[state.scene].ending:
@@ -183,7 +196,7 @@ def state_from_data(data: Any, story: Story | None = None) -> RunState:
     items = data["items"]
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or len(items) > MAX_LOG:
         raise EngineError("'items' must be a list of item ids")
-    log = _log(data["log"])
+    log, visits, chosen = _log(data["log"], data["scene"])
     draws = _whole(data["draws"], "'draws'", MAX_LOG + 1)
     if draws > len(log):
         raise EngineError(f"'draws' is {draws}, but a run draws at most once a step ({len(log)} steps)")
@@ -193,12 +206,13 @@ def state_from_data(data: Any, story: Story | None = None) -> RunState:
         data["scene"],
         _variables(data["variables"], story),
         set(items),
+        visits,
+        chosen,
         turn=len(log),
         draws=draws,
         log=log,
         ending=ending,
     )
-    state.visits, state.chosen = counts_from_log(log, state.scene)
     if story is not None:
-        _fits(state, story)
+        check_fit(state, story, data["log"])
     return state

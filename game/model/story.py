@@ -66,15 +66,11 @@ class Choice:
     effects: tuple[Effect, ...] = ()
     outcome: Template | None = None
     is_fallback: bool = False
+    destinations: tuple[str, ...] = field(init=False)  # every scene it can lead to, in order of first mention
 
-    @property
-    def destinations(self) -> tuple[str, ...]:
-        """Every scene this choice can lead to, in order of first mention."""
-        seen: dict[str, None] = {}
-        for branch in self.goto:
-            for scene in branch.target.scenes:
-                seen.setdefault(scene)
-        return tuple(seen)
+    def __post_init__(self) -> None:
+        seen = dict.fromkeys(scene for branch in self.goto for scene in branch.target.scenes)
+        object.__setattr__(self, "destinations", tuple(seen))
 
 
 @dataclass(frozen=True, slots=True)
