@@ -150,18 +150,18 @@ def save_figures(game: Game, step: int, seed: int, repetitions: int) -> dict[str
     if game.is_over:
         raise BenchError(f"playthrough {seed} ends before step {step}")
     story = game.story
-    raw = save_text(game).encode("utf-8")
+    raw = save_text(game, "bench").encode("utf-8")
     into = Game(story)
 
     def restore_fresh() -> None:
-        Game(story).restore(parse_save(raw)["state"])
+        Game(story).restore(parse_save(raw, "bench")["state"])
 
     def restore_into_game() -> None:
-        into.restore(parse_save(raw)["state"])
+        into.restore(parse_save(raw, "bench")["state"])
 
     figures = {
         f"save_{step}_bytes": len(raw),
-        f"save_{step}_ms": median_ms(repetitions, lambda: save_text(game)),
+        f"save_{step}_ms": median_ms(repetitions, lambda: save_text(game, "bench")),
         f"restore_{step}_ms": median_ms(repetitions, restore_fresh),
         f"restore_into_game_{step}_ms": median_ms(repetitions, restore_into_game),
     }

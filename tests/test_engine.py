@@ -354,3 +354,319 @@ def test_goto_branches_are_decided_after_the_choices_effects(story_dir):
     assert outcomes == {"quiet_end", "loud_end"}
     [first, second] = game.machine.machine.get_transitions("hall.whisper?1")
     assert first.prepare and not second.prepare
+
+
+# -- exact rules and messages -------------------------------------------------------------------------------------
+RULES = """\
+id: rules
+title: Rules
+blurb: Fallbacks, once-only choices, draws and refusals.
+start: hall
+variables:
+  flag: false
+  bolt: 0
+endings:
+  - {id: end, title: End, kind: neutral}
+"""
+RULES_SCENES = """\
+scenes:
+  - id: hall
+    title: Hall
+    text: "Hall {{ visits }}."
+    choices:
+      - {id: door, text: Door, if: flag, disabled_text: The door is locked, goto: hall}
+      - {id: bell, text: Bell, once: true, goto: hall}
+    fallback: {text: Wait, goto: hall}
+  - id: yard
+    title: Yard
+    text: Yard.
+    choices:
+      - id: roll
+        text: Roll
+        effects: bolt += 1
+        goto:
+          - {if: flag, to: {random: {north: 1, south: 1}}}
+          - to: {random: {east: 1, west: 2, out: 3}}
+    fallback: {id: sit, text: Sit, if: flag, goto: out}
+  - {id: north, title: North, text: N., choices: [{id: back, text: Back, goto: yard}]}
+  - {id: south, title: South, text: S., choices: [{id: back, text: Back, goto: yard}]}
+  - {id: east, title: East, text: E., choices: [{id: back, text: Back, goto: yard}]}
+  - {id: west, title: West, text: W., choices: [{id: back, text: Back, goto: yard}]}
+  - {id: out, title: Out, text: Out., ending: end}
+  - {id: stuck, title: Stuck, text: Stuck., choices: [{id: go, text: Go, if: flag, disabled_text: Not yet, goto: out}]}
+"""
+
+
+@pytest.fixture
+def rules_story(story_dir):
+    return load_story(story_dir(RULES, scenes=RULES_SCENES))
+
+
+def at(story, scene: str, seed: int = 1, **variables) -> Game:
+    """A game of `story` put in `scene` (as the exhaustive search does: rewound to a made-up checkpoint)."""
+    game = Game(story)
+    game.start(seed)
+    point = game.checkpoint()
+    point.scene, point.visits = scene, {scene: 1}
+    point.variables.update(variables)
+    game.rewind(point)
+    return game
+
+
+def test_once_only_choice_cannot_be_taken_twice(rules_story):
+    game = Game(rules_story)
+    game.start(1)
+    game.choose("bell")
+    assert [o.id for o in game.choices()] == ["door", "fallback"]  # hidden once taken; the door is not open
+    with pytest.raises(EngineError) as info:
+        game.choose("bell")
+    assert str(info.value) == "no choice 'bell' in scene 'hall' now (open: fallback)"
+
+
+def test_refusals_name_the_reason_or_what_is_open(rules_story):
+    game = Game(rules_story)
+    game.start(1)
+    with pytest.raises(EngineError) as info:
+        game.choose("door")
+    assert str(info.value) == "choice 'door' is not open: The door is locked"
+    with pytest.raises(EngineError) as info:
+        game.choose("fallback")  # the bell is open, so the fallback is not
+    assert str(info.value) == "no choice 'fallback' in scene 'hall' now (open: bell)"
+    stuck = at(rules_story, "stuck")
+    with pytest.raises(EngineError) as info:
+        stuck.choose("leave")
+    assert str(info.value) == "no choice 'leave' in scene 'stuck' now (open: none)"
+
+
+def test_a_sticky_fallback_stays_and_a_conditional_one_waits_for_its_condition(rules_story):
+    game = Game(rules_story)
+    game.start(1)
+    game.choose("bell")
+    for visit in (3, 4, 5):  # the fallback is not once-only: offered every time nothing else is open
+        assert game.choose("fallback").text == f"Hall {visit}."
+    yard = at(rules_story, "yard")
+    assert [o.id for o in yard.choices()] == ["roll"]
+    assert all(o.id != "sit" for o in yard.choices())
+
+
+def test_random_outcomes_follow_their_weights_and_the_seed(rules_story):
+    import random
+
+    for seed in range(60):
+        game = at(rules_story, "yard", seed)
+        step = game.choose("roll")
+        roll = random.Random(seed).random() * 6  # east 1, west 2, out 3
+        expected = "east" if roll < 1 else "west" if roll < 3 else "out"
+        assert (step.scene, step.drawn, game.run.draws) == (expected, True, 1)
+        assert [c.name for c in step.changes] == ["bolt"]  # the effects ran before the draw's branch was chosen
+
+
+def test_a_tool_can_fix_each_outcome_of_a_draw(rules_story):
+    for destination in ("east", "west", "out"):
+        game = at(rules_story, "yard", 3)
+        step = game.choose("roll", destination=destination)
+        assert (step.scene, game.run.draws) == (destination, 1)
+    flagged = at(rules_story, "yard", 3, flag=True)
+    assert flagged.choose("roll", destination="south").scene == "south"
+
+
+def test_a_destination_the_draw_cannot_give_changes_nothing(rules_story):
+    game = at(rules_story, "yard", 3)
+    before, text = game.snapshot(), game.text()
+    with pytest.raises(EngineError) as info:
+        game.choose("roll", destination="north")  # a destination of the other branch
+    assert str(info.value) == "'north' is not a possible outcome of this draw"
+    assert game.snapshot() == before and game.text() == text and not game.can_undo()
+    assert game.run.visits == {"yard": 1} and game.run.chosen == {}
+    again = at(rules_story, "yard", 3)
+    assert game.choose("roll").scene == again.choose("roll").scene  # the generator did not move
+    with pytest.raises(EngineError) as info:
+        game.choose("back", destination="hall")
+    assert str(info.value) == f"'hall' is not a possible outcome of '{game.run.scene}.back'"
+
+
+def test_undo_puts_back_counts_and_the_generator(rules_story):
+    game = at(rules_story, "yard", 8)
+    before = game.checkpoint()
+    first = game.choose("roll")
+    game.undo()
+    assert game.run == before  # visits and choice counts too, with no zero left behind
+    assert game.choose("roll").scene == first.scene  # the same draw again
+    game.undo()
+    with pytest.raises(EngineError) as info:
+        game.undo()
+    assert str(info.value) == "nothing to undo"
+
+
+def test_rewind_returns_to_a_checkpoint(rules_story):
+    game = Game(rules_story)
+    game.start(1)
+    point = game.checkpoint()
+    game.choose("bell")
+    game.choose("fallback")
+    game.rewind(point)
+    assert game.run == point and game.run is not point and game.text() == "Hall 1." and not game.can_undo()
+    yard = at(rules_story, "yard", 8)
+    drawn_point = yard.checkpoint()
+    first = yard.choose("roll").scene
+    yard.rewind(drawn_point)
+    assert yard.run.draws == 0 and yard.choose("roll").scene == first
+
+
+def test_copy_of_a_finished_run_is_equal_and_independent(rules_story):
+    game = at(rules_story, "yard", 3)
+    game.choose("roll", destination="out")
+    copy = game.run.copy()
+    assert copy == game.run and copy.ending == "end"
+    copy.variables["bolt"] = 99
+    copy.log.append(("x", "y"))
+    assert game.run.variables["bolt"] == 1 and len(game.run.log) == 1
+
+
+def test_the_journal_is_rebuilt_from_the_log(demo_story):
+    from game.engine.journal import journal
+
+    game = Game(demo_story)
+    game.start(5)
+    for choice in ("lamp", "search", "wake_dog"):
+        game.choose(choice)
+    entries = journal(game)
+    assert [(e.number, e.scene_id, e.choice, e.outcome) for e in entries] == [
+        (0, "cellar", "Light the storm lamp", "The match flares and the wick takes."),
+        (1, "cellar", "Search behind the barrels", ""),
+        (2, "barrels", "Wake the dog", ""),
+        (3, "cellar", "", ""),
+    ]
+    assert entries[0].title == "The cellar" and entries[0].chapter == "The Cellar"
+    assert "too dark to see the steps" in entries[0].text and "lamp throws your shadow" in entries[1].text
+    assert entries[3].text == game.text()
+    assert [e.number for e in entries if e.matches("DOG")] == [2]  # case does not matter
+    assert [e.number for e in entries if e.matches("flares")] == [0]  # outcomes are searched too
+    assert not any(e.matches("zeppelin") for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: "not a mapping", "the run state must be a mapping"),
+        (lambda d: d.update(story=""), "'story' must be an id"),
+        (lambda d: d.update(scene=3), "'scene' must be an id"),
+        (lambda d: d.update(ending=3), "'ending' must be an ending id or null"),
+        (lambda d: d.update(items="lamp"), "'items' must be a list of item ids"),
+        (lambda d: d.update(items=[3]), "'items' must be a list of item ids"),
+        (lambda d: d.update(items=["lamp"] * 1_000_001), "'items' must be a list of item ids"),
+        (lambda d: d.update(log=["x"] * 1_000_001), "'log' must be a list of at most 1,000,000 steps"),
+        (lambda d: d.update(log=["cellar."]), "the log holds 'cellar.', which is not a step ('scene.choice')"),
+        (lambda d: d.update(log=[".lamp"]), "the log holds '.lamp', which is not a step ('scene.choice')"),
+        (lambda d: d.update(log=["x" * 80]), f"the log holds '{'x' * 60}', which is not a step ('scene.choice')"),
+        (lambda d: d.update(variables=[]), "'variables' must be a mapping"),
+        (lambda d: d["variables"].update(noise=[1]), "variable 'noise' holds list, which no story variable can"),
+        (lambda d: d["variables"].update(name="x" * 10_001), "variable 'name' is longer than 10,000 characters"),
+        (lambda d: d["variables"].update(noise=1_000_000_001), "variable 'noise' is outside +/-1,000,000,000"),
+        (lambda d: d.update(seed=2**63), "'seed' must be a whole number from 0 to 9,223,372,036,854,775,807"),
+        (lambda d: d.update(draws=1_000_001), "'draws' must be a whole number from 0 to 1,000,000"),
+    ],
+)
+def test_every_refusal_of_a_run_state_says_which_field(demo_story, change, message):
+    game = Game(demo_story)
+    game.start(seed=3)
+    game.choose("lamp")
+    data = game.snapshot()
+    data = change(data) or data
+    with pytest.raises(EngineError) as info:
+        Game(demo_story).restore(data)
+    assert str(info.value) == message
+
+
+def test_run_state_limits_are_inclusive(demo_story):
+    game = Game(demo_story)
+    game.start(seed=3)
+    data = game.snapshot()
+    data["variables"].update(noise=1_000_000_000, name="x" * 10_000, stamina=6)  # the bounds themselves hold
+    Game(demo_story).restore(data)
+    data["variables"].update(stamina=0)
+    Game(demo_story).restore(data)
+    data.update(seed=2**63 - 1)
+    Game(demo_story).restore(data)
+    for stamina, word in ((7, "7"), (-1, "-1")):
+        data["variables"].update(stamina=stamina)
+        with pytest.raises(EngineError) as info:
+            Game(demo_story).restore(data)
+        assert str(info.value) == f"variable 'stamina' is {word}, outside its bounds in the story"
+
+
+def test_shape_alone_counts_visits_and_choices_from_the_log(demo_story):
+    from game.engine.state import state_from_data
+
+    variables = {"stamina": 3, "noise": 1, "with_dog": False, "name": "Private"}
+    data = {
+        "version": 2,
+        "story": "demo",
+        "seed": 1,
+        "scene": "barrels",
+        "ending": None,
+        "draws": 0,
+        "variables": variables,
+        "items": [],
+        "log": ["cellar.lamp", "cellar.lamp", "cellar.a.b"],
+    }
+    state = state_from_data(data)  # no story: nothing is looked up, the counts come from the log
+    assert state.visits == {"cellar": 3, "barrels": 1}
+    assert state.chosen == {"cellar.lamp": 2, "cellar.a.b": 1}
+    assert state.log == [("cellar", "lamp"), ("cellar", "lamp"), ("cellar", "a.b")] and state.turn == 3
+    with pytest.raises(EngineError) as info:
+        state_from_data(data, demo_story)
+    assert str(info.value) == "step 3 of the log, 'cellar.a.b', is not a choice of this story"
+    data["log"] = ["cellar.lamp", "barrels.leave_dog"]
+    with pytest.raises(EngineError) as info:
+        state_from_data(data, demo_story)
+    assert str(info.value) == "step 1 of the log, 'cellar.lamp', cannot lead to 'barrels'"
+    data.update(log=["barrels.leave_dog"], scene="cellar")
+    with pytest.raises(EngineError) as info:
+        state_from_data(data, demo_story)
+    assert str(info.value) == "step 1 of the log starts in 'barrels', but the run was in 'cellar'"
+    data.update(items=["crown", "lamp"], log=["cellar.lamp"], scene="cellar")
+    with pytest.raises(EngineError) as info:
+        state_from_data(data, demo_story)
+    assert str(info.value) == "the run carries items this story does not have: crown"
+
+
+def test_unseeded_runs_draw_their_own_seed(demo_story):
+    seeds = set()
+    for _ in range(5):
+        game = Game(demo_story)
+        game.start()
+        seeds.add(game.run.seed)
+        assert 0 <= game.run.seed < 2**31
+    assert len(seeds) > 1
+
+
+def test_a_story_that_has_ended_takes_no_choice(demo_story):
+    game = Game(demo_story)
+    game.start(5)
+    for choice in ("lamp", "search", "wake_dog", "door", "go"):
+        step = game.choose(choice)
+    assert step.ending.id == "out" and step.choice_id == "go" and step.lost == ()
+    with pytest.raises(EngineError) as info:
+        game.choose("go")
+    assert str(info.value) == "the story has ended; start a new run or undo"
+
+
+def test_the_fresh_machine_refuses_other_scenes_choices_and_uses_no_events():
+    story = load_story(DEMO)  # a machine built here, by this test
+    game = Game(story)
+    machine = game.machine.machine
+    assert (machine.send_event, machine.auto_transitions, machine.ignore_invalid_triggers) == (False, False, False)
+    assert machine.initial == "(begin)" and list(machine.states)[:2] == ["(begin)", "cellar"]
+    game.start(5)
+    from game.engine.rules import Move
+
+    with pytest.raises(EngineError) as info:
+        game.machine.take(game.run, "barrels.wake_dog", Move(game.run, game.rng))
+    assert str(info.value) == "choice 'barrels.wake_dog' cannot be taken from scene 'cellar'"
+    assert game.machine.built == {"barrels"}  # the scene of the choice asked for joined the machine
+    game.choose("lamp")
+    assert game.machine.built == {"barrels", "cellar"}
+    with pytest.raises(ValueError) as err:
+        machine.get_state("attic")
+    assert str(err.value) == "State 'attic' is not a registered state."

@@ -588,3 +588,162 @@ def test_compiled_functions_see_no_builtins():
     expr = compile_expr("x", NAMES)
     assert expr.fn.__globals__["__builtins__"] == {}
     assert set(expr.fn.__globals__) <= {"__builtins__", "min", "max", "abs", "bool", "str", "_div", "_mod"}
+
+
+# -- exact messages (every word of a refusal is the author's guide) ----------------------------------------------
+# Each part follows "x + ", so the place refused is never where the text starts.
+@pytest.mark.parametrize(
+    ("part", "offset", "code", "message"),
+    [
+        ("x.real", 4, "expr-forbidden", "attribute access ('.real') is not allowed"),
+        ("x[0]", 4, "expr-forbidden", "indexing ('[...]') is not allowed"),
+        ("x ** 2", 4, "expr-forbidden", "'**' is not allowed"),
+        ("x / 2", 4, "expr-forbidden", "'/' is not allowed; use '//' for whole-number division"),
+        ("(y := 2)", 5, "expr-forbidden", "assignment (':=') is not allowed in an expression"),
+        ("[y for y in 'ab']", 4, "expr-forbidden", "functions and comprehensions are not allowed"),
+        ("{y for y in 'ab'}", 4, "expr-forbidden", "functions and comprehensions are not allowed"),
+        ("{y: 1 for y in 'ab'}", 4, "expr-forbidden", "functions and comprehensions are not allowed"),
+        ("(lambda: 1)", 5, "expr-forbidden", "functions and comprehensions are not allowed"),
+        ("f'{x}'", 4, "expr-forbidden", "f-strings are not allowed; join text with +"),
+        ("[1, 2]", 4, "expr-forbidden", "a list is only allowed after 'in', as in x in ('a', 'b')"),
+        ("(1, 2)", 4, "expr-forbidden", "a list is only allowed after 'in', as in x in ('a', 'b')"),
+        ("{1, 2}", 4, "expr-forbidden", "a set is only allowed after 'in', as in x in ('a', 'b')"),
+        ("{1: 2}", 4, "expr-forbidden", "mappings are not allowed in an expression"),
+        ("1.5", 4, "expr-type", "decimal numbers are not supported; use whole numbers, text or true/false"),
+        ("b'x'", 4, "expr-type", "'bytes' are not supported; use whole numbers, text or true/false"),
+        ("None", 4, "expr-type", "None is not a value here; use true/false, a number or text"),
+        ("~x", 4, "expr-forbidden", "'~' is not allowed"),
+        ("-name", 4, "expr-type", "'-' needs a number, not text"),
+        ("(1 if flag else 'a')", 5, "expr-type", "both sides of 'if ... else' must have one type, not number and text"),
+        ("(x in 5)", 10, "expr-type", "'in' needs a list like ('a', 'b') or text on its right"),
+        ("(x is 1)", 5, "expr-forbidden", "'is' is not allowed; use '=='"),
+        ("max(name, 1)", 4, "expr-type", "max() takes numbers"),
+        ("max(1)", 4, "expr-forbidden", "max() takes two or more numbers"),
+        ("abs(1, 2)", 4, "expr-forbidden", "abs() takes one number"),
+        ("max(*x)", 4, "expr-forbidden", "max() takes plain arguments only"),
+        ("has(x)", 4, "expr-forbidden", "has() takes one name in quotes, as in has('rope')"),
+        ("visited('a', 'b')", 4, "expr-forbidden", "visited() takes one name in quotes, as in visited('rope')"),
+        (
+            "hass('rope')",
+            4,
+            "expr-forbidden",
+            "only the helpers abs, chosen, has, max, min, visited can be called (did you mean 'has'?)",
+        ),
+        ("x.y()", 4, "expr-forbidden", "only the helpers abs, chosen, has, max, min, visited can be called"),
+        ("has", 4, "expr-forbidden", "'has' is a helper; call it, as in has(...)"),
+    ],
+)
+def test_refusals_say_exactly_what_is_wrong_and_where(part, offset, code, message):
+    err = refused(f"x + {part}", code, offset)
+    assert err.message == message and str(err) == message
+
+
+def test_empty_expression_is_refused_where_it_stands():
+    err = refused(" ", "expr-syntax", 0)
+    assert err.message == "empty expression"
+    with pytest.raises(ExprError) as info:
+        compile_expr("", NAMES, base=7)
+    assert (info.value.message, info.value.offset) == ("empty expression", 7)
+
+
+def test_a_compiled_expression_keeps_its_source():
+    assert compile_expr(" x + 1", NAMES).source == " x + 1"
+    assert compile_condition("x > 1", NAMES).source == "x > 1"
+
+
+def test_empty_template_branches_render_as_nothing():
+    assert render("a{% if flag %}{% else %}{% endif %}b") == "ab"
+    assert render("a{% if flag %}{% endif %}b", variables={"flag": True}) == "ab"
+
+
+def test_template_reads_collect_every_condition():
+    template = compile_template("{% if flag %}a{% elif x > 1 %}b{% endif %}{{ name }}", NAMES)
+    assert template.reads == {"flag", "x", "name"}
+
+
+# -- where a refusal points, when the text does not start at the beginning of the field ---------------------------
+def test_effect_refusals_are_placed_within_the_field():
+    def at(source: str, base: int = 10) -> tuple[str, int, str]:
+        with pytest.raises(ExprError) as info:
+            compile_effect(source, NAMES, base)
+        return info.value.code, info.value.offset, info.value.message
+
+    statement = "an effect is 'name = value', 'name += value', 'name -= value', 'gain item' or 'lose item'"
+    assert at("  x **= 2") == ("expr-syntax", 12, statement)
+    assert at("  flag = 1") == ("expr-type", 12, "'flag' holds true/false; this gives it number")
+    assert at("  y = 1") == ("unknown-name", 12, "unknown variable 'y'")
+    assert at("  x = 1; x = 2") == ("expr-syntax", 10, "one statement per effect; put each in its own list item")
+    assert at("  ") == ("expr-syntax", 10, "an effect must be a statement such as 'stamina -= 1' or 'gain rope'")
+    assert at("  x = name + 1") == ("expr-type", 16, "'+' needs two numbers, not text and number")
+
+
+def test_effects_keep_their_source_and_reads():
+    effect = compile_effect("x += stamina", NAMES)
+    assert (effect.source, effect.variable, effect.value.type) == ("x += stamina", "x", INT)
+    assert effect.value.reads == {"x", "stamina"} and effect.value.source == "x += stamina"
+    assert compile_effect("gain rope", NAMES).source == "gain rope"
+    assert compile_effect("x = visited('hall')", NAMES).value.refs[0].name == "hall"
+
+
+def test_conditions_refuse_nothing_and_keep_their_source():
+    for source in ("", "   ", None, ["x"]):
+        with pytest.raises(ExprError) as info:
+            compile_condition(source, NAMES, base=3)
+        assert (info.value.message, info.value.code, info.value.offset) == ("empty expression", "expr-syntax", 3)
+    assert compile_condition("flag", NAMES).type == BOOL
+    assert compile_condition("x", NAMES).type == BOOL  # any value is a condition: true unless 0 or empty
+    assert compile_condition("x", NAMES).fn(state(variables={"x": 0})) is False
+
+
+def test_expression_size_limits_are_exact():
+    exactly = "name == '" + "a" * 490 + "'"  # 500 characters: the most an expression may have
+    assert len(exactly) == MAX_EXPR_CHARS and compile_expr(exactly, NAMES)
+    err = refused(exactly + " ", "expr-forbidden", 0)
+    assert err.message == "the expression is over 500 characters"
+    with pytest.raises(ExprError) as info:
+        compile_expr("x +\n 1", NAMES, base=4)
+    assert (info.value.message, info.value.offset) == ("an expression must fit on one line", 4)
+    assert refused("1" * 499, "expr-forbidden", 0).message == "numbers are limited to +/-1,000,000,000"
+    err = refused("x == \x00", "expr-syntax", 5)  # a YAML escape can put a control character in a string
+    assert err.message == "an expression cannot hold the control character U+0000"
+    err = refused("x == 1 2", "expr-syntax", 7)
+    assert err.message.startswith("cannot read expression 'x == 1 2': ")  # then Python's words...
+    assert "forgot a comma" not in err.message  # ...but not its guess, which misleads in a story
+
+
+def test_true_and_false_in_both_spellings_and_the_built_ins_are_read():
+    for source, value in (("true", True), ("True", True), ("false", False), ("False", False)):
+        assert ev(source) is value
+    assert compile_expr("turn > 1", NAMES).reads == {"@turn"}
+    assert compile_expr("visits > 1", NAMES).reads == {"@visits"}
+    err = refused("visitz > 1", "unknown-name", 0)
+    assert err.message == "unknown name 'visitz' (did you mean 'visits'?)"
+    assert refused("tru", "unknown-name", 0).message == "unknown name 'tru' (did you mean 'true'?)"
+    assert refused("fals", "unknown-name", 0).message == "unknown name 'fals' (did you mean 'false'?)"
+    assert refused("tur > 1", "unknown-name", 0).message == "unknown name 'tur' (did you mean 'turn'?)"
+
+
+def test_comparison_chains_keep_each_type():
+    assert ev("1 < x < 5") is True
+    assert ev("'a' in name < 'z'") is False or True  # a chain may mix 'in' with an order on text
+    err = refused("x < 5 < name", "expr-type", 8)
+    assert err.message == "cannot compare number with text"
+    err = refused("flag < true", "expr-type", 7)
+    assert err.message == "true/false values cannot be ordered with < or >"
+    assert refused("x > 1000000001", "expr-forbidden", 4).message == "numbers are limited to +/-1,000,000,000"
+
+
+def test_template_tags_in_every_spelling():
+    assert render("{% if flag %}a{% end %}b") == "b"
+    assert render("{%   if   x > 1   %}big{%   else   %}small{%   endif   %}") == "big"
+    err = template_refused("{% if flag %}a{% else flag %}b{% endif %}", "template", 14)
+    assert err.message == "'{% else %}' takes no condition; use '{% elif ... %}'"
+    err = template_refused("{% %}", "template", 0)
+    assert err.message == "unknown tag '{%  %}'; tags are if, elif, else and endif"
+    err = template_refused("a {% if x > 1 and %}b{% endif %}", "expr-syntax", 8)
+    assert err.message.startswith("cannot read expression 'x > 1 and'")
+    template = compile_template("Plain {text}.", NAMES)
+    assert (template.source, template.fn, template.reads, template.refs) == ("Plain {text}.", None, frozenset(), ())
+    text = "a {{ name }} b"
+    assert compile_template(text, NAMES).source == text
+    assert render("{{ x }}{% if flag %}{% endif %}") == "3"  # a template ending in a tag keeps what came before

@@ -89,6 +89,16 @@ def edit(folder, old: str, new: str) -> None:
             "  - id: behind_barrels\n",
             "step 3 (barrels.leave_dog): missing scene: the story has no scene 'barrels'",
         ),
+        (
+            "        effects: gain key\n        goto: barrels",
+            "        effects: gain key\n        goto: waiting",
+            "step 3 (barrels.leave_dog): the run reached 'waiting' instead of 'barrels' (a condition or target changed)",
+        ),
+        (
+            "        text: Light the storm lamp\n",
+            "        text: Light the storm lamp\n        if: noise > 5\n",
+            "step 1 (cellar.lamp): the choice is not offered now (its condition is false, or it was once-only)",
+        ),
     ],
 )
 def test_edited_story_gives_the_right_divergence(edited, tmp_path, capsys, old, new, expected):
@@ -98,7 +108,7 @@ def test_edited_story_gives_the_right_divergence(edited, tmp_path, capsys, old, 
         edit(edited, "goto: barrels", "goto: behind_barrels")
     story = load_story(edited)
     data = read_save(path)
-    _, divergence = replay(story, *saved_steps(data))
+    _, divergence = replay(story, *saved_steps(data, path))
     assert (str(divergence) if divergence else None) == expected
     if expected:
         session = Session(story, tmp_path / "saves")
@@ -113,7 +123,7 @@ def test_random_draw_divergence_is_named(edited, tmp_path):
     edit(
         edited, "goto: {random: {door_opens: 3, door_sticks: 1}}", "goto: {random: {door_opens: 1, door_sticks: 1000}}"
     )
-    _, divergence = replay(load_story(edited), 5, saved_steps(read_save(path))[1])
+    _, divergence = replay(load_story(edited), 5, saved_steps(read_save(path), path)[1])
     assert str(divergence) == (
         "step 5 (door_opens.go): the run reached 'door_sticks' instead of 'door_opens' (the random draw differs)"
     )
@@ -144,7 +154,7 @@ def test_saves_listing(tmp_path, capsys, demo_story):
 
 
 def test_damaged_autosave_is_never_overwritten(tmp_path, demo_story):
-    path = save_path(tmp_path, "demo")
+    path = save_path(tmp_path, "demo", "autosave")
     path.write_text('{"format": "escape-lines-save", "version": 1, "sto')
     session = Session(demo_story, tmp_path)
     session.start(1)
@@ -179,7 +189,7 @@ SAVER = textwrap.dedent(
 @pytest.mark.posix
 def test_saves_survive_sigkill_at_any_instant(tmp_path, demo_story):
     saves = tmp_path / "saves"
-    path = save_path(saves, "demo")
+    path = save_path(saves, "demo", "autosave")
     rng = random.Random(1234)
     killed_while_saving, checked = 0, 0
     for _ in range(25):
@@ -195,3 +205,11 @@ def test_saves_survive_sigkill_at_any_instant(tmp_path, demo_story):
     assert killed_while_saving == 25  # every run was cut short, none had ended on its own
     assert checked >= 20  # and the save was there to check after (nearly) every kill
     assert [info.name for info in list_saves(saves)] == ["autosave"]  # a killed write's temporary file is no save
+
+
+def test_replay_can_stop_after_some_steps(demo_story):
+    game = random_run(demo_story, 5, steps=6)
+    partway, divergence = replay(demo_story, 5, list(game.run.log), upto=3)
+    assert divergence is None and partway.run.log == game.run.log[:3]
+    whole, _ = replay(demo_story, 5, list(game.run.log))
+    assert whole.run.log == game.run.log

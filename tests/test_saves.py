@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_round_trip_equals_the_run(tmp_path, demo_story):
     restore_game(copy, data, path)
     assert copy.snapshot() == game.snapshot()
     assert [s.name for s in list_saves(tmp_path)] == ["before the door"]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_changed_story_replays_the_log(tmp_path, demo_story):
@@ -41,11 +42,11 @@ def test_changed_story_replays_the_log(tmp_path, demo_story):
     data = read_save(save_game(game, tmp_path))
     data["story_hash"] = "0" * 64  # as if the story had been edited since
     copy = Game(demo_story)
-    restore_game(copy, data)
+    restore_game(copy, data, "save")
     assert copy.snapshot() == game.snapshot()
     data["state"]["log"].append("barrels.fly_away")
     with pytest.raises(SaveError, match=r"step 3 \(barrels.fly_away\): missing choice"):
-        restore_game(Game(demo_story), data)
+        restore_game(Game(demo_story), data, "save")
 
 
 @pytest.mark.parametrize(
@@ -111,11 +112,11 @@ def test_foreign_story_and_bad_state_are_refused(tmp_path, demo_story):
     data = read_save(save_game(played(demo_story), tmp_path))
     data["story"] = "captured"
     with pytest.raises(SaveError, match="a save of 'captured', not of 'demo'"):
-        restore_game(Game(demo_story), data)
+        restore_game(Game(demo_story), data, "save")
     data["story"] = "demo"
     data["state"]["variables"]["stamina"] = "lots"
     with pytest.raises(SaveError, match="variable 'stamina' must hold number"):
-        restore_game(Game(demo_story), data)
+        restore_game(Game(demo_story), data, "save")
 
 
 @pytest.mark.parametrize("name", ["../escape", "a/b", "", ".hidden", "x" * 65, "nul\0"])
@@ -142,3 +143,152 @@ def test_unwritable_folder_raises_save_error(tmp_path, demo_story):
     blocker.write_text("not a folder")
     with pytest.raises(SaveError, match="cannot write"):
         save_game(played(demo_story), blocker / "saves")
+
+
+# -- the file itself ------------------------------------------------------------------------------------------------
+def test_a_save_is_one_field_a_line_in_utf8(tmp_path, story_dir):
+    folder = story_dir(
+        "id: accents\ntitle: Accents\nblurb: B.\nstart: hall\nvariables:\n  name: Maréchal\n"
+        "endings: [{id: end, title: End, kind: neutral}]\n",
+        scenes="scenes:\n  - {id: hall, title: Hall, text: Hall., choices: [{id: go, text: Go, goto: out}]}\n"
+        "  - {id: out, title: Out, text: Out., ending: end}\n",
+    )
+    from game.compiler.loader import load_story
+
+    game = Game(load_story(folder))
+    game.start(4)
+    path = save_game(game, tmp_path, started="2026-01-02T03:04:05Z", play_seconds=9)
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}" and text.endswith("}\n")
+    keys = [line.split('"')[1] for line in lines[1:-1] if line.startswith(' "')]
+    assert keys == ["format", "version", "name", "story", "story_hash", "started", "saved", "play_seconds", "state"]
+    assert ' "name": "autosave",' in lines and ' "started": "2026-01-02T03:04:05Z",' in lines
+    assert ' "play_seconds": 9,' in lines
+    assert re.fullmatch(r' "saved": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",', next(x for x in lines if '"saved"' in x))
+    assert '  "variables": {"name":"Maréchal"},' in lines  # text as it is, not \\u escapes; compact values
+    assert '  "log": []' in lines
+    assert "Maréchal".encode() in raw
+
+
+def test_save_game_defaults_to_the_autosave_and_refuses_to_overwrite_a_damaged_file(tmp_path, demo_story):
+    game = played(demo_story)
+    path = save_game(game, tmp_path)
+    data = read_save(path)
+    assert path.name == "demo--autosave.json" and data["name"] == "autosave" and data["play_seconds"] == 0
+    assert data["started"] == data["saved"] or data["started"] <= data["saved"]
+    path.write_text("{damaged")
+    with pytest.raises(SaveError) as info:
+        save_game(game, tmp_path)
+    assert "will not be overwritten" in str(info.value) and path.read_text() == "{damaged"
+
+
+def test_saves_go_into_folders_made_on_the_way(tmp_path, demo_story):
+    path = save_game(played(demo_story), tmp_path / "a" / "b" / "c")
+    assert read_save(path)["story"] == "demo"
+
+
+def test_version_1_upgrade_is_exact(tmp_path, demo_story):
+    from game.saves.files import MIGRATIONS
+
+    old = {
+        "format": "escape-lines-save",
+        "version": 1,
+        "name": "n",
+        "story": "demo",
+        "story_hash": "h",
+        "seed": 3,
+        "started": "s",
+        "saved": "t",
+        "play_seconds": 5,
+        "log": [["cellar", "lamp"]],
+        "state": {
+            "version": 1,
+            "story": "demo",
+            "seed": 3,
+            "scene": "cellar",
+            "turn": 1,
+            "draws": 0,
+            "ending": "out",
+            "variables": {"a": 1},
+            "items": ["lamp"],
+            "visits": {},
+            "chosen": {},
+        },
+    }
+    assert MIGRATIONS[1](old) == {
+        "format": "escape-lines-save",
+        "version": 2,
+        "name": "n",
+        "story": "demo",
+        "story_hash": "h",
+        "started": "s",
+        "saved": "t",
+        "play_seconds": 5,
+        "state": {
+            "version": 2,
+            "story": "demo",
+            "seed": 3,
+            "scene": "cellar",
+            "ending": "out",
+            "draws": 0,
+            "variables": {"a": 1},
+            "items": ["lamp"],
+            "log": ["cellar.lamp"],
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("log", "state", "message"),
+    [
+        ([["cellar"]], {}, "the log holds \"['cellar']\", which is not a step"),
+        ([["cellar", 3]], {}, "the log holds \"['cellar', 3]\", which is not a step"),
+        (["cellar.lamp"], {}, "the log holds 'cellar.lamp', which is not a step"),
+        ([], None, "the field 'state' or 'log' is missing or of the wrong type"),
+        (None, {}, "the field 'state' or 'log' is missing or of the wrong type"),
+    ],
+)
+def test_a_damaged_version_1_save_is_refused_with_the_reason(tmp_path, log, state, message):
+    path = tmp_path / "demo--old.json"
+    path.write_text(json.dumps({"format": "escape-lines-save", "version": 1, "log": log, "state": state}))
+    with pytest.raises(SaveError) as info:
+        read_save(path)
+    assert str(info.value) == f"{path}: {message}"
+
+
+def test_a_changed_story_names_the_save_in_its_refusal(tmp_path, demo_story):
+    path = save_game(played(demo_story), tmp_path)
+    data = read_save(path)
+    data["story_hash"] = "0" * 64
+    data["state"]["log"].append("barrels.fly_away")
+    with pytest.raises(SaveError) as info:
+        restore_game(Game(demo_story), data, path)
+    assert str(info.value).startswith(f"{path}: the story has changed: step 3 (barrels.fly_away)")
+    data["state"]["log"][-1] = "barrels"
+    with pytest.raises(SaveError) as info:
+        restore_game(Game(demo_story), data, path)
+    assert str(info.value) == (
+        f"{path}: the run state is damaged: the log holds 'barrels', which is not a step ('scene.choice')"
+    )
+    from game.saves.files import saved_steps
+
+    with pytest.raises(SaveError) as info:
+        saved_steps(data, path)
+    assert str(info.value).startswith(f"{path}: the run state is damaged: ")
+
+
+def test_the_list_of_saves_is_newest_first_and_leaves_out_what_is_not_a_save(tmp_path, demo_story):
+    older = save_game(played(demo_story), tmp_path, "older", started="2026-01-01T00:00:00Z", play_seconds=60)
+    newer = save_game(played(demo_story), tmp_path, "newer", started="2026-01-01T00:00:00Z", play_seconds=3)
+    for path, stamp in ((older, "2026-01-01T00:00:00Z"), (newer, "2026-01-02T00:00:00Z")):  # when each was saved
+        path.write_text(path.read_text().replace(json.loads(path.read_text())["saved"], stamp))
+    (tmp_path / "endings.json").write_text(json.dumps({"version": 1, "stories": {}}))
+    (tmp_path / ".hidden.json").write_text(older.read_text())
+    (tmp_path / "aaa-broken.json").write_text("{broken")  # sorts first, and is skipped, not the end of the list
+    infos = list_saves(tmp_path)
+    assert [(i.name, i.path, i.story, i.scene, i.saved, i.play_seconds) for i in infos] == [
+        ("newer", newer, "demo", "barrels", "2026-01-02T00:00:00Z", 3),
+        ("older", older, "demo", "barrels", "2026-01-01T00:00:00Z", 60),
+    ]

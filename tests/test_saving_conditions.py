@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import io
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -77,10 +78,14 @@ def play_a_little(session: Session) -> None:
 
 
 def test_read_only_folder_turns_saving_off_and_play_goes_on(tmp_path, demo_story, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise PermissionError(errno.EROFS, "Read-only file system")
+    real_open = os.open
 
-    monkeypatch.setattr("game.saves.files.tempfile.mkstemp", refuse)
+    def read_only(path, flags, *rest):  # the file system refuses new files (root ignores chmod)
+        if flags & os.O_CREAT and not str(path).endswith(".lock"):
+            raise PermissionError(errno.EROFS, "Read-only file system")
+        return real_open(path, flags, *rest)
+
+    monkeypatch.setattr(os, "open", read_only)
     session = Session(demo_story, tmp_path / "saves")
     play_a_little(session)
     assert not session.saving and "Read-only file system" in session.save_problem
@@ -92,23 +97,23 @@ def test_full_disk_turns_saving_off_and_keeps_the_previous_save(tmp_path, demo_s
     session = Session(demo_story, tmp_path)
     session.start(5)
     session.choose("lamp")
-    before = save_path(tmp_path, "demo").read_text()
+    before = save_path(tmp_path, "demo", "autosave").read_text()
 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("game.saves.files.os.fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     session.choose("search")
     assert not session.saving and "No space left on device" in session.save_problem
-    assert save_path(tmp_path, "demo").read_text() == before  # the previous save, whole
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]  # no half-written leftovers
+    assert save_path(tmp_path, "demo", "autosave").read_text() == before  # the previous save, whole
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # no half-written leftovers
     assert session.game.run.scene == "barrels"
 
 
 def test_missing_folder_is_created_and_impossible_folder_turns_saving_off(tmp_path, demo_story):
     session = Session(demo_story, tmp_path / "new" / "saves")
     play_a_little(session)
-    assert session.saving and save_path(tmp_path / "new" / "saves", "demo").is_file()
+    assert session.saving and save_path(tmp_path / "new" / "saves", "demo", "autosave").is_file()
     blocker = tmp_path / "file"
     blocker.write_text("x")
     session = Session(demo_story, blocker / "saves")

@@ -92,14 +92,14 @@ class ExprChecker:
         self.refs: list[Reference] = []
         self.count = 0
 
-    def fail(self, node: ast.AST, message: str, code: str = "expr-forbidden") -> ExprError:
-        return ExprError(message, code, self.base + getattr(node, "col_offset", 0))
+    def fail(self, node: ast.expr, message: str, code: str = "expr-forbidden") -> ExprError:
+        return ExprError(message, code, self.base + node.col_offset)
 
-    def visit(self, node: ast.AST) -> tuple[ast.expr, str]:
+    def visit(self, node: ast.expr) -> tuple[ast.expr, str]:
         self.count += 1
         if self.count > MAX_EXPR_NODES:
             raise self.fail(node, f"the expression is too complex (over {MAX_EXPR_NODES} parts)")
-        method: Callable[[ast.AST], tuple[ast.expr, str]] | None = getattr(self, "visit_" + type(node).__name__, None)
+        method: Callable[[ast.expr], tuple[ast.expr, str]] | None = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
             raise self.fail(node, self._forbidden_message(node))
         return method(node)
@@ -277,12 +277,15 @@ def parse_source(source: str, base: int, mode: str) -> ast.AST:
         raise ExprError(f"the expression is over {MAX_EXPR_CHARS} characters", "expr-forbidden", base)
     if "\n" in source.strip():
         raise ExprError("an expression must fit on one line", "expr-syntax", base)
+    control = next((i for i, char in enumerate(source) if char < " " and char not in "\t\n"), None)
+    if control is not None:  # a YAML escape such as "\0" can put one in
+        raise ExprError(
+            f"an expression cannot hold the control character U+{ord(source[control]):04X}",
+            "expr-syntax",
+            base + control,
+        )
     try:
         return ast.parse(source.strip(), mode=mode)
-    except ValueError:  # a literal too long to convert, such as a 5,000-digit number
-        raise ExprError(
-            f"a number in the expression is too large (the limit is +/-{INT_LIMIT:,})", "expr-forbidden", base
-        ) from None
     except SyntaxError as err:
         offset = base + max(0, (err.offset or 1) - 1) + (len(source) - len(source.lstrip()))
         reason = (err.msg or "invalid syntax").replace("invalid syntax. Perhaps you forgot a comma?", "invalid syntax")
@@ -291,12 +294,12 @@ def parse_source(source: str, base: int, mode: str) -> ast.AST:
 
 def _locate(root: ast.AST) -> None:
     """Give rewritten nodes a location (compile needs one); faster than ast.fix_missing_locations."""
-    todo = [root]
+    todo: list[Any] = [root]
     while todo:
         node = todo.pop()
         if "lineno" in node._attributes and not hasattr(node, "lineno"):
-            for name, place in (("lineno", 1), ("end_lineno", 1), ("col_offset", 0), ("end_col_offset", 0)):
-                setattr(node, name, place)
+            node.lineno = node.end_lineno = 1
+            node.col_offset = node.end_col_offset = 0
         for name in node._fields:
             value = getattr(node, name, None)
             if isinstance(value, ast.AST):

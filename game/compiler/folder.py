@@ -29,7 +29,7 @@ MAX_STORY_BYTES = 64 * 1024 * 1024
 MAX_FILES = 2000
 
 
-@dataclass
+@dataclass(slots=True)
 class Pending:
     """A reference to check once every scene is known."""
 
@@ -70,6 +70,7 @@ class StoryCompiler:
         self.scene_places: dict[str, tuple[YamlDoc, tuple[Any, ...]]] = {}
         self.digest = hashlib.sha256()
         self.compiled: dict[tuple[str, str], Any] = {}  # the same source compiles once per story
+        self.plain_gotos: dict[str, tuple[Branch, ...]] = {}
         self.broken: set[str] = set()  # ids of scenes that failed their checks
 
     # reporting -------------------------------------------------------------
@@ -266,6 +267,12 @@ class StoryCompiler:
         return Target(tuple(weights), tuple(weights.values()))
 
     def _goto(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> tuple[Branch, ...]:
+        if isinstance(spec, str):  # a plain move: one shared (immutable) goto per destination
+            self.pending.append(Pending("scene", spec, doc, loc, 0))
+            plain = self.plain_gotos.get(spec)
+            if plain is None:
+                plain = self.plain_gotos[spec] = (Branch(None, Target((spec,))),)
+            return plain
         if not isinstance(spec, list):
             return (Branch(None, self._target(doc, loc, spec)),)
         branches = []

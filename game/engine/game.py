@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from game.engine import rules
 from game.engine.machine import StoryMachine, machine_for
 from game.engine.rules import Change, Move, is_open
-from game.engine.state import BEGIN, MAX_SEED, RunState, counts_from_log, state_from_data, state_to_data
+from game.engine.state import BEGIN, MAX_SEED, RunState, state_from_data, state_to_data, steps_and_counts
 from game.errors import EngineError
 from game.model import Ending, Scene, Scope, Story, Value
 
@@ -192,7 +192,7 @@ class Game:
         (run.scene, run.variables, run.items, run.turn, run.draws, run.ending, self._text) = point
         if logged:
             del run.log[run.turn :]
-        run.visits, run.chosen = counts_from_log(run.log, run.scene)
+        _, run.visits, run.chosen = steps_and_counts(run.chosen_keys(), run.scene)
         if run.draws != draws:  # the same seed, drawn as often as before
             self.rng = self._generator(run.seed, run.draws)
 
@@ -246,11 +246,10 @@ class Game:
 
 
 def _take_one(counts: dict[str, int], key: str) -> None:
-    left = counts.get(key, 0) - 1
-    if left > 0:
-        counts[key] = left
-    else:
-        counts.pop(key, None)
+    """One off a count the undone move added (so the count is there); a count of 0 is not kept."""
+    counts[key] -= 1
+    if not counts[key]:
+        del counts[key]
 
 
 __all__ = ["Change", "Game", "Offer", "RunState", "Step", "rules"]

@@ -131,8 +131,7 @@ class StoryMachine:
         events = self.events
 
         def onwards(move: rules.Move) -> None:
-            if not events[name].trigger(move.run, move):  # pragma: no cover - the last branch always applies
-                raise EngineError(f"no way on from '{name}'")
+            events[name].trigger(move.run, move)  # the last branch has no condition: it always applies
 
         self.machine.add_state(State(name, on_enter=[onwards]))
 
@@ -147,11 +146,9 @@ class StoryMachine:
 
     def _add_outcomes(self, point: str, target: Target) -> None:
         low = 0
-        last = len(target.scenes) - 1
         for number, (scene_id, weight) in enumerate(zip(target.scenes, target.weights, strict=True)):
-            high = None if number == last else low + weight
             prepare: Hooks = [rules.draw(target.scenes, target.weights)] if number == 0 else []
-            rolled: Hooks = [rules.rolled(low, high)]
+            rolled: Hooks = [rules.rolled(low, low + weight)]  # the roll is below the total: one always holds
             self.machine.add_transition(point, point, scene_id, conditions=rolled, prepare=prepare)
             low += weight
 

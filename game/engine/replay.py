@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.engine.game import Game
-from game.errors import EngineError
 from game.model import Story
 
 
@@ -52,8 +51,5 @@ def replay(
         ok = game.run.scene == scene and not game.is_over and any(o.id == choice and o.enabled for o in game.choices())
         if not ok:
             return game, Divergence(number, scene, choice, _why(game, scene, choice, drawn))
-        try:
-            drawn = game.choose(choice).drawn
-        except EngineError as err:  # pragma: no cover - the checks above cover the engine's refusals
-            return game, Divergence(number, scene, choice, str(err))
+        drawn = game.choose(choice).drawn  # offered and open: the machine's guards agree
     return game, None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 from game.engine.state import RunState
 from game.errors import EngineError
@@ -17,26 +18,12 @@ Guard = Callable[["Move"], bool]
 Callback = Callable[["Move"], None]
 
 
-class Change:
+class Change(NamedTuple):
     """A variable that an effect changed."""
 
-    __slots__ = ("name", "before", "after")
-
-    def __init__(self, name: str, before: Value, after: Value) -> None:
-        self.name, self.before, self.after = name, before, after
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Change) and (self.name, self.before, self.after) == (
-            other.name,
-            other.before,
-            other.after,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.name, self.before, self.after))
-
-    def __repr__(self) -> str:
-        return f"Change({self.name!r}, {self.before!r}, {self.after!r})"
+    name: str
+    before: Value
+    after: Value
 
 
 class Move(Scope):
@@ -118,10 +105,8 @@ def nothing_else_open(scene: Scene) -> Guard:
     return guard
 
 
-def rolled(low: float, high: float | None) -> Guard:
-    """A random outcome's guard: the roll fell in [low, high) (the last outcome takes the rest)."""
-    if high is None:
-        return lambda move: move.roll >= low
+def rolled(low: float, high: float) -> Guard:
+    """A random outcome's guard: the roll fell in [low, high)."""
     return lambda move: low <= move.roll < high
 
 

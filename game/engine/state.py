@@ -63,18 +63,6 @@ class RunState:
         )
 
 
-def counts_from_log(log: list[Step], scene: str) -> tuple[dict[str, int], dict[str, int]]:
-    """The visit counts (the current scene included) and choice counts of a run with this log."""
-    visits: dict[str, int] = {}
-    chosen: dict[str, int] = {}
-    for where, choice in log:
-        visits[where] = visits.get(where, 0) + 1
-        key = f"{where}.{choice}"
-        chosen[key] = chosen.get(key, 0) + 1
-    visits[scene] = visits.get(scene, 0) + 1
-    return visits, chosen
-
-
 def state_to_data(state: RunState) -> dict[str, Any]:
     """Plain, JSON-safe data with a stable key order."""
     return {
@@ -99,8 +87,9 @@ def _whole(value: Any, what: str, limit: int) -> int:
     return value
 
 
-def _log(value: Any, scene: str) -> tuple[list[Step], dict[str, int], dict[str, int]]:
-    """The steps of a saved log, and the visit and choice counts they make (one pass)."""
+def steps_and_counts(value: Any, scene: str) -> tuple[list[Step], dict[str, int], dict[str, int]]:
+    """The steps of a log of choice keys ("scene.choice"), and the visit counts (the current scene included)
+    and choice counts they make, in one pass."""
     if not isinstance(value, list) or len(value) > MAX_LOG:
         raise EngineError(f"'log' must be a list of at most {MAX_LOG:,} steps")
     steps: list[Step] = []
@@ -196,7 +185,7 @@ def state_from_data(data: Any, story: Story | None = None) -> RunState:
     items = data["items"]
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or len(items) > MAX_LOG:
         raise EngineError("'items' must be a list of item ids")
-    log, visits, chosen = _log(data["log"], data["scene"])
+    log, visits, chosen = steps_and_counts(data["log"], data["scene"])
     draws = _whole(data["draws"], "'draws'", MAX_LOG + 1)
     if draws > len(log):
         raise EngineError(f"'draws' is {draws}, but a run draws at most once a step ({len(log)} steps)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,7 +71,7 @@ class SaveInfo:
     play_seconds: int
 
 
-def save_path(folder: str | Path, story_id: str, name: str = "autosave") -> Path:
+def save_path(folder: str | Path, story_id: str, name: str) -> Path:
     """The file for a named save; names are letters, digits, spaces, _ and -, so they stay in the folder."""
     if not _NAME.match(name):
         raise SaveError(f"a save name is 1-64 letters, digits, spaces, '_' or '-', not {name!r}")
@@ -105,7 +105,7 @@ def save_game(
     return path
 
 
-def save_text(game: Game, name: str = "autosave", started: str | None = None, play_seconds: int = 0) -> str:
+def save_text(game: Game, name: str, started: str | None = None, play_seconds: int = 0) -> str:
     """The save file's text for the game's run."""
     payload = {
         "format": SAVE_FORMAT,
@@ -136,27 +136,38 @@ def _readable_json(payload: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` so that a crash at any instant leaves either the old or the new file."""
+    """Replace `path` with `text` so that a crash at any instant leaves either the old or the new file.
+
+    The new text goes to a new hidden file beside it (created exclusively, never through a link), is
+    flushed to disk, and is renamed over the old one; then the folder is flushed."""
+    data = text.encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_symlink():
             raise SaveError(f"{path} is a symbolic link; saves are not written through links")
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_FOLLOW, 0o644)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
+            try:
+                written = 0
+                while written < len(data):
+                    written += os.write(fd, data[written:])
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        folder = os.open(path.parent, os.O_RDONLY)
         try:
-            os.fsync(dir_fd)
+            os.fsync(folder)
         finally:
-            os.close(dir_fd)
+            os.close(folder)
     except OSError as err:
         raise SaveError(f"cannot write {path}: {err.strerror or err}") from err
 
@@ -174,7 +185,7 @@ def read_save(path: str | Path) -> dict[str, Any]:
     return parse_save(raw, path)
 
 
-def parse_save(raw: bytes, path: str | Path = "save") -> dict[str, Any]:
+def parse_save(raw: bytes, path: str | Path) -> dict[str, Any]:
     """A save's data from its bytes, checked as `read_save` checks a file (SaveError with the reason)."""
     if len(raw) > MAX_SAVE_BYTES:
         raise SaveError(f"{path}: larger than {MAX_SAVE_BYTES:,} bytes; not a save of this game")
@@ -213,9 +224,7 @@ def parse_save(raw: bytes, path: str | Path = "save") -> dict[str, Any]:
     return data
 
 
-def restore_game(
-    game: Game, data: dict[str, Any], path: str | Path = "save", partial: bool = False
-) -> Divergence | None:
+def restore_game(game: Game, data: dict[str, Any], path: str | Path, partial: bool = False) -> Divergence | None:
     """Continue the saved run in `game` (a Game of the save's story).
 
     When the story has changed since the save, the log is replayed; a step that no longer works raises
@@ -232,7 +241,7 @@ def restore_game(
     return replay_log(game, data, path, partial)
 
 
-def saved_steps(data: dict[str, Any], path: str | Path = "save") -> tuple[int, list[tuple[str, str]]]:
+def saved_steps(data: dict[str, Any], path: str | Path) -> tuple[int, list[tuple[str, str]]]:
     """The seed and the log of a save read by `read_save` (SaveError if its run state is damaged)."""
     try:
         state = state_from_data(data["state"])
@@ -241,7 +250,7 @@ def saved_steps(data: dict[str, Any], path: str | Path = "save") -> tuple[int, l
     return state.seed, state.log
 
 
-def replay_log(game: Game, data: dict[str, Any], path: str | Path = "save", partial: bool = False) -> Divergence | None:
+def replay_log(game: Game, data: dict[str, Any], path: str | Path, partial: bool = False) -> Divergence | None:
     """Re-execute the save's choices against the current story; at the first that fails, raise SaveError
     (or, with `partial`, stop there and return the Divergence)."""
     seed, log = saved_steps(data, path)

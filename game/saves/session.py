@@ -105,7 +105,7 @@ class Session:
         if path is None:
             if self.saves is None:
                 raise SaveError("there is no saves folder to continue from")
-            path = save_path(self.saves, self.story.id)
+            path = save_path(self.saves, self.story.id, "autosave")
         data = read_save(path)
         divergence = restore_game(self.game, data, path, partial)
         self.started = str(data.get("started") or self.started)

@@ -142,7 +142,7 @@ class EscapeApp(App):
         return endings_found(self.saves, story_id)
 
     def has_autosave(self, story_id: str) -> bool:
-        return self.saves is not None and save_path(self.saves, story_id).is_file()
+        return self.saves is not None and save_path(self.saves, story_id, "autosave").is_file()
 
     # runs ------------------------------------------------------------------------------------
     def _adopt(self, session: Session) -> None:
