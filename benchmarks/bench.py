@@ -150,7 +150,7 @@ def save_figures(game: Game, step: int, seed: int, repetitions: int) -> dict[str
     if game.is_over:
         raise BenchError(f"playthrough {seed} ends before step {step}")
     story = game.story
-    raw = save_text(game, "bench").encode("utf-8")
+    raw = save_text(game, "bench", None, 0).encode("utf-8")
     into = Game(story)
 
     def restore_fresh() -> None:
@@ -161,7 +161,7 @@ def save_figures(game: Game, step: int, seed: int, repetitions: int) -> dict[str
 
     figures = {
         f"save_{step}_bytes": len(raw),
-        f"save_{step}_ms": median_ms(repetitions, lambda: save_text(game, "bench")),
+        f"save_{step}_ms": median_ms(repetitions, lambda: save_text(game, "bench", None, 0)),
         f"restore_{step}_ms": median_ms(repetitions, restore_fresh),
         f"restore_into_game_{step}_ms": median_ms(repetitions, restore_into_game),
     }

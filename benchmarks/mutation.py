@@ -2,7 +2,9 @@
 
 Runs mutmut (configured in pyproject.toml: which modules, which tests), then writes benchmarks/mutation.md:
 the share of mutants killed per module and in all, and every mutant that survived, each with the reason it
-is equivalent (from benchmarks/mutation_equivalents.json, matched by function and change). Exits 1 if
+is equivalent (from benchmarks/mutation_equivalents.json: a function, a part of the line changed, and the
+changed line when only one change of that line is equivalent; without it, every change of the line is).
+Exits 1 if
 fewer than 85% of the mutants are killed or if a survivor has no reason: it then needs a test.
 
   python benchmarks/mutation.py            # run, then report

@@ -19,8 +19,10 @@ if "MUTANT_UNDER_TEST" in os.environ:  # mutmut wraps every function in three fr
 DEMO = DATA / "demo"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def demo_story():
+    """The demo story, loaded for each test: its machine is built by the test that plays it (the story
+    cache and the compiled-expression memo keep this cheap)."""
     return load_story(DEMO)
 
 

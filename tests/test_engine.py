@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from game.compiler.loader import load_story
-from game.engine.game import Game
+from game.engine.game import Game, Offer
 from game.errors import EngineError
 from tests.conftest import DEMO
 
@@ -365,6 +365,10 @@ start: hall
 variables:
   flag: false
   bolt: 0
+  words: "abcde"
+items:
+  rope: Rope
+  lamp: Lamp
 endings:
   - {id: end, title: End, kind: neutral}
 """
@@ -377,6 +381,29 @@ scenes:
       - {id: door, text: Door, if: flag, disabled_text: The door is locked, goto: hall}
       - {id: bell, text: Bell, once: true, goto: hall}
     fallback: {text: Wait, goto: hall}
+  - id: tower
+    title: Tower
+    text: Tower.
+    choices:
+      - id: ring
+        text: "Ring ({{ turn }} turns, visit {{ visits }})"
+        outcome: "Rung on visit {{ visits }}."
+        effects: [gain rope, lose lamp]
+        goto: tower
+      - {id: drop, text: Drop, effects: [lose rope, lose rope], goto: tower}
+      - {id: grab, text: Grab, effects: [gain rope, gain rope], goto: tower}
+      - id: climb
+        text: Climb
+        if: has('lamp')
+        disabled_text: "Too dark on turn {{ turn }}"
+        goto: tower
+      - {id: grow, text: Grow, effects: "words = words + words", goto: tower}
+  - id: gate
+    title: Gate
+    text: Gate.
+    choices:
+      - {id: shut, text: Shut, if: not flag, goto: gate}
+    fallback: {text: "Out ({{ visits }})", if: flag, goto: out}
   - id: yard
     title: Yard
     text: Yard.
@@ -528,18 +555,19 @@ def test_the_journal_is_rebuilt_from_the_log(demo_story):
 
     game = Game(demo_story)
     game.start(5)
-    for choice in ("lamp", "search", "wake_dog"):
+    for choice in ("lamp", "search", "wake_dog", "door"):
         game.choose(choice)
     entries = journal(game)
     assert [(e.number, e.scene_id, e.choice, e.outcome) for e in entries] == [
         (0, "cellar", "Light the storm lamp", "The match flares and the wick takes."),
         (1, "cellar", "Search behind the barrels", ""),
         (2, "barrels", "Wake the dog", ""),
-        (3, "cellar", "", ""),
+        (3, "cellar", "Try the door with the key", ""),
+        (4, "door_opens", "", ""),  # where the run is: the same draw as the run's own
     ]
     assert entries[0].title == "The cellar" and entries[0].chapter == "The Cellar"
     assert "too dark to see the steps" in entries[0].text and "lamp throws your shadow" in entries[1].text
-    assert entries[3].text == game.text()
+    assert entries[4].text == game.text()
     assert [e.number for e in entries if e.matches("DOG")] == [2]  # case does not matter
     assert [e.number for e in entries if e.matches("flares")] == [0]  # outcomes are searched too
     assert not any(e.matches("zeppelin") for e in entries)
@@ -670,3 +698,104 @@ def test_the_fresh_machine_refuses_other_scenes_choices_and_uses_no_events():
     with pytest.raises(ValueError) as err:
         machine.get_state("attic")
     assert str(err.value) == "State 'attic' is not a registered state."
+
+
+def test_offers_are_rendered_for_this_turn_and_this_visit(rules_story):
+    game = at(rules_story, "tower")
+    game.run.turn = 4
+    game.run.visits["tower"] = 2
+    assert game.choices() == [
+        Offer("ring", "Ring (4 turns, visit 2)", True, "", False, False),
+        Offer("drop", "Drop", True, "", False, False),
+        Offer("grab", "Grab", True, "", False, False),
+        Offer("climb", "Climb", False, "Too dark on turn 4", False, False),
+        Offer("grow", "Grow", True, "", False, False),
+    ]
+    step = game.choose("ring")
+    assert step.outcome == "Rung on visit 2."  # the outcome speaks of the visit the choice was made on
+    assert (step.gained, step.lost) == (("rope",), ())  # no lamp was carried: nothing lost
+    assert [o.text for o in game.choices()][0] == "Ring (5 turns, visit 3)"
+    with pytest.raises(EngineError) as info:
+        game.choose("fly")
+    assert str(info.value) == "no choice 'fly' in scene 'tower' now (open: ring, drop, grab, grow)"
+
+
+def test_items_are_gained_and_lost_once(rules_story):
+    game = at(rules_story, "tower")
+    assert game.choose("grab").gained == ("rope",) and game.run.items == {"rope"}
+    assert game.choose("grab").gained == ()  # carried already
+    assert game.choose("drop").lost == ("rope",) and game.run.items == set()
+    assert game.choose("drop").lost == ()
+    for times in (1, 2, 3):  # a sticky choice counts every time it is taken
+        game.choose("grab")
+        assert game.run.chosen["tower.grab"] == 2 + times
+
+
+def test_a_text_variable_is_cut_at_its_limit(rules_story):
+    game = at(rules_story, "tower", words="x" * 5_000)
+    game.choose("grow")
+    assert len(game.run.variables["words"]) == 10_000  # exactly at the limit: kept whole
+    game.choose("grow")
+    assert game.run.variables["words"] == "x" * 10_000  # past it: cut to the limit
+
+
+def test_a_conditional_fallback_comes_when_its_condition_holds(rules_story):
+    closed = at(rules_story, "gate")
+    assert [o.id for o in closed.choices()] == ["shut"]
+    opened = at(rules_story, "gate", flag=True)
+    assert opened.choices() == [Offer("fallback", "Out (1)", True, "", False, True)]
+    assert opened.choose("fallback").ending.id == "end"
+
+
+def test_the_machine_has_no_choice_of_a_scene_the_story_lacks(rules_story):
+    from game.engine.rules import Move
+
+    game = Game(rules_story)
+    game.start(1)
+    with pytest.raises(EngineError) as info:
+        game.machine.take(game.run, "attic.x", Move(game.run, game.rng))
+    assert str(info.value) == "the story has no choice 'attic.x'"
+    assert "attic" not in game.machine.built
+
+
+def test_a_log_that_breaks_off_later_names_the_step(demo_story):
+    from game.engine.state import state_from_data
+
+    game = Game(demo_story)
+    game.start(5)
+    game.choose("lamp")
+    game.choose("search")
+    data = game.snapshot()
+    data["log"] = ["cellar.lamp", "barrels.wake_dog", "barrels.leave_dog"]
+    with pytest.raises(EngineError) as info:
+        state_from_data(data, demo_story)
+    assert str(info.value) == "step 1 of the log, 'cellar.lamp', cannot lead to 'barrels'"
+    data["log"] = ["barrels.leave_dog", "cellar.lamp"]
+    with pytest.raises(EngineError) as info:
+        state_from_data(data, demo_story)
+    assert str(info.value) == "step 1 of the log starts in 'barrels', but the run was in 'cellar'"
+
+
+def test_the_size_caps_of_a_saved_run_hold_exactly(demo_story):
+    from game.engine.state import MAX_LOG, state_from_data
+
+    data = {
+        "version": 2,
+        "story": "demo",
+        "seed": 1,
+        "scene": "cellar",
+        "ending": None,
+        "draws": 0,
+        "variables": {},
+        "items": ["lamp"] * MAX_LOG,
+        "log": ["cellar.fallback"] * MAX_LOG,
+    }
+    state = state_from_data(data)  # a million steps and items: the most a run may hold
+    assert state.turn == MAX_LOG and state.visits == {"cellar": MAX_LOG + 1}
+    data["log"].append("cellar.fallback")
+    with pytest.raises(EngineError):
+        state_from_data(data)
+    data["log"].pop()
+    data["items"].append("lamp")
+    with pytest.raises(EngineError):
+        state_from_data(data)

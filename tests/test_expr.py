@@ -701,6 +701,9 @@ def test_expression_size_limits_are_exact():
     err = refused(exactly + " ", "expr-forbidden", 0)
     assert err.message == "the expression is over 500 characters"
     with pytest.raises(ExprError) as info:
+        compile_expr(exactly + " ", NAMES, base=6)
+    assert info.value.offset == 6
+    with pytest.raises(ExprError) as info:
         compile_expr("x +\n 1", NAMES, base=4)
     assert (info.value.message, info.value.offset) == ("an expression must fit on one line", 4)
     assert refused("1" * 499, "expr-forbidden", 0).message == "numbers are limited to +/-1,000,000,000"
@@ -747,3 +750,13 @@ def test_template_tags_in_every_spelling():
     text = "a {{ name }} b"
     assert compile_template(text, NAMES).source == text
     assert render("{{ x }}{% if flag %}{% endif %}") == "3"  # a template ending in a tag keeps what came before
+
+
+def test_a_condition_may_hold_its_own_keyword():
+    assert render("{% if x if x else x %}a{% endif %}") == "a"  # the tag's word is the first "if"
+    assert render("{% if flag %}a{% elif x if flag else x %}b{% endif %}") == "b"
+
+
+def test_pythons_comma_guess_is_left_out():
+    err = refused("max(x 2)", "expr-syntax", 4)
+    assert err.message == "cannot read expression 'max(x 2)': invalid syntax"  # the project's words, not Python's guess

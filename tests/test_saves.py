@@ -292,3 +292,20 @@ def test_the_list_of_saves_is_newest_first_and_leaves_out_what_is_not_a_save(tmp
         ("newer", newer, "demo", "barrels", "2026-01-02T00:00:00Z", 3),
         ("older", older, "demo", "barrels", "2026-01-01T00:00:00Z", 60),
     ]
+
+
+def test_a_folder_is_not_a_save_and_the_size_limit_is_exact(tmp_path):
+    from game.saves.files import MAX_SAVE_BYTES, parse_save
+
+    with pytest.raises(SaveError) as info:
+        read_save(tmp_path)
+    assert str(info.value) == f"{tmp_path}: cannot read: Is a directory"
+    head = b'{"format": "escape-lines-save", "pad": "'
+    exactly = head + b"x" * (MAX_SAVE_BYTES - len(head) - 2) + b'"}'
+    assert len(exactly) == MAX_SAVE_BYTES
+    with pytest.raises(SaveError) as info:
+        parse_save(exactly, "big")
+    assert str(info.value) == "big: the save has no format version"  # read whole: at the limit, not over it
+    with pytest.raises(SaveError) as info:
+        parse_save(exactly + b" ", "big")
+    assert str(info.value) == "big: larger than 4,194,304 bytes; not a save of this game"

@@ -35,23 +35,18 @@ def compile_effect(source: Any, names: Names, base: int = 0) -> Effect:
         target, value_node = stmt.targets[0], stmt.value
     elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and type(stmt.op) in _AUG_OPS:
         target = stmt.target
-        value_node = ast.BinOp(
-            ast.Name(target.id, ast.Load(), col_offset=target.col_offset),
-            stmt.op,
-            stmt.value,
-            col_offset=stmt.col_offset,
-        )
+        value_node = ast.BinOp(ast.Name(target.id, col_offset=0), stmt.op, stmt.value, col_offset=0)
     else:
         message = "an effect is 'name = value', 'name += value', 'name -= value', 'gain item' or 'lose item'"
         raise ExprError(message, "expr-syntax", base + lead)
     name = target.id
     if name not in names.variables:
         hint = did_you_mean(name, names.variables)
-        raise ExprError(f"unknown variable '{name}'{hint}", "unknown-name", base + lead + target.col_offset)
+        raise ExprError(f"unknown variable '{name}'{hint}", "unknown-name", base + lead)  # the name comes first
     checker = ExprChecker(names, base + lead)
     body, kind = checker.visit(value_node)
     if kind != names.variables[name]:
         message = f"'{name}' holds {names.variables[name]}; this gives it {kind}"
-        raise ExprError(message, "expr-type", base + lead + stmt.col_offset)
+        raise ExprError(message, "expr-type", base + lead)
     value = finish(Compiled(body, kind, checker.reads, checker.refs), source)
     return Effect(source, variable=name, value=value)

@@ -124,10 +124,6 @@ class ExprChecker:
             "Tuple": "a list is only allowed after 'in', as in x in ('a', 'b')",
             "Set": "a set is only allowed after 'in', as in x in ('a', 'b')",
             "Dict": "mappings are not allowed in an expression",
-            "Starred": "'*' unpacking is not allowed",
-            "Await": "'await' is not allowed",
-            "Yield": "'yield' is not allowed",
-            "Slice": "slices are not allowed",
         }
         if isinstance(node, ast.Constant):
             return f"the value {node.value!r} is not allowed; use a whole number, text or true/false"
@@ -147,8 +143,8 @@ class ExprChecker:
 
     def visit_Name(self, node: ast.Name) -> tuple[ast.expr, str]:
         name = node.id
-        if name in ("true", "True", "false", "False"):
-            return ast.Constant(name in ("true", "True")), BOOL
+        if name in ("true", "false"):  # True and False are Python's own constants, not names
+            return ast.Constant(name == "true"), BOOL
         if name == "turn":
             self.reads.add(TURN_READ)
             return _scope("turn"), INT
@@ -213,7 +209,7 @@ class ExprChecker:
                 if isinstance(op, _ORDER_OPS) and lt == BOOL:
                     raise self.fail(comparator, "true/false values cannot be ordered with < or >", "expr-type")
             trees.append(right)
-            lt = rt if not isinstance(op, (ast.In, ast.NotIn)) else lt
+            lt = rt  # after 'in', the container's type is its elements' type
         return ast.Compare(trees[0], node.ops, trees[1:]), BOOL
 
     def _container(self, node: ast.expr, element_type: str) -> tuple[ast.expr, str]:

@@ -24,6 +24,11 @@ from game.compiler.yamlsafe import MAX_FILE_BYTES, YamlDoc, parse_yaml_bytes, re
 from game.model import BOOL, INT, Branch, Choice, Ending, Item, Scene, Story, Target, Variable, type_of_value
 
 MANIFEST_NAME = "story.yaml"
+# Compiled texts, conditions and effects by (kind, source, what the story lets them name): the same source
+# compiles once, within a story and across the loads of a process (a live preview reloads on every save).
+# They are immutable, and depend on nothing else.
+COMPILED: dict[tuple[str, str, tuple[Any, ...]], Any] = {}
+MAX_COMPILED = 50_000
 _ID_LINE = re.compile(r"^\s*-\s+id:\s*([a-z][a-z0-9_]*)\s*$", re.MULTILINE)
 MAX_STORY_BYTES = 64 * 1024 * 1024
 MAX_FILES = 2000
@@ -69,7 +74,7 @@ class StoryCompiler:
         self.scenes: dict[str, Scene] = {}
         self.scene_places: dict[str, tuple[YamlDoc, tuple[Any, ...]]] = {}
         self.digest = hashlib.sha256()
-        self.compiled: dict[tuple[str, str], Any] = {}  # the same source compiles once per story
+        self.names_key: tuple[Any, ...] = ()  # what expressions may name (set with the manifest)
         self.plain_gotos: dict[str, tuple[Branch, ...]] = {}
         self.broken: set[str] = set()  # ids of scenes that failed their checks
 
@@ -205,6 +210,7 @@ class StoryCompiler:
                 self.at(doc, ("endings", i, "id"), f"duplicate ending id '{spec['id']}'", "duplicate-id")
             endings[spec["id"]] = Ending(spec["id"], spec["title"], spec["kind"], spec.get("canon", False))
         self.names = Names({n: v.type for n, v in variables.items()}, frozenset(items))
+        self.names_key = (tuple(sorted(self.names.variables.items())), tuple(sorted(items)))
         return {"data": data, "variables": variables, "items": items, "endings": endings}
 
     # compiling -----------------------------------------------------------------
@@ -230,10 +236,12 @@ class StoryCompiler:
                 self.pending.append(Pending(ref.kind, ref.name, doc, loc, ref.offset))
 
     def _compile(self, kind: str, source: Any, compiler: Any) -> Any:
-        key = (kind, source if isinstance(source, str) else repr(source))
-        result = self.compiled.get(key)
+        key = (kind, source if isinstance(source, str) else repr(source), self.names_key)
+        result = COMPILED.get(key)
         if result is None:
-            result = self.compiled[key] = compiler(source, self.names)
+            if len(COMPILED) >= MAX_COMPILED:
+                COMPILED.clear()
+            result = COMPILED[key] = compiler(source, self.names)
         return result
 
     def _condition(self, doc: YamlDoc, loc: tuple[Any, ...], source: Any):  # noqa: ANN201

@@ -78,7 +78,7 @@ def _condition(source: str, base: int, names: Names, reads: set[str], refs: list
 def compile_template(text: str, names: Names) -> Template:
     """Compile story text; raises ExprError (code `template` for structure) with the offset of the problem."""
     if "{{" not in text and "{%" not in text:
-        return Template(text, None)
+        return Template(text)
     reads: set[str] = set()
     refs: list[Reference] = []
     stack: list[_Block] = []
@@ -103,10 +103,9 @@ def compile_template(text: str, names: Names) -> Template:
             continue
         group = "line_body" if match.group("line") is not None else "tag"
         body, start = match.group(group), match.start(group)
-        words = body.strip().split(None, 1)
-        keyword = words[0] if words else ""
-        rest = body[body.index(keyword) + len(keyword) :] if keyword else ""
-        rest_start = start + (body.index(keyword) + len(keyword) if keyword else 0)
+        keyword = body.split()[0] if body.strip() else ""
+        after = body.index(keyword) + len(keyword)  # the text after the first word: a condition, or nothing
+        rest, rest_start = body[after:], start + after
         if keyword == "if":
             block = _Block(match.start())
             block.branches.append((_condition(rest, rest_start, names, reads, refs), []))

@@ -160,12 +160,12 @@ class Game:
         try:
             moved = self.machine.take(run, choice.key, move)
         except BaseException:
-            self._put_back(point, len(run.log) > point[3])
+            self._put_back(point)
             raise
         if not moved:  # a guard refused: nothing has changed
             raise EngineError(self._refusal(choice_id))
         if run.scene not in self.story.scenes:  # pragma: no cover - the machine always ends in a scene
-            self._put_back(point, True)
+            self._put_back(point)
             raise EngineError(f"choice '{choice.key}' stopped at '{run.scene}'")
         self._history.append(point)
         self._text = move.text
@@ -185,13 +185,12 @@ class Game:
         )
 
     # undo, snapshot, restore ----------------------------------------------------------
-    def _put_back(self, point: SavePoint, logged: bool) -> None:
-        """Return the run to a save point taken before its last move (`logged`: that move was logged)."""
+    def _put_back(self, point: SavePoint) -> None:
+        """Return the run to a save point taken just before a move that failed part way."""
         run = self.run
         draws = run.draws
         (run.scene, run.variables, run.items, run.turn, run.draws, run.ending, self._text) = point
-        if logged:
-            del run.log[run.turn :]
+        del run.log[run.turn :]  # the move's step, if it was logged
         _, run.visits, run.chosen = steps_and_counts(run.chosen_keys(), run.scene)
         if run.draws != draws:  # the same seed, drawn as often as before
             self.rng = self._generator(run.seed, run.draws)

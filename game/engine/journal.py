@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.engine.game import Game
-from game.errors import EngineError
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +36,7 @@ def journal(game: Game) -> list[Entry]:
     entries: list[Entry] = []
     for number, (_, choice_id) in enumerate(run.log):
         scene = scratch.scene
-        try:
-            step = scratch.choose(choice_id)
-        except EngineError:
-            break
+        step = scratch.choose(choice_id)  # the run's own choices, in its own story: each one works again
         entries.append(Entry(number, scene.id, scene.title, scene.chapter, text, step.choice_text, step.outcome))
         text = step.text
     scene = scratch.scene

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.errors import EngineError
-from game.model import INT, INT_LIMIT, MAX_TEXT_VALUE, STR, Story, Value, type_of_value
+from game.model import INT, INT_LIMIT, MAX_TEXT_VALUE, Story, Value, type_of_value
 
 STATE_VERSION = 2
 MAX_LOG = 1_000_000
@@ -96,7 +96,9 @@ def steps_and_counts(value: Any, scene: str) -> tuple[list[Step], dict[str, int]
     visits: dict[str, int] = {}
     chosen: dict[str, int] = {}
     for entry in value:
-        where, dot, choice = entry.partition(".") if type(entry) is str else ("", "", "")
+        if type(entry) is not str:
+            raise EngineError(f"the log holds {str(entry)[:60]!r}, which is not a step ('scene.choice')")
+        where, dot, choice = entry.partition(".")
         if not (dot and where and choice):
             raise EngineError(f"the log holds {str(entry)[:60]!r}, which is not a step ('scene.choice')")
         steps.append((where, choice))
@@ -131,8 +133,6 @@ def _variables(value: Any, story: Story | None) -> dict[str, Value]:
             or (declared.maximum is not None and held > declared.maximum)
         ):
             raise EngineError(f"variable '{name}' is {held}, outside its bounds in the story")
-        if declared.type == STR and len(held) > MAX_TEXT_VALUE:  # pragma: no cover - refused above
-            raise EngineError(f"variable '{name}' is too long")
     return dict(value)
 
 

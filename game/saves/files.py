@@ -105,7 +105,7 @@ def save_game(
     return path
 
 
-def save_text(game: Game, name: str, started: str | None = None, play_seconds: int = 0) -> str:
+def save_text(game: Game, name: str, started: str | None, play_seconds: int) -> str:
     """The save file's text for the game's run."""
     payload = {
         "format": SAVE_FORMAT,
@@ -250,14 +250,11 @@ def saved_steps(data: dict[str, Any], path: str | Path) -> tuple[int, list[tuple
     return state.seed, state.log
 
 
-def replay_log(game: Game, data: dict[str, Any], path: str | Path, partial: bool = False) -> Divergence | None:
+def replay_log(game: Game, data: dict[str, Any], path: str | Path, partial: bool) -> Divergence | None:
     """Re-execute the save's choices against the current story; at the first that fails, raise SaveError
     (or, with `partial`, stop there and return the Divergence)."""
     seed, log = saved_steps(data, path)
-    try:
-        _, divergence = replay(game.story, seed, log, into=game)
-    except EngineError as err:
-        raise SaveError(f"{path}: {err}") from None
+    _, divergence = replay(game.story, seed, log, into=game)
     if divergence is not None and not partial:
         raise SaveError(f"{path}: the story has changed: {divergence}")
     return divergence
