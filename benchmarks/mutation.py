@@ -79,7 +79,7 @@ def report() -> int:
             (
                 k["reason"]
                 for k in known
-                if k["function"] == function_of(mutant) and k["before"] == before and k["after"] == after
+                if k["function"] == function_of(mutant) and k["line"] in before and k.get("after", after) == after
             ),
             None,
         )

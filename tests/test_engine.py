@@ -378,7 +378,7 @@ scenes:
     title: Hall
     text: "Hall {{ visits }}."
     choices:
-      - {id: door, text: Door, if: flag, disabled_text: The door is locked, goto: hall}
+      - {id: door, text: Door, if: flag, disabled_text: The door is locked, once: true, goto: hall}
       - {id: bell, text: Bell, once: true, goto: hall}
     fallback: {text: Wait, goto: hall}
   - id: tower
@@ -443,6 +443,10 @@ def at(story, scene: str, seed: int = 1, **variables) -> Game:
 def test_once_only_choice_cannot_be_taken_twice(rules_story):
     game = Game(rules_story)
     game.start(1)
+    assert game.choices() == [
+        Offer("door", "Door", False, "The door is locked", True, False),
+        Offer("bell", "Bell", True, "", True, False),
+    ]
     game.choose("bell")
     assert [o.id for o in game.choices()] == ["door", "fallback"]  # hidden once taken; the door is not open
     with pytest.raises(EngineError) as info:
@@ -504,6 +508,7 @@ def test_a_destination_the_draw_cannot_give_changes_nothing(rules_story):
         game.choose("roll", destination="north")  # a destination of the other branch
     assert str(info.value) == "'north' is not a possible outcome of this draw"
     assert game.snapshot() == before and game.text() == text and not game.can_undo()
+    assert game.rng.getstate() == __import__("random").Random(3).getstate()  # as if nothing had been drawn
     assert game.run.visits == {"yard": 1} and game.run.chosen == {}
     again = at(rules_story, "yard", 3)
     assert game.choose("roll").scene == again.choose("roll").scene  # the generator did not move
@@ -557,6 +562,12 @@ def test_the_journal_is_rebuilt_from_the_log(demo_story):
     game.start(5)
     for choice in ("lamp", "search", "wake_dog", "door"):
         game.choose(choice)
+    for seed in range(12):  # the journal draws as the run drew, whatever the seed
+        other = Game(demo_story)
+        other.start(seed)
+        for choice in ("lamp", "search", "wake_dog", "door"):
+            other.choose(choice)
+        assert journal(other)[-1].scene_id == other.run.scene
     entries = journal(game)
     assert [(e.number, e.scene_id, e.choice, e.outcome) for e in entries] == [
         (0, "cellar", "Light the storm lamp", "The match flares and the wick takes."),
@@ -587,6 +598,7 @@ def test_the_journal_is_rebuilt_from_the_log(demo_story):
         (lambda d: d.update(log=["cellar."]), "the log holds 'cellar.', which is not a step ('scene.choice')"),
         (lambda d: d.update(log=[".lamp"]), "the log holds '.lamp', which is not a step ('scene.choice')"),
         (lambda d: d.update(log=["x" * 80]), f"the log holds '{'x' * 60}', which is not a step ('scene.choice')"),
+        (lambda d: d.update(log=[["c" * 80]]), f"the log holds \"['{'c' * 58}\", which is not a step ('scene.choice')"),
         (lambda d: d.update(variables=[]), "'variables' must be a mapping"),
         (lambda d: d["variables"].update(noise=[1]), "variable 'noise' holds list, which no story variable can"),
         (lambda d: d["variables"].update(name="x" * 10_001), "variable 'name' is longer than 10,000 characters"),
@@ -653,10 +665,10 @@ def test_shape_alone_counts_visits_and_choices_from_the_log(demo_story):
     with pytest.raises(EngineError) as info:
         state_from_data(data, demo_story)
     assert str(info.value) == "step 1 of the log starts in 'barrels', but the run was in 'cellar'"
-    data.update(items=["crown", "lamp"], log=["cellar.lamp"], scene="cellar")
+    data.update(items=["orb", "crown", "lamp"], log=["cellar.lamp"], scene="cellar")
     with pytest.raises(EngineError) as info:
         state_from_data(data, demo_story)
-    assert str(info.value) == "the run carries items this story does not have: crown"
+    assert str(info.value) == "the run carries items this story does not have: crown, orb"
 
 
 def test_unseeded_runs_draw_their_own_seed(demo_story):

@@ -244,6 +244,7 @@ def test_version_1_upgrade_is_exact(tmp_path, demo_story):
     ("log", "state", "message"),
     [
         ([["cellar"]], {}, "the log holds \"['cellar']\", which is not a step"),
+        ([["c" * 80]], {}, f'the log holds "[\'{"c" * 58}", which is not a step'),
         ([["cellar", 3]], {}, "the log holds \"['cellar', 3]\", which is not a step"),
         (["cellar.lamp"], {}, "the log holds 'cellar.lamp', which is not a step"),
         ([], None, "the field 'state' or 'log' is missing or of the wrong type"),
@@ -309,3 +310,36 @@ def test_a_folder_is_not_a_save_and_the_size_limit_is_exact(tmp_path):
     with pytest.raises(SaveError) as info:
         parse_save(exactly + b" ", "big")
     assert str(info.value) == "big: larger than 4,194,304 bytes; not a save of this game"
+
+
+def test_old_formats_without_an_upgrade_and_plain_listing_fields(tmp_path, demo_story):
+    path = tmp_path / "demo--ancient.json"
+    path.write_text(json.dumps({"format": "escape-lines-save", "version": 0}))
+    with pytest.raises(SaveError) as info:
+        read_save(path)
+    assert str(info.value) == f"{path}: save format 0 is too old to read"
+    made = save_game(played(demo_story), tmp_path, "bare")
+    data = json.loads(made.read_text())
+    del data["saved"], data["play_seconds"]  # written by hand: the listing still shows it
+    made.write_text(json.dumps(data))
+    [info] = list_saves(tmp_path)
+    assert (info.name, info.saved, info.play_seconds) == ("bare", "", 0)
+
+
+@pytest.mark.posix
+def test_writes_never_go_through_a_link_and_say_why_they_fail(tmp_path):
+    from game.saves.files import write_atomic
+
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep")
+    link = tmp_path / "demo--autosave.json"
+    link.symlink_to(target)
+    with pytest.raises(SaveError) as info:
+        write_atomic(link, "{}")
+    assert str(info.value) == f"{link} is a symbolic link; saves are not written through links"
+    assert target.read_text() == "keep"
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(SaveError) as info:
+        write_atomic(blocker / "save.json", "{}")
+    assert str(info.value) == f"cannot write {blocker / 'save.json'}: File exists"  # the OS's reason, no more

@@ -264,7 +264,7 @@ def list_saves(folder: str | Path) -> list[SaveInfo]:
     """Every readable save in the folder, newest first; unreadable files are skipped."""
     infos = []
     for path in sorted(Path(folder).glob("*.json")):
-        if path.name.startswith(".") or path.name == "endings.json":
+        if path.name.startswith("."):
             continue
         try:
             data = read_save(path)
