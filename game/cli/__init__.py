@@ -68,13 +68,26 @@ def _parser() -> argparse.ArgumentParser:
         "--coverage", metavar="REPORT", help="colour by a playtest report (escape playtest --out REPORT)"
     )
 
+    stats = commands.add_parser("stats", help="words, choices, branching, reading time and what a typical run reads")
+    stats.add_argument("story", help="a bundled story or a story folder")
+    stats.add_argument(
+        "--runs", metavar="N", type=int, default=200, help="random runs for the typical run (default 200; 0: none)"
+    )
+    stats.add_argument(
+        "--top", metavar="N", type=int, default=10, help="how many of the longest scenes to list (default 10; 0: all)"
+    )
+    stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
+
     new = commands.add_parser("new", help="start a new story or scene from a template that validates")
     new_kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
     new_story = new_kinds.add_parser("story", help="a new story folder with a small working story in it")
     new_story.add_argument("name", help="the folder to create; its name is the story's id (e.g. scenes/my_escape)")
-    new_scene = new_kinds.add_parser("scene", help="a new scene file in a story")
+    new_scene = new_kinds.add_parser("scene", help="a new scene in a story: a file of its own, or --file")
     new_scene.add_argument("story", help="the story folder")
     new_scene.add_argument("id", help="the new scene's id")
+    new_scene.add_argument(
+        "--file", metavar="F", help="add the scene at the end of this scene file (relative to the story folder)"
+    )
 
     schema = commands.add_parser("schema", help="write the JSON Schemas of story files (for editors)")
     schema.add_argument("--out", metavar="DIR", default=".", help="the folder to write them to (default: here)")
@@ -103,6 +116,7 @@ COMMANDS = {
     "saves": "saves",
     "playtest": "playtest",
     "graph": "graph",
+    "stats": "stats",
     "new": "new",
     "schema": "schema",
     "validate": "validate",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from game.compiler.loader import check_story, display_path
-from game.tools.scaffold import new_scene, new_story
+from game.tools.scaffold import AddedScene, SceneRefused, new_scene, new_story
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,18 +33,38 @@ def run_new(args: argparse.Namespace) -> int:
             "  The format is in docs/FORMAT.md; editors with yaml-language-server complete and check fields as you type."
         )
         return 1 if any(d.is_error for d in diagnostics) else 0
-    target = new_scene(args.story, args.id)
-    _, diagnostics = check_story(args.story)
-    errors = [d for d in diagnostics if d.is_error]
-    for diag in errors:
-        print(diag)
-    print(f"Created {display_path(target)} with the scene '{args.id}'.")
-    unreachable = any(d.code == "unreachable-scene" and f"'{args.id}'" in d.message for d in diagnostics)
-    if unreachable:
-        print(
-            f"Next: write its text, and lead to it from another scene with a choice whose goto is '{args.id}'; "
+    return run_new_scene(args.story, args.id, args.file)
+
+
+def run_new_scene(story: str, scene_id: str, file: str | None = None) -> int:
+    """Add the scene; on a refusal, print the story's errors (if they are why) before the reason."""
+    try:
+        added = new_scene(story, scene_id, file)
+    except SceneRefused as err:
+        for diag in err.diagnostics:
+            print(diag, file=sys.stderr)
+        raise
+    where = display_path(added.path)
+    if added.created:
+        print(f"Created {where} with the scene '{scene_id}'.")
+    else:
+        print(f"Added the scene '{scene_id}' to {where}, at line {added.line}.")
+    if added.fixed:
+        print(f"The story had {added.fixed} error{'s' * (added.fixed != 1)}, which the new scene resolves.")
+    print(f"Next: write its text{_way_in(scene_id, added)}")
+    return 0
+
+
+def _way_in(scene_id: str, added: AddedScene) -> str:
+    """What leads to the new scene, or how to lead to it."""
+    if added.starts_here:
+        return "; the story starts here."
+    keys = added.leads_in
+    if not keys:
+        return (
+            f", and lead to it from another scene with a choice whose goto is '{scene_id}'; "
             "until then escape validate warns that it cannot be reached."
         )
-    else:
-        print("Next: write its text; a scene already leads to it.")
-    return 1 if errors else 0
+    shown = [*keys[:3], f"{len(keys) - 3} more"] if len(keys) > 4 else list(keys)
+    named = ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
+    return f"; {named} already lead{'s' * (len(keys) == 1)} to it."

@@ -1,12 +1,28 @@
-"""`escape new story` and `escape new scene`: starting points that validate cleanly, and `escape schema`."""
+"""`escape new story` and `escape new scene`: starting points that validate cleanly, and `escape schema`.
+
+`new_scene` adds a scene in a file of its own or at the end of an existing scene file, and writes only
+when the story with the scene in it checks out (tried on a copy first), atomically and never through a link.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from game.compiler.schema import ID_RE, schema_texts
-from game.errors import EscapeError
+from game.compiler.checker import COLLECT, Checker, display_path
+from game.compiler.folder import MANIFEST_NAME, StoryCompiler
+from game.compiler.loader import check_story
+from game.compiler.schema import ID_RE, MAX_ID, schema_texts
+from game.compiler.yamlsafe import YamlDoc, parse_yaml_text, read_yaml
+from game.errors import Diagnostic, EscapeError
+from game.model import Story
 
 SCHEMA_DIR = ".schema"
 
@@ -93,17 +109,21 @@ scenes:
     ending: caught
 """
 
-SCENE = """\
+SCENE_FILE = """\
 # yaml-language-server: $schema={schema}/scenes.schema.json
 scenes:
-  - id: {id}
-    title: {title}
-    text: |
-      Write the scene here.
-    choices:
-      - id: go_back
-        text: Go back
-        goto: {back}
+{scene}"""
+
+# A new scene, as the keys of one list item (its lines are indented by `_item` to fit the file).
+SCENE_BODY = """\
+id: {id}
+title: {title}
+text: |
+  Write the scene here.
+choices:
+  - id: go_back
+    text: Go back
+    goto: {back}
 """
 
 
@@ -133,25 +153,268 @@ def new_story(path: str) -> Path:
     return folder
 
 
-def new_scene(story_path: str, scene_id: str) -> Path:
-    folder = Path(story_path)
-    if not (folder / "story.yaml").is_file():
-        raise EscapeError(f"{folder} is not a story folder (it has no story.yaml)")
-    if not ID_RE.match(scene_id):
-        raise EscapeError(f"'{scene_id}' cannot be a scene id: use lower case letters, digits and _")
-    target = folder / f"{scene_id}.yaml"
-    if target.exists():
-        raise EscapeError(f"{target} already exists; nothing was written")
-    from game.compiler.loader import check_story
+# escape new scene ---------------------------------------------------------------------------------
 
-    story, _ = check_story(folder)
-    if story is not None and scene_id in story.scenes:
-        raise EscapeError(
-            f"the story already has a scene '{scene_id}' ({story.scenes[scene_id].source}); nothing was written"
+
+class SceneRefused(EscapeError):
+    """`escape new scene` wrote nothing: why, with the story's errors when they are the reason."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None):
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
+@dataclass(frozen=True)
+class AddedScene:
+    """What `new_scene` did: the file written, and how the story now stands with the scene in it."""
+
+    path: Path
+    created: bool  # a new file, rather than added at the end of an existing one
+    line: int  # where the scene starts in the file
+    leads_in: tuple[str, ...]  # "scene.choice" keys of the choices that can lead to it
+    starts_here: bool  # the manifest's `start` names it
+    fixed: int  # errors of the story before, which the new scene resolves
+
+
+@dataclass(frozen=True)
+class _Plan:
+    path: Path
+    relative: Path  # inside the story folder
+    before: bytes | None  # the file's bytes when it was read (None: a new file)
+    after: bytes
+    line: int
+
+
+def scene_file_name(scene_id: str) -> str:
+    """The file a new scene gets: its id, except that `story` would be the manifest, story.yaml."""
+    return "story_scene.yaml" if scene_id == "story" else f"{scene_id}.yaml"
+
+
+def new_scene(story_path: str | Path, scene_id: str, file: str | None = None) -> AddedScene:
+    """Add a placeholder scene to a story: in a new file of its own, or at the end of the scene file
+    `file`. Writes only if the story, with the scene added, has no errors; raises SceneRefused if not."""
+    folder = Path(story_path)
+    if not (folder / MANIFEST_NAME).is_file():
+        raise SceneRefused(f"{folder} is not a story folder (it has no {MANIFEST_NAME})")
+    if not ID_RE.match(scene_id) or len(scene_id) > MAX_ID:
+        raise SceneRefused(f"'{scene_id}' cannot be a scene id: use lower case letters, digits and _")
+    errors_before, known = _survey(folder)
+    if scene_id in known:
+        where = f" ({known[scene_id]})" if known[scene_id] else ""
+        raise SceneRefused(f"the story already has a scene '{scene_id}'{where}; nothing was written")
+    body = SCENE_BODY.format(id=scene_id, title=_title(scene_id), back=_start(folder) or scene_id)
+    plan = _appended(folder, file, body) if file is not None else _created(folder, scene_id, body)
+    story, diagnostics = _trial(folder, plan)
+    errors = [d for d in diagnostics if d.is_error]
+    if story is None or errors:
+        raise SceneRefused(_refusal(folder, plan, len(errors), errors_before), errors)
+    _write(plan)
+    leads_in = tuple(
+        choice.key
+        for scene in story.scenes.values()
+        if scene.id != scene_id
+        for choice in scene.all_choices
+        if scene_id in choice.destinations
+    )
+    return AddedScene(plan.path, plan.before is None, plan.line, leads_in, story.start == scene_id, errors_before)
+
+
+def _refusal(folder: Path, plan: _Plan, errors: int, errors_before: int) -> str:
+    """Why nothing was written: the story's own errors, or (never expected) errors the addition would cause."""
+    if not errors_before:
+        return f"adding the scene to {display_path(plan.path)} would give the story errors (above); nothing was written"
+    them = "them" if errors > 1 else "it"
+    return (
+        f"the story has {errors} error{'s' * (errors != 1)} (above), so nothing was written: "
+        f"fix {them} (escape validate {display_path(folder)}) and run this again"
+    )
+
+
+def _survey(folder: Path) -> tuple[int, dict[str, str]]:
+    """The story's errors as it is, and the ids of its scenes (with where each is defined), read even
+    when the story has errors."""
+    checker = Checker(COLLECT)
+    compiler = StoryCompiler(folder, checker)
+    compiler.run()
+    known = {scene_id: scene.source for scene_id, scene in compiler.scenes.items()}
+    known.update((scene_id, "") for scene_id in compiler.broken if scene_id not in known)
+    return len(checker.errors), known
+
+
+def _start(folder: Path) -> str | None:
+    """The manifest's start scene, for the new scene's way back (None if the manifest cannot say)."""
+    doc = read_yaml(folder / MANIFEST_NAME, Checker(COLLECT))
+    start = doc.data.get("start") if doc is not None and isinstance(doc.data, dict) else None
+    return start if isinstance(start, str) and ID_RE.match(start) else None
+
+
+def _item(body: str, indent: int, inner: int, newline: str = "\n") -> str:
+    """The scene's keys as one list item: the dash at `indent`, the keys at `inner`."""
+    lines = body.splitlines()
+    dash = " " * indent + "-" + " " * (inner - indent - 1)
+    return newline.join([dash + lines[0], *(" " * inner + line if line else "" for line in lines[1:])]) + newline
+
+
+def _created(folder: Path, scene_id: str, body: str) -> _Plan:
+    """A new file named after the scene, beside story.yaml."""
+    name = scene_file_name(scene_id)
+    path = folder / name
+    if os.path.lexists(path):
+        raise SceneRefused(
+            f"{display_path(path)} already exists; add the scene to it with --file {name}, "
+            "or choose another id; nothing was written"
         )
-    manifest = (folder / "story.yaml").read_text(encoding="utf-8", errors="replace")
-    start = re.search(r"^start:\s*([a-z][a-z0-9_]*)", manifest, re.MULTILINE)
-    back = start.group(1) if start else "first_scene"
     schema = SCHEMA_DIR if (folder / SCHEMA_DIR).is_dir() else "../../schema"
-    target.write_text(SCENE.format(id=scene_id, title=_title(scene_id), back=back, schema=schema), encoding="utf-8")
-    return target
+    text = SCENE_FILE.format(schema=schema, scene=_item(body, 2, 4))
+    return _Plan(path, Path(name), None, text.encode("utf-8"), 3)
+
+
+def _scene_file(folder: Path, file: str) -> tuple[Path, Path]:
+    """The path of `file` (relative to the story folder, or as given when that lies inside it) and its
+    path inside the folder; refuses anything that is not an existing scene file of this story."""
+    path = folder / file
+    if not os.path.lexists(path) and os.path.lexists(file):
+        path = Path(file)
+    try:
+        relative = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(folder)))
+    except ValueError:  # another drive
+        relative = Path("..")
+    shown = display_path(path)
+    if relative.is_absolute() or relative.parts[:1] == ("..",) or relative == Path("."):
+        raise SceneRefused(f"{file} is not inside the story folder {display_path(folder)}")
+    if relative == Path(MANIFEST_NAME):
+        raise SceneRefused(f"{shown} is the story's manifest, not a scene file; name a scene file with --file")
+    if path.suffix not in (".yaml", ".yml") or any(part.startswith(".") for part in relative.parts):
+        raise SceneRefused(
+            f"{shown} is not read as a scene file (only .yaml and .yml files outside hidden folders are)"
+        )
+    inside = folder
+    for part in relative.parts:
+        inside = inside / part
+        if inside.is_symlink():
+            raise SceneRefused(f"{display_path(inside)} is a symbolic link; story files are not written through links")
+        if inside.is_dir() and (inside / MANIFEST_NAME).is_file():
+            raise SceneRefused(
+                f"{shown} belongs to another story (the folder {display_path(inside)} has a {MANIFEST_NAME})"
+            )
+    if not path.is_file():
+        raise SceneRefused(
+            f"{shown} does not exist; leave out --file to start a new file for the scene, or create it first"
+        )
+    return path, relative
+
+
+def _appended(folder: Path, file: str, body: str) -> _Plan:
+    """The scene file `file` with the scene added at the end of its `scenes:` list, everything else kept."""
+    path, relative = _scene_file(folder, file)
+    shown = display_path(path)
+    try:
+        before = path.read_bytes()
+        text = before.decode("utf-8")
+    except OSError as err:
+        raise SceneRefused(f"cannot read {shown}: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise SceneRefused(f"{shown} is not UTF-8 text; fix it first") from None
+    data, indent, inner = _scene_list(text, shown)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    item = _item(body, indent, inner, newline)
+    wanted = {**data, "scenes": [*data["scenes"], _parsed(body, "the new scene").data]}
+    ending = "" if text.endswith("\n") else newline
+    for gap in (newline, ""):  # a blank line before the new scene, unless that changes the last one
+        start = text + ending + gap
+        doc = parse_yaml_text(start + item, shown, Checker(COLLECT))
+        if doc is not None and doc.data == wanted:
+            return _Plan(path, relative, before, (start + item).encode("utf-8"), start.count("\n") + 1)
+    raise SceneRefused(
+        f"cannot add to {shown} safely: what comes after its last scene (a '...', another document?) would "
+        "keep a scene added at the end out of the list; add the scene by hand, or leave out --file"
+    )
+
+
+def _parsed(text: str, shown: str) -> YamlDoc:
+    checker = Checker(COLLECT)
+    doc = parse_yaml_text(text, shown, checker)
+    if doc is None or checker.errors:
+        first = checker.errors[0] if checker.errors else shown
+        raise SceneRefused(f"{first}: the file must read as YAML before a scene can be added to it")
+    return doc
+
+
+def _scene_list(text: str, shown: str) -> tuple[dict[str, Any], int, int]:
+    """The file's data, and where its scene items put their dash and their keys; refuses a file a scene
+    cannot be appended to: no `scenes:` list, a list written inline, or keys after the list."""
+    doc = _parsed(text, shown)
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("scenes"), list):
+        raise SceneRefused(f"{shown} is not a scene file: it has no 'scenes:' list to add to")
+    places = doc.places[id(data)]
+    key_at, start, _, style = places["scenes"]
+    if style == "flow" or not data["scenes"]:
+        raise SceneRefused(f"{shown} writes its scenes list inline ([...]); write it as '- id: ...' items to add to it")
+    later = [key for key, place in places.items() if place[0] > key_at]
+    if later:
+        raise SceneRefused(
+            f"in {shown}, '{later[0]}:' comes after the scenes list, so a scene added at the end of the file would "
+            f"not be in the list; move '{later[0]}:' above 'scenes:' and run this again"
+        )
+    indent = doc.line_col(start)[1] - 1  # a block list starts at its first dash
+    first = doc.places[id(data["scenes"])][0][0]
+    line_start = text.rfind("\n", 0, first) + 1
+    prefix = re.fullmatch(r" *- +", text[line_start:first])
+    return data, indent, (len(prefix.group()) if prefix else indent + 2)
+
+
+def _trial(folder: Path, plan: _Plan) -> tuple[Story | None, list[Diagnostic]]:
+    """Check a copy of the story's files with the change made; the problems name the real folder."""
+    with tempfile.TemporaryDirectory(prefix="escape-new-scene-") as tmp:
+        copy = Path(tmp) / "story"
+        shutil.copytree(folder, copy, symlinks=True, ignore=_not_story_files)
+        (copy / plan.relative).write_bytes(plan.after)
+        story, diagnostics = check_story(copy)
+        there, here = display_path(copy), display_path(folder)
+        moved = [
+            replace(d, path=d.path.replace(there, here, 1), message=d.message.replace(there, here)) for d in diagnostics
+        ]
+    return story, moved
+
+
+def _not_story_files(directory: str, names: list[str]) -> list[str]:
+    """What a story's check never reads: hidden files and folders, files that are not YAML."""
+    return [
+        name
+        for name in names
+        if name.startswith(".")
+        or (not os.path.isdir(os.path.join(directory, name)) and not name.endswith((".yaml", ".yml")))
+    ]
+
+
+def _write(plan: _Plan) -> None:
+    """Write the file atomically (a new hidden file beside it, flushed, renamed over it), never through a
+    link, and only if nobody changed it since it was read."""
+    path = plan.path
+    try:
+        if plan.before is None:
+            if os.path.lexists(path):
+                raise SceneRefused(
+                    f"{display_path(path)} appeared while the scene was being added; nothing was written"
+                )
+            mode = 0o644
+        else:
+            if path.is_symlink() or path.read_bytes() != plan.before:
+                raise SceneRefused(f"{display_path(path)} changed while the scene was being added; nothing was written")
+            mode = stat.S_IMODE(path.stat().st_mode)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+        try:
+            if plan.before is not None and hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)  # the file keeps its permissions, whatever the umask
+            with os.fdopen(fd, "wb") as out:
+                out.write(plan.after)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        raise SceneRefused(f"cannot write {display_path(path)}: {err.strerror or err}") from None
