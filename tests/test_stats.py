@@ -116,6 +116,8 @@ def test_words_are_counted_as_documented():
     assert expression_words("has('rope')") == 1  # no text is shown: the value is one word
     assert expression_words("'yes' if name == 'Bob' and 'x' in name else 'no'") == 2
     assert expression_words("nerve + 1") == 1
+    assert expression_words("plural(days, 'long day', 'long days')") == 2  # one form is shown
+    assert expression_words("capitalize('the sergeant') + ' waits'") == 3
     assert expression_words("(((") == 1
     assert template_words("Rain on your face{{ ', and the dog at your heels' if with_dog }}.") == 10
     assert template_words("{% if a %}\nOne two.\n{% elif b %}\nThree.\n{% else %}\nFour five six.\n{% endif %}") == 6
@@ -164,18 +166,20 @@ def test_revisit_text_counts_when_the_model_has_it(tiny):
 
 def test_a_run_reads_what_it_is_shown(tiny):
     """Every seed takes the rope, climbs and runs: the gate (10 words), its offers (take 3, climb 3 with
-    its reason 4), the outcome (3), the gate again with the rope (14), the offer to climb (3), the top (4),
-    the offer to run (3), then the free road (4 + "Free at Last" 3) or the whistle (3 + "Caught" 1)."""
+    its reason 4), the outcome (3), the gate again with the rope (14, a return visit), the offer to climb
+    (3), the top (4), the offer to run (3), then the free road (4 + "Free at Last" 3) or the whistle (3 +
+    "Caught" 1)."""
     story = load_story(tiny, cache_dir=None)
     game = Game(story)
     runs = {seed: read_in_run(game, seed) for seed in range(40)}
     for seed, run in runs.items():
         ending = "free" if run.words == 54 else "caught"
-        assert run == Run(54 if ending == "free" else 51, 3, 3, True), seed
+        assert run == Run(54 if ending == "free" else 51, 3, 3, True, {"gate": 14}), seed
     assert {r.words for r in runs.values()} == {51, 54}  # both draws happen among 40 seeds
     stats = story_stats(story, runs=40)
     assert stats.runs is not None and stats.runs.runs == 40 and stats.runs.ended == 40
     assert stats.runs.choices == Spread(3, 3, 3)
+    assert stats.runs.revisit_words == Spread(14, 14, 14) and stats.runs.revisit_scenes == (("gate", 14.0),)
     words = sorted(r.words for r in runs.values())
     assert stats.runs.words == Spread(words[19], words[3], words[35])
 
@@ -221,8 +225,19 @@ def test_json_shape(tiny, capsys):
         "words_by_kind": {"text": 19, "choices": 9, "disabled": 4, "outcomes": 3, "ending": 0},
     }
     runs = data["runs"]
-    assert list(runs) == ["runs", "seeds", "ended", "words", "choices", "scenes", "reading_minutes"]
+    assert list(runs) == [
+        "runs",
+        "seeds",
+        "ended",
+        "words",
+        "choices",
+        "scenes",
+        "revisit_words",
+        "revisit_scenes",
+        "reading_minutes",
+    ]
     assert runs["runs"] == 25 and runs["ended"] == 25 and runs["choices"] == {"median": 3, "p10": 3, "p90": 3}
+    assert runs["revisit_scenes"] == [{"id": "gate", "words_per_run": 14.0}]
 
 
 def test_human_report(tiny, capsys):
@@ -236,6 +251,8 @@ def test_human_report(tiny, capsys):
     assert "the whole story: under a minute" in out
     assert "10 random runs (seeds 0-9, as escape playtest --uniform); every run reached an ending" in out
     assert "choices made  median 3; 10th-90th percentile 3-3" in out
+    assert "return visits median 14 words of scene text; 10th-90th percentile 14-14\n" in out
+    assert "most: gate (14 a run)\n" in out
     assert "(2 of 4 scenes; --top N shows more, --top 0 all)" in out
     assert "Chapter  scenes  words\nOne           1     35\nTwo           3     20\ntotal         4     55\n" in out
     assert "Longest scenes  chapter  words  choices\ngate            One         35        4\n" in out

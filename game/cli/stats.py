@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from game.cli.common import load_for_tool
 from game.errors import EscapeError
-from game.tools.stats import WORDS_PER_MINUTE, SceneStats, StoryStats, minutes, story_stats
+from game.tools.stats import WORDS_PER_MINUTE, RunStats, SceneStats, StoryStats, minutes, story_stats
 
 NAME_WIDTH = 32  # longer chapter names and scene ids are cut to this in the tables
 KIND_NAMES = {
@@ -95,7 +95,22 @@ def typical_run(stats: StoryStats) -> list[str]:
         f"            choices made  median {choices.median:,}; 10th-90th percentile {choices.p10:,}-{choices.p90:,}",
         f"            scenes seen   median {scenes.median:,} of {len(stats.scenes):,}; "
         f"10th-90th percentile {scenes.p10:,}-{scenes.p90:,}",
+        *_revisits(runs),
     ]
+
+
+def _revisits(runs: RunStats) -> list[str]:
+    """Scene text read on return visits, and the scenes where most of it is."""
+    spread = runs.revisit_words
+    lines = [
+        f"            return visits median {spread.median:,} words of scene text; "
+        f"10th-90th percentile {spread.p10:,}-{spread.p90:,}"
+    ]
+    most = [(scene, words) for scene, words in runs.revisit_scenes[:3] if words >= 1]
+    if most:
+        named = [f"{scene} ({words:,.0f}{' a run' if i == 0 else ''})" for i, (scene, words) in enumerate(most)]
+        lines.append(f"                          most: {', '.join(named)}")
+    return lines
 
 
 def chapters(stats: StoryStats) -> list[str]:

@@ -6,13 +6,15 @@ digit (so a lone dash is not a word, "don't" and "well-known" are one). The pros
 counted: scene text (and `revisit_text`, where the story has it), choice texts, disabled texts, outcomes
 and the titles of endings (scene titles, the blurb and item names are not). In the story as written,
 every branch of a `{% if %}` passage counts, and each `{{ }}` counts the words of the literal texts it
-can show (every branch of `'a' if c else 'b'`, but not the `'rope'` of `has('rope')` or the texts in a
-comparison) or, when it shows no literal text (a number, a variable), one word.
+can show (every branch of `'a' if c else 'b'`, one form of `plural(n, 'day', 'days')`, but not the
+`'rope'` of `has('rope')` or the texts in a comparison) or, when it shows no literal text (a number, a
+variable), one word.
 
 A typical run is a seeded random run that picks uniformly among the open choices: seeds 0..N-1 make
 the same runs as `escape playtest --uniform`. Its words are the prose rendered for that run: each
 scene's text as entered, the texts (and reasons) of the choices offered, the outcomes, and the ending's
-title.
+title. The scene text it reads on return visits to a scene is also counted apart, by scene: the prose a
+player reads again, unless the scene has a `revisit_text` or changes with `visits`.
 
 No I/O here: `story_stats` returns a `StoryStats`; `game.cli.stats` prints it.
 """
@@ -23,7 +25,7 @@ import ast
 import math
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from game.engine.game import Game
@@ -54,8 +56,11 @@ def _shown_texts(node: ast.AST) -> list[str]:
         return _shown_texts(node.body) + _shown_texts(node.orelse)
     if isinstance(node, (ast.Compare, ast.BoolOp)):
         return []
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _COUNTERS:
-        return []
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id in _COUNTERS:
+            return []
+        if node.func.id == "plural":  # one form of the word is shown: count the singular
+            return _shown_texts(node.args[1]) if len(node.args) > 1 else []
     return [text for child in ast.iter_child_nodes(node) for text in _shown_texts(child)]
 
 
@@ -166,6 +171,8 @@ class RunStats:
     words: Spread
     choices: Spread
     scenes: Spread  # different scenes seen
+    revisit_words: Spread  # words of scene text read on return visits to a scene
+    revisit_scenes: tuple[tuple[str, float], ...]  # (scene, those words in an average run), most first
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -175,24 +182,29 @@ class RunStats:
             "words": self.words.as_dict(),
             "choices": self.choices.as_dict(),
             "scenes": self.scenes.as_dict(),
+            "revisit_words": self.revisit_words.as_dict(),
+            "revisit_scenes": [{"id": scene, "words_per_run": words} for scene, words in self.revisit_scenes],
             "reading_minutes": minutes(self.words.median),
         }
 
 
 @dataclass(frozen=True)
 class Run:
-    """One random run: the words it read, the choices it made, the scenes it saw, whether it ended."""
+    """One random run: the words it read, the choices it made, the scenes it saw, whether it ended, and
+    the words of scene text it read on return visits, by scene."""
 
     words: int
     choices: int
     scenes: int
     ended: bool
+    revisits: dict[str, int] = field(default_factory=dict)
 
 
 def read_in_run(game: Game, seed: int, max_steps: int = MAX_STEPS) -> Run:
     """What the uniform random run with this seed read."""
     picker = random.Random(seed ^ 0x5EED)  # the picker of `escape playtest --uniform`
     read = count_words(game.start(seed))
+    revisits: dict[str, int] = {}
     try:
         while not game.is_over and game.run.turn < max_steps:
             offers = game.choices()
@@ -201,13 +213,16 @@ def read_in_run(game: Game, seed: int, max_steps: int = MAX_STEPS) -> Run:
             if not enabled:
                 break
             step = game.choose(picker.choice(enabled))
-            read += count_words(step.outcome) + count_words(step.text)
+            text = count_words(step.text)  # no text: the choice kept the player in the scene
+            read += count_words(step.outcome) + text
+            if text and game.run.visits.get(step.scene, 0) > 1:
+                revisits[step.scene] = revisits.get(step.scene, 0) + text
     except EngineError:  # a story that validates never gets here; the run simply stops
         pass
     ending = game.ending
     if ending is not None:
         read += count_words(ending.title)
-    return Run(read, game.run.turn, len(game.run.visits), ending is not None)
+    return Run(read, game.run.turn, len(game.run.visits), ending is not None, revisits)
 
 
 def simulate(story: Story, runs: int = DEFAULT_RUNS) -> RunStats:
@@ -220,7 +235,19 @@ def simulate(story: Story, runs: int = DEFAULT_RUNS) -> RunStats:
         Spread.of([r.words for r in results]),
         Spread.of([r.choices for r in results]),
         Spread.of([r.scenes for r in results]),
+        Spread.of([sum(r.revisits.values()) for r in results]),
+        _most_revisited(results),
     )
+
+
+def _most_revisited(results: list[Run]) -> tuple[tuple[str, float], ...]:
+    """Each scene returned to, with the words of its text read on returns in an average run, most first."""
+    totals: dict[str, int] = {}
+    for run in results:
+        for scene, words in run.revisits.items():
+            totals[scene] = totals.get(scene, 0) + words
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return tuple((scene, round(words / len(results), 1)) for scene, words in ranked)
 
 
 def minutes(words: int) -> float:
