@@ -70,7 +70,7 @@ def expression_words(source: str) -> int:
     for attempt in (source, f"{source} else ''"):  # `{{ 'x' if c }}` has an implied `else ''`
         try:
             tree = ast.parse(attempt, mode="eval")
-        except SyntaxError:
+        except (SyntaxError, ValueError):
             continue
         texts = _shown_texts(tree.body)
         return sum(count_words(text) for text in texts) if texts else 1
