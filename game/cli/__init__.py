@@ -92,6 +92,17 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write the JSON Schemas of story files (for editors)")
     schema.add_argument("--out", metavar="DIR", default=".", help="the folder to write them to (default: here)")
 
+    rename = commands.add_parser(
+        "rename", help="rename a scene, choice, variable or item everywhere: files, text, walkthroughs"
+    )
+    rename.add_argument(
+        "kind", metavar="KIND", choices=("scene", "choice", "variable", "item"), help="scene, choice, variable or item"
+    )
+    rename.add_argument("old", metavar="OLD", help="its id now (a choice: scene.choice)")
+    rename.add_argument("new", metavar="NEW", help="its new id")
+    rename.add_argument("story", metavar="STORY", help="a bundled story or a story folder")
+    rename.add_argument("--dry-run", action="store_true", help="show the changes as a diff and write nothing")
+
     validate = commands.add_parser("validate", help="check stories and report every problem")
     validate.add_argument(
         "paths", nargs="*", metavar="STORY", help="story folders or bundled names (default: all bundled)"
@@ -119,6 +130,7 @@ COMMANDS = {
     "stats": "stats",
     "new": "new",
     "schema": "schema",
+    "rename": "rename",
     "validate": "validate",
 }
 
