@@ -150,6 +150,15 @@ def warning(path, where, message, code):
     return line(path, where, "warning", message, code)
 
 
+# Warnings come with errors: where a test replaces `if: not lit`, the only reader of `lit`, this one comes too.
+LIT_UNREAD = warning(
+    M,
+    at(MANIFEST, "lit"),
+    "variable 'lit' is never read (use it in a condition or text, or show it with 'show: stat')",
+    "unused-variable",
+)
+
+
 # -- the valid story ----------------------------------------------------------------------------------
 
 
@@ -526,7 +535,7 @@ def test_duplicate_scene_in_two_files(story):
         error(
             "s/z.yaml",
             at(extra, "id: hall"),
-            "duplicate scene id 'hall' (first defined at s/scenes.yaml:2)",
+            "duplicate scene id 'hall' (first defined at s/scenes.yaml:2); give each scene its own id",
             "duplicate-id",
         )
     ]
@@ -538,7 +547,8 @@ def test_duplicate_scene_in_one_file(story):
         error(
             S,
             at(scenes, "id: yard", nth=2),
-            f"duplicate scene id 'yard' (first defined at s/scenes.yaml:{at(scenes, 'id: yard')[0]})",
+            f"duplicate scene id 'yard' (first defined at s/scenes.yaml:{at(scenes, 'id: yard')[0]}); "
+            "give each scene its own id",
             "duplicate-id",
         ),
         # the fallback's random target still names the scene 'cell', which is gone now
@@ -549,7 +559,12 @@ def test_duplicate_scene_in_one_file(story):
 def test_duplicate_choice(story):
     scenes = edit(SCENES, "id: light", "id: take")
     assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "id: take", nth=2), "duplicate choice id 'take' in scene 'hall'", "duplicate-id")
+        error(
+            S,
+            at(scenes, "id: take", nth=2),
+            "duplicate choice id 'take' in scene 'hall'; give each choice its own id",
+            "duplicate-id",
+        )
     ]
 
 
@@ -646,7 +661,8 @@ def test_unknown_ending(story):
 def test_unknown_choice(story):
     scenes = edit(SCENES, "        if: not lit\n", "        if: \"chosen('hall.tke') == 0\"\n")
     assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "hall.tke"), "unknown choice 'hall.tke' (did you mean 'hall.take'?)", "unknown-choice")
+        error(S, at(scenes, "hall.tke"), "unknown choice 'hall.tke' (did you mean 'hall.take'?)", "unknown-choice"),
+        LIT_UNREAD,
     ]
 
 
@@ -691,7 +707,8 @@ def test_unknown_item_in_lose_block_list(story):
 def test_unknown_name(story):
     scenes = edit(SCENES, "if: not lit", "if: stamna > 2")
     assert story.check(scenes=scenes) == [
-        error(S, at(scenes, "stamna"), "unknown name 'stamna' (did you mean 'stamina'?)", "unknown-name")
+        error(S, at(scenes, "stamna"), "unknown name 'stamna' (did you mean 'stamina'?)", "unknown-name"),
+        LIT_UNREAD,
     ]
 
 
@@ -725,7 +742,8 @@ def test_expr_forbidden(story):
             at(scenes, "open"),
             "only the helpers abs, chosen, has, max, min, visited can be called",
             "expr-forbidden",
-        )
+        ),
+        LIT_UNREAD,
     ]
 
 
@@ -745,7 +763,15 @@ def test_expr_type_in_effect(story):
 
 def test_expr_type_in_condition(story):
     scenes = edit(SCENES, "if: not lit", "if: \"stamina < 'x'\"")
-    assert story.check(scenes=scenes) == [error(S, at(scenes, "'x'"), "cannot compare number with text", "expr-type")]
+    assert story.check(scenes=scenes) == [
+        error(
+            S,
+            at(scenes, "'x'"),
+            "cannot compare number with text; 'stamina' holds number, so compare it with a number (3)",
+            "expr-type",
+        ),
+        LIT_UNREAD,
+    ]
 
 
 def test_expr_type_in_on_enter(story):
@@ -773,7 +799,9 @@ def test_template_stray_endif(story):
 
 def test_template_unclosed_interpolation_in_choice_text(story):
     scenes = edit(SCENES, "text: Climb\n", 'text: "Climb {{ name"\n')
-    assert story.check(scenes=scenes) == [error(S, at(scenes, '{{ name"'), "'{{' or '{%' is never closed", "template")]
+    assert story.check(scenes=scenes) == [
+        error(S, at(scenes, '{{ name"'), "'{{' is never closed: end it with '}}'", "template")
+    ]
 
 
 def test_expression_error_inside_text(story):
@@ -833,11 +861,15 @@ def test_bad_goto_branch_after_plain_one(story):
 
 def test_dead_end(story):
     scenes = edit(SCENES, "    text: Caught.\n    ending: caught\n", "    text: Caught.\n")
-    # the ending 'caught' is then unreached too, but warnings wait until the errors are fixed
+    # the ending 'caught' is then unreached too: warnings come with the errors
     assert story.check(scenes=scenes) == [
         error(
-            S, at(scenes, "id: cell"), "scene 'cell' has no choices, no fallback and no ending: a dead end", "dead-end"
-        )
+            S,
+            at(scenes, "id: cell"),
+            "scene 'cell' has no choices, no fallback and no ending: a dead end; add 'ending:', a choice or a fallback",
+            "dead-end",
+        ),
+        warning(M, at(MANIFEST, "id: caught"), "no reachable scene ends in 'caught'", "unreached-ending"),
     ]
 
 
@@ -919,9 +951,29 @@ def test_written_but_never_read_is_unused(story):
     ]
 
 
-def test_shown_variable_is_not_unused(story):
+SHOWN_UNREAD = (
+    "variable 'spare' is shown to the player (show: stat) but no condition or text reads it, so it changes nothing "
+    "in the story (use it in a condition or text, or remove it)"
+)
+
+
+def test_shown_variable_that_nothing_reads_is_unused(story):
     manifest = edit(MANIFEST, "  lit: false\n", "  lit: false\n  spare:\n    value: 0\n    show: stat\n")
-    assert story.check(manifest=manifest) == []
+    # changing a meter from itself is no reading of it
+    scenes = edit(SCENES, "effects: lit = true", "effects: [lit = true, spare = 1 - spare, spare += (2 - 1)]")
+    assert story.check(manifest=manifest, scenes=scenes) == [
+        warning(M, at(manifest, "spare"), SHOWN_UNREAD, "unused-variable")
+    ]
+
+
+def test_shown_variable_read_by_an_effect_on_another_or_by_text_is_used(story):
+    manifest = edit(MANIFEST, "  lit: false\n", "  lit: false\n  spare:\n    value: 0\n    show: stat\n")
+    for reader in ("effects: [lit = true, stamina = spare]", "effects: lit = spare > 0"):
+        assert story.check(manifest=manifest, scenes=edit(SCENES, "effects: lit = true", reader)) == []
+    assert (
+        story.check(manifest=manifest, scenes=edit(SCENES, "You are {{ name }}.", "You are {{ name }}, {{ spare }}."))
+        == []
+    ), "text"
 
 
 def test_unused_item(story):
@@ -961,6 +1013,74 @@ def test_no_ending_path(story):
     scenes = edit(SCENES, "        goto: yard\n", "        goto: maze\n") + loop
     assert story.check(scenes=scenes) == [
         warning(S, at(scenes, "id: maze"), "no path from scene 'maze' reaches an ending", "no-ending-path")
+    ]
+
+
+CUT = (
+    "the text is cut here: ' #' starts a YAML comment, so the rest of the line is not part of the text; "
+    "put the whole text in quotes, or use a | block"
+)
+
+
+def test_yaml_comment_that_cuts_prose(story):
+    scenes = edit(SCENES, "text: Take the rope", "text: Take the rope from hook #4")
+    assert story.check(scenes=scenes) == [warning(S, at(scenes, "#4"), CUT, "yaml-comment")]
+    scenes = edit(SCENES, "title: Yard", "title: Yard #note")
+    assert story.check(scenes=scenes) == [warning(S, at(scenes, "#note"), CUT, "yaml-comment")]
+
+
+def test_comments_that_are_meant_are_no_warning(story):
+    scenes = edit(SCENES, "text: Take the rope", "text: Take the rope  # reword later")
+    scenes = edit(scenes, "goto: yard\n", "goto: yard # the way out\n")  # not prose
+    scenes = edit(scenes, "text: Wait", "text: 'Wait #2'")  # quoted: the '#' is text
+    scenes = edit(scenes, "You are {{ name }}.", "You are {{ name }}. #1 on the list")  # a | block keeps it
+    assert story.check(scenes=scenes) == []
+
+
+def test_warnings_come_with_errors(story):
+    manifest = edit(MANIFEST, "  lit: false\n", "  lit: false\n  spare: 0\n")
+    scenes = edit(SCENES, "has('rope') and stamina > 0", "has('rope') and stamina = 0")
+    assert story.check(manifest=manifest, scenes=scenes, **{"more.yaml": EXTRA}) == [
+        error(
+            S,
+            at(scenes, "= 0"),
+            "to compare, write == (a single = sets a variable, which only an effect does)",
+            "expr-syntax",
+        ),
+        warning(
+            "s/more.yaml",
+            at(EXTRA, "id: attic"),
+            "scene 'attic' cannot be reached from the start ('hall')",
+            "unreachable-scene",
+        ),
+        warning(
+            M,
+            at(manifest, "spare"),
+            "variable 'spare' is never read (use it in a condition or text, or show it with 'show: stat')",
+            "unused-variable",
+        ),
+    ]
+
+
+def test_warnings_that_depend_on_a_broken_part_wait(story):
+    manifest = edit(MANIFEST, "  lit: false\n", "  lit: false\n  spare: 0\n")
+    # the only reader of 'spare' is in a scene file that cannot be read, which may also lead to 'attic'
+    broken = edit(EXTRA, "    text: Dust.\n", "    text: Dust {{ spare }}.\n\ttitle: x\n")
+    lines = story.check(manifest=manifest, **{"more.yaml": EXTRA, "broken.yaml": broken})
+    assert [line.rsplit(" [", 1)[1] for line in lines] == ["yaml-syntax]"]
+
+
+def test_an_unknown_scene_holds_back_the_map_warnings_only(story):
+    manifest = edit(MANIFEST, "  lit: false\n", "  lit: false\n  spare: 0\n")
+    scenes = edit(SCENES, "goto: yard\n", "goto: yrd\n")
+    assert story.check(manifest=manifest, scenes=scenes, **{"more.yaml": EXTRA}) == [
+        error(S, at(scenes, "yrd"), "unknown scene 'yrd' (did you mean 'yard'?)", "unknown-scene"),
+        warning(
+            M,
+            at(manifest, "spare"),
+            "variable 'spare' is never read (use it in a condition or text, or show it with 'show: stat')",
+            "unused-variable",
+        ),
     ]
 
 

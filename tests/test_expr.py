@@ -197,7 +197,7 @@ def test_leading_spaces_are_ignored():
         ("max(1, b=2)", "expr-forbidden", 0, ["max() takes plain arguments only"]),
         ("has(*'rope')", "expr-forbidden", 0, ["plain arguments"]),
         ("x is 1", "expr-forbidden", 0, ["'is' is not allowed; use '=='"]),
-        ("flag is not true", "expr-forbidden", 0, ["'is' is not allowed"]),
+        ("flag is not true", "expr-forbidden", 0, ["'is not' is not allowed; use '!='"]),
         ("~x", "expr-forbidden", 0, ["'~'"]),
         ("x << 40", "expr-forbidden", 0, ["not allowed"]),
         ("x | 1", "expr-forbidden", 0, ["not allowed"]),
@@ -226,7 +226,7 @@ def test_walrus_without_parentheses_cannot_be_read():
 
 
 def test_assignment_in_a_condition_cannot_be_read():
-    refused("x = 1", "expr-syntax", 2, "cannot read expression 'x = 1'", compile=compile_condition)
+    refused("x = 1", "expr-syntax", 2, "to compare, write ==", compile=compile_condition)
 
 
 def test_statements_are_not_expressions():
@@ -281,8 +281,8 @@ def test_syntax_error_offset():
         ("x + stamna > 2", 4, "unknown name 'stamna' (did you mean 'stamina'?)"),
         ("   stamna", 3, "unknown name 'stamna' (did you mean 'stamina'?)"),
         ("trn > 3", 0, "unknown name 'trn' (did you mean 'turn'?)"),
-        ("zzzz", 0, "unknown name 'zzzz'"),
-        ("inventory", 0, "unknown name 'inventory'"),
+        ("zzzz", 0, "unknown name 'zzzz'; declare it under 'variables:' in story.yaml"),
+        ("inventory", 0, "unknown name 'inventory'; declare it under 'variables:' in story.yaml"),
     ],
 )
 def test_unknown_names(source, offset, message):
@@ -380,7 +380,7 @@ def test_gain_and_lose(source, item, gain):
         ("lose mapp", "unknown-item", 5, "unknown item 'mapp' (did you mean 'map'?)"),
         ("  gain  lantern ", "unknown-item", 8, "unknown item 'lantern'"),
         ("stamna -= 1", "unknown-name", 0, "unknown variable 'stamna' (did you mean 'stamina'?)"),
-        ("  y = 1", "unknown-name", 2, "unknown variable 'y'"),
+        ("  y = 1", "unknown-name", 2, "unknown variable 'y'; declare it under 'variables:' in story.yaml"),
         ("x = stamna", "unknown-name", 4, "unknown name 'stamna' (did you mean 'stamina'?)"),
         ("flag = 1", "expr-type", 0, "'flag' holds true/false; this gives it number"),
         ("x = true", "expr-type", 0, "'x' holds number; this gives it true/false"),
@@ -519,7 +519,8 @@ def test_template_reads_and_refs():
 
 
 def test_unclosed_interpolation():
-    template_refused("open {{ name ", "template", 5, "'{{' or '{%' is never closed")
+    template_refused("open {{ name ", "template", 5, "'{{' is never closed: end it with '}}'")
+    template_refused("open {% if name ", "template", 5, "'{%' is never closed: end it with '%}'")
     template_refused("a {{ x }} b {{ x", "template", 12, "never closed")
 
 
@@ -621,7 +622,7 @@ def test_compiled_functions_see_no_builtins():
         ("max(1)", 4, "expr-forbidden", "max() takes two or more numbers"),
         ("abs(1, 2)", 4, "expr-forbidden", "abs() takes one number"),
         ("max(*x)", 4, "expr-forbidden", "max() takes plain arguments only"),
-        ("has(x)", 4, "expr-forbidden", "has() takes one name in quotes, as in has('rope')"),
+        ("has(x)", 4, "expr-forbidden", "has() takes one name in quotes, as in has('x')"),
         ("visited('a', 'b')", 4, "expr-forbidden", "visited() takes one name in quotes, as in visited('rope')"),
         (
             "hass('rope')",
@@ -671,7 +672,7 @@ def test_effect_refusals_are_placed_within_the_field():
     statement = "an effect is 'name = value', 'name += value', 'name -= value', 'gain item' or 'lose item'"
     assert at("  x **= 2") == ("expr-syntax", 12, statement)
     assert at("  flag = 1") == ("expr-type", 12, "'flag' holds true/false; this gives it number")
-    assert at("  y = 1") == ("unknown-name", 12, "unknown variable 'y'")
+    assert at("  y = 1") == ("unknown-name", 12, "unknown variable 'y'; declare it under 'variables:' in story.yaml")
     assert at("  x = 1; x = 2") == ("expr-syntax", 10, "one statement per effect; put each in its own list item")
     assert at("  ") == ("expr-syntax", 10, "an effect must be a statement such as 'stamina -= 1' or 'gain rope'")
     assert at("  x = name + 1") == ("expr-type", 16, "'+' needs two numbers, not text and number")
@@ -730,7 +731,9 @@ def test_comparison_chains_keep_each_type():
     assert ev("1 < x < 5") is True
     assert ev("'a' in name < 'z'") is False or True  # a chain may mix 'in' with an order on text
     err = refused("x < 5 < name", "expr-type", 8)
-    assert err.message == "cannot compare number with text"
+    assert (
+        err.message == "cannot compare number with text; 'name' holds text, so compare it with text in quotes ('word')"
+    )
     err = refused("flag < true", "expr-type", 7)
     assert err.message == "true/false values cannot be ordered with < or >"
     assert refused("x > 1000000001", "expr-forbidden", 4).message == "numbers are limited to +/-1,000,000,000"
@@ -760,3 +763,104 @@ def test_a_condition_may_hold_its_own_keyword():
 def test_pythons_comma_guess_is_left_out():
     err = refused("max(x 2)", "expr-syntax", 4)
     assert err.message == "cannot read expression 'max(x 2)': invalid syntax"  # the project's words, not Python's guess
+
+
+# -- a newcomer's mistakes: the fix, at the place ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "offset", "message"),
+    [
+        ("x = 1", 2, "to compare, write == (a single = sets a variable, which only an effect does)"),
+        ("flag && x > 1", 5, "write 'and' instead of '&&'"),
+        ("flag || x > 1", 5, "write 'or' instead of '||'"),
+        ("!flag", 0, "write 'not' instead of '!'"),
+        ("x <> 1", 2, "write != for 'not equal'"),
+        ("x => 1", 2, "write >= for 'at least'"),
+        ("x =< 1", 2, "write <= for 'at most'"),
+        ("{{ x }} > 1", 0, "drop the braces: {{ }} is for text; here write the expression alone (x > 1)"),
+        ("has(\u2018rope\u2019)", 4, "'\u2018' is a curly quote: write straight quotes, ' or \" (has('rope'))"),
+        ("x > 1 and < 5", 10, "'and' joins two whole comparisons: repeat the name (x > 1 and x < 5)"),
+        ("has 'rope'", 4, "put the name in parentheses: has('rope')"),
+        ("'a' else 'b'", 4, "'else' needs an 'if' before it: 'yes' if condition else 'no'"),
+    ],
+)
+def test_newcomers_syntax_gets_the_fix(source, offset, message):
+    err = refused(source, "expr-syntax", offset)
+    assert err.message == message
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "offset", "message"),
+    [
+        ("x == '3'", "expr-type", 5, "cannot compare number with text; write 3 without quotes"),
+        (
+            "x == 'high'",
+            "expr-type",
+            5,
+            "cannot compare number with text; 'x' holds number, so compare it with a number (3)",
+        ),
+        (
+            "name == 0",
+            "expr-type",
+            8,
+            "cannot compare text with number; 'name' holds text, so compare it with text in quotes ('word')",
+        ),
+        ("name == Jean", "unknown-name", 8, "unknown name 'Jean'; text goes in quotes: 'Jean'"),
+        ("name == 'a' or 'b'", "expr-type", 15, "'b' on its own is always true; compare again: ... or name == 'b'"),
+        ("flag == TRUE", "unknown-name", 8, "unknown name 'TRUE' (did you mean 'true'?)"),
+        ("Stamina > 1", "unknown-name", 0, "unknown name 'Stamina' (did you mean 'stamina'?)"),
+        ("flag & flag", "expr-forbidden", 0, "'&' is not allowed; write 'and'"),
+        ("x is not 1", "expr-forbidden", 0, "'is not' is not allowed; use '!='"),
+    ],
+)
+def test_newcomers_mixups_get_the_fix(source, code, offset, message):
+    err = refused(source, code, offset)
+    assert err.message == message
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["x != 1 and not flag", "name == 'a = b && c || !d <> e'", 'name == "it\u2019s"', "name or 'stranger'", "x >= 1"],
+)
+def test_the_same_characters_are_fine_where_they_belong(source):
+    assert compile_expr(source, NAMES).source == source
+
+
+@pytest.mark.parametrize(
+    ("source", "offset", "code", "message"),
+    [
+        ("x++", 1, "expr-syntax", "write x += 1"),
+        ("take rope", 0, "expr-syntax", "to give the player an item, write 'gain rope'"),
+        ("drop rope", 0, "expr-syntax", "to take an item away, write 'lose rope'"),
+        (
+            "flag += 1",
+            0,
+            "expr-type",
+            "'flag' holds true/false, which cannot be counted; write flag = true or flag = false",
+        ),
+        (
+            "x = {{ x }} + 1",
+            4,
+            "expr-syntax",
+            "drop the braces: {{ }} is for text; here write the expression alone (x = x + 1)",
+        ),
+        (
+            "x + 1",
+            0,
+            "expr-syntax",
+            "an effect is 'name = value', 'name += value', 'name -= value', 'gain item' or 'lose item'; "
+            "to change x, write x += 1",
+        ),
+    ],
+)
+def test_newcomers_effects_get_the_fix(source, offset, code, message):
+    with pytest.raises(ExprError) as info:
+        compile_effect(source, NAMES)
+    assert (info.value.code, info.value.offset, info.value.message) == (code, offset, message)
+
+
+def test_misspelt_tags_get_a_did_you_mean():
+    template_refused("{% if flag %}a{% elsif x %}b{% endif %}", "template", 14, "(did you mean '{% elif %}'?)")
+    template_refused("{% if flag %}a{% fi %}", "template", 14, "(did you mean '{% endif %}'?)")
+    template_refused("{% if flag %}a{% endf %}", "template", 14, "(did you mean '{% endif %}'?)")

@@ -97,7 +97,11 @@ STORY_CASES = [
         SCENE_HEAD + "    title: B\n    text: t\n    ending: e\n",
         "4:5: error: duplicate key 'title' (first defined at line 3) [duplicate-key]",
     ),
-    ("scenes-not-list", "scenes: {a: 1}\n", "1:1: error: 'scenes' must be a list, not a mapping [schema]"),
+    (
+        "scenes-not-list",
+        "scenes: {a: 1}\n",
+        "1:1: error: 'scenes' must be a list, not a mapping; start each scene with '- ' [schema]",
+    ),
     (
         "title-number",
         "scenes:\n  - id: a\n    title: 3\n    text: t\n    ending: e\n",
@@ -111,7 +115,7 @@ STORY_CASES = [
     (
         "once-string",
         scene_with(choice="{id: c, text: C, once: 'yes', goto: z}"),
-        "6:26: error: 'once' must be true or false, not text [schema]",
+        "6:26: error: 'once' must be true or false, not text; write true or false without quotes [schema]",
     ),
     (
         "weight-zero",
@@ -185,7 +189,11 @@ STORY_CASES = [
         scene_with(text='"{{ n.__class__ }}"'),
         "4:15: error: attribute access ('.__class__') is not allowed [expr-forbidden]",
     ),
-    ("interpolation-unclosed", scene_with(text='"{{ n"'), "4:12: error: '{{' or '{%' is never closed [template]"),
+    (
+        "interpolation-unclosed",
+        scene_with(text='"{{ n"'),
+        "4:12: error: '{{' is never closed: end it with '}}' [template]",
+    ),
     (
         "interpolation-format",
         scene_with(text="\"{{ '%s' % n }}\""),

@@ -613,3 +613,92 @@ def test_value_where_block_with_deeper_line():
     doc, _ = parse("text: |\n  first\n    {{ bad }}\n")
     offset = doc.data["text"].index("bad")
     assert doc.value_where(("text",), offset) == ("f.yaml", 3, 8)
+
+
+# -- YAML mistakes at the line where they are, with the fix ----------------------------------------------------
+
+CHOICE = "c:\n  - id: a\n    text: Go\n    goto: b\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "message"),
+    [
+        (
+            CHOICE.replace("    goto", "     goto"),
+            4,
+            6,
+            "'goto:' is indented further than 'text:' on line 3, so YAML reads it as more of the value of 'text:'; "
+            "line it up with 'text:'",
+        ),
+        (
+            CHOICE.replace("    goto", "   goto"),
+            4,
+            4,
+            "'goto:' is indented by 3 spaces, which lines it up with nothing above it; "
+            "line it up with 'text:' on line 3 (4 spaces)",
+        ),
+        ("c:\n  - id a\n    text: Go\n", 2, 7, "a ':' is missing after 'id' (write 'id: a')"),
+        ("c:\n  - id: a\n    text Go\n    goto: b\n", 3, 9, "a ':' is missing after 'text' (write 'text: Go')"),
+        (CHOICE.replace("goto: b", "goto:b"), 4, 9, "put a space after the ':' of 'goto:' (write 'goto: b')"),
+        (CHOICE + "  -id: d\n", 5, 3, "put a space after '-' to start a list item (write '- id: ...')"),
+        (
+            CHOICE.replace("text: Go", 'text: "Go') + '  - id: d\n    text: "x"\n',
+            3,
+            11,
+            'the quotation mark (") opened here is not closed on its line, so the text runs on to the next ", '
+            'on line 6; close the text with ", or use a | block for text over several lines',
+        ),
+        (
+            CHOICE.replace("text: Go", "text: 'Don't go'"),
+            3,
+            16,
+            "the quoted text ends at its second ', and the line goes on after it; inside '...' write an "
+            "apostrophe twice ('Don''t go'), or quote the whole text with \"...\" instead",
+        ),
+        (
+            CHOICE.replace("text: Go", "text: 'Go!' she says"),
+            3,
+            16,
+            "the quoted text ends at its second ', and the line goes on after it; quote the whole text: "
+            "\"'Go!' she says\"",
+        ),
+        (
+            CHOICE.replace("text: Go", "if: {{ n }} > 1"),
+            3,
+            9,
+            "drop the braces: {{ }} is for text; 'if' takes the expression as it is (if: n > 1)",
+        ),
+        (
+            CHOICE.replace("text: Go", "text: *Go*"),
+            3,
+            11,
+            "text that starts with '*' must be in quotes (YAML reads *name as an alias): text: \"*...\"",
+        ),
+        (
+            CHOICE.replace("text: Go", "effects: [a += 1"),
+            3,
+            14,
+            "this '[' is never closed: add ']' at the end of the list (or write it as a block list)",
+        ),
+        (
+            "c:\n  - id: a\n    choices:\n      - id: x\n     - id: y\n",
+            5,
+            6,
+            "this '-' is indented by 5 spaces, which lines it up with nothing above it; "
+            "line it up with the '-' on line 4 (6 spaces)",
+        ),
+    ],
+)
+def test_yaml_mistakes_are_placed_where_they_are_with_the_fix(text, line, col, message):
+    assert only_error(parse(text)[1], "yaml-syntax", line, col) == message
+
+
+def test_a_condition_in_braces_or_after_a_bang_gets_the_fix():
+    only_error(parse("if: {{ lit }}\n")[1], "bad-key", 1, 6, "drop the braces", "(if: lit)")
+    only_error(parse("if: !lit\n")[1], "unsafe-tag", 1, 5, "in a condition write 'not': not lit")
+
+
+def test_a_comment_that_cuts_prose_is_a_warning_and_other_comments_are_not():
+    doc, diagnostics = parse("text: hut #4\ntitle: The hut  # a note\nid: a #b\nname: 'x #1'\n")
+    assert doc is not None and doc.data["text"] == "hut"
+    assert [(d.line, d.col, d.severity, d.code) for d in diagnostics] == [(1, 11, "warning", "yaml-comment")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -15,11 +17,26 @@ Warn = Callable[[str | None, tuple[Any, ...], str, str], None]
 
 @dataclass
 class Usage:
-    """What the story reads and writes, for the unused-variable and unused-item warnings."""
+    """What the story reads and writes, for the unused-variable and unused-item warnings, and what could
+    not be read because of an error (the warnings that depend on it are skipped)."""
 
     reads: set[str] = field(default_factory=set)
     writes: set[str] = field(default_factory=set)
     items: set[str] = field(default_factory=set)
+    unchecked: list[str] = field(default_factory=list)  # texts not compiled: any name in them may be used there
+    graph_complete: bool = True  # false when a scene, a file or a goto failed: the map has holes
+
+    def unchecked_words(self) -> set[str]:
+        """The words of the texts that could not be compiled."""
+        return {word for text in self.unchecked for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)}
+
+
+def maybe_used(name: str, words: set[str]) -> bool:
+    """Whether `name`, or a misspelling of it (`courge`), is among the words of a part that failed."""
+    if name in words:
+        return True
+    near = [w for w in words if abs(len(w) - len(name)) <= 2 and w[:1].lower() == name[:1].lower()]
+    return bool(difflib.get_close_matches(name, near, n=1, cutoff=0.8))
 
 
 def successors(story: Story) -> dict[str, set[str]]:
@@ -55,7 +72,23 @@ def can_end(story: Story, graph: dict[str, set[str]]) -> set[str]:
 
 
 def warn(story: Story, usage: Usage, report: Warn) -> None:
-    """Report the warnings of a story that has no errors."""
+    """Report the warnings of a story. A story with errors may be missing scenes, gotos or expressions:
+    the map's warnings then wait for a whole map, and a name that a broken part may use is not unused."""
+    if usage.graph_complete:
+        warn_map(story, report)
+    for scene_id, scene in story.scenes.items():
+        if scene.choices and not scene.fallback and all(c.condition is not None for c in scene.choices):
+            report(
+                scene_id,
+                (),
+                f"every choice of scene '{scene_id}' has an 'if' and there is no fallback: the player can be stuck",
+                "no-fallback",
+            )
+    warn_unused(story, usage, report)
+
+
+def warn_map(story: Story, report: Warn) -> None:
+    """Scenes nothing leads to, scenes with no way to an ending, endings nothing reaches."""
     graph = successors(story)
     seen = reachable(story, graph)
     ending_ok = can_end(story, graph)
@@ -68,26 +101,28 @@ def warn(story: Story, usage: Usage, report: Warn) -> None:
             scene_warning(
                 scene_id, f"scene '{scene_id}' cannot be reached from the start ('{story.start}')", "unreachable-scene"
             )
-        elif scene_id not in ending_ok:
+        elif scene_id not in ending_ok and (scene.all_choices or scene.ending):  # else a dead-end error
             scene_warning(scene_id, f"no path from scene '{scene_id}' reaches an ending", "no-ending-path")
-        if scene.choices and not scene.fallback and all(c.condition is not None for c in scene.choices):
-            scene_warning(
-                scene_id,
-                f"every choice of scene '{scene_id}' has an 'if' and there is no fallback: the player can be stuck",
-                "no-fallback",
-            )
     reached_endings = {story.scenes[s].ending for s in seen if story.scenes[s].ending}
     for i, ending_id in enumerate(story.endings):
         if ending_id not in reached_endings:
             report(None, ("endings", i), f"no reachable scene ends in '{ending_id}'", "unreached-ending")
+
+
+def warn_unused(story: Story, usage: Usage, report: Warn) -> None:
+    """Variables nothing reads (an effect reading the variable it changes is no reader), unused items."""
+    words = usage.unchecked_words()
     for name, variable in story.variables.items():
-        if name not in usage.reads and variable.show == "hidden":
-            report(
-                None,
-                ("variables", name),
-                f"variable '{name}' is never read (use it in a condition or text, or show it with 'show: stat')",
-                "unused-variable",
+        if name in usage.reads or maybe_used(name, words):
+            continue
+        if variable.show == "hidden":
+            message = f"variable '{name}' is never read (use it in a condition or text, or show it with 'show: stat')"
+        else:
+            message = (
+                f"variable '{name}' is shown to the player (show: {variable.show}) but no condition or text reads "
+                "it, so it changes nothing in the story (use it in a condition or text, or remove it)"
             )
+        report(None, ("variables", name), message, "unused-variable")
     for item_id in story.items:
-        if item_id not in usage.items:
+        if item_id not in usage.items and not maybe_used(item_id, words):
             report(None, ("items", item_id), f"item '{item_id}' is never given, taken or checked", "unused-item")

@@ -23,7 +23,9 @@ def display_path(path: Path) -> str:
 
 def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
     """A ` (did you mean 'x'?)` suffix for a misspelt name, or ''."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
+    names = list(candidates)
+    same = [name for name in names if name.lower() == word.lower() and name != word]  # TRUE, Nerve
+    matches = same or difflib.get_close_matches(word, names, n=1, cutoff=cutoff)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 

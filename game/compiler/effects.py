@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from game.compiler.checker import did_you_mean
-from game.compiler.expr import Compiled, ExprChecker, ExprError, Names, finish, parse_source
-from game.model import Effect
+from game.compiler.expr import DECLARE, Compiled, ExprChecker, ExprError, Names, finish, parse_source
+from game.model import BOOL, Effect
 
 _ITEM_STATEMENT = re.compile(r"^\s*(gain|lose)\s+(\S+)\s*$")
 _AUG_OPS = {ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod}
@@ -38,11 +38,14 @@ def compile_effect(source: Any, names: Names, base: int = 0) -> Effect:
         value_node = ast.BinOp(ast.Name(target.id, col_offset=0), stmt.op, stmt.value, col_offset=0)
     else:
         message = "an effect is 'name = value', 'name += value', 'name -= value', 'gain item' or 'lose item'"
-        raise ExprError(message, "expr-syntax", base + lead)
+        raise ExprError(message + _change_hint(stmt), "expr-syntax", base + lead)
     name = target.id
     if name not in names.variables:
-        hint = did_you_mean(name, names.variables)
+        hint = did_you_mean(name, names.variables) or DECLARE
         raise ExprError(f"unknown variable '{name}'{hint}", "unknown-name", base + lead)  # the name comes first
+    if isinstance(stmt, ast.AugAssign) and names.variables[name] == BOOL:
+        message = f"'{name}' holds true/false, which cannot be counted; write {name} = true or {name} = false"
+        raise ExprError(message, "expr-type", base + lead)
     checker = ExprChecker(names, base + lead)
     body, kind = checker.visit(value_node)
     if kind != names.variables[name]:
@@ -50,3 +53,13 @@ def compile_effect(source: Any, names: Names, base: int = 0) -> Effect:
         raise ExprError(message, "expr-type", base + lead)
     value = finish(Compiled(body, kind, checker.reads, checker.refs), source)
     return Effect(source, variable=name, value=value)
+
+
+def _change_hint(stmt: ast.stmt) -> str:
+    """`nerve + 1` on its own changes nothing: '; to change nerve, write nerve += 1'."""
+    value = stmt.value if isinstance(stmt, ast.Expr) else None
+    if isinstance(value, ast.BinOp) and isinstance(value.left, ast.Name) and type(value.op) in _AUG_OPS:
+        symbol = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//", ast.Mod: "%"}[type(value.op)]
+        name = value.left.id
+        return f"; to change {name}, write {name} {symbol}= {ast.unparse(value.right)}"
+    return ""

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from game.compiler import exprhints
 from game.compiler.checker import did_you_mean
 from game.errors import EscapeError
 from game.model import BOOL, INT, INT_LIMIT, STR, TURN_READ, VISITS_READ, Expr, Reference, Scope, type_of_value
@@ -25,6 +26,7 @@ HELPERS = {"has": BOOL, "visited": INT, "chosen": INT, "min": INT, "max": INT, "
 BUILTIN_NAMES = {"turn": INT, "visits": INT, "true": BOOL, "false": BOOL, "True": BOOL, "False": BOOL}
 RESERVED = set(HELPERS) | set(BUILTIN_NAMES) | set(keyword.kwlist) | {"gain", "lose"}
 SCOPE = "s"  # the compiled function's one parameter
+DECLARE = "; declare it under 'variables:' in story.yaml"  # the fix for a name that is no misspelling
 
 
 def _scope(field: str) -> ast.expr:
@@ -114,6 +116,9 @@ class ExprChecker:
             return "'**' is not allowed"
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return "'/' is not allowed; use '//' for whole-number division"
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
+            symbol, word = ("&", "and") if isinstance(node.op, ast.BitAnd) else ("|", "or")
+            return f"'{symbol}' is not allowed; write '{word}'"
         if isinstance(node, ast.NamedExpr):
             return "assignment (':=') is not allowed in an expression"
         if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
@@ -157,16 +162,28 @@ class ExprChecker:
         if name in HELPERS:
             raise self.fail(node, f"'{name}' is a helper; call it, as in {name}(...)")
         candidates = list(self.names.variables) + ["turn", "visits", "true", "false"]
-        raise self.fail(node, f"unknown name '{name}'{did_you_mean(name, candidates)}", "unknown-name")
+        hint = did_you_mean(name, candidates) or DECLARE
+        raise self.fail(node, f"unknown name '{name}'{hint}", "unknown-name")
 
     # operators
     def visit_BoolOp(self, node: ast.BoolOp) -> tuple[ast.expr, str]:
         parts = [self.visit(v) for v in node.values]
         types = {t for _, t in parts}
+        self._check_bare_text(node)
         tree: ast.expr = ast.BoolOp(node.op, [p for p, _ in parts])
         if len(types) == 1:
             return tree, types.pop()
         return ast.Call(ast.Name("bool", ast.Load()), [tree], []), BOOL
+
+    def _check_bare_text(self, node: ast.BoolOp) -> None:
+        """`x == 'a' or 'b'`: a text on its own beside a comparison is always true."""
+        compare = next((v for v in node.values if isinstance(v, ast.Compare)), None)
+        for value in node.values:
+            if compare is not None and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                word = "or" if isinstance(node.op, ast.Or) else "and"
+                again = f"{ast.unparse(compare.left)} == {value.value!r}"
+                message = f"{value.value!r} on its own is always true; compare again: ... {word} {again}"
+                raise self.fail(value, message, "expr-type")
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> tuple[ast.expr, str]:
         operand, kind = self.visit(node.operand)
@@ -196,21 +213,40 @@ class ExprChecker:
 
     def visit_Compare(self, node: ast.Compare) -> tuple[ast.expr, str]:
         left, lt = self.visit(node.left)
-        trees = [left]
+        trees, previous = [left], node.left
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, (ast.In, ast.NotIn)):
                 right, rt = self._container(comparator, lt)
             elif isinstance(op, (ast.Is, ast.IsNot)):
-                raise self.fail(node, "'is' is not allowed; use '=='")
+                fix = "'is' is not allowed; use '=='" if isinstance(op, ast.Is) else "'is not' is not allowed; use '!='"
+                raise self.fail(node, fix)
             else:
-                right, rt = self.visit(comparator)
+                right, rt = self._compared(comparator, lt)
                 if lt != rt:
-                    raise self.fail(comparator, f"cannot compare {lt} with {rt}", "expr-type")
+                    hint = _quoted_number(previous, comparator) or self._holds(previous, comparator)
+                    raise self.fail(comparator, f"cannot compare {lt} with {rt}{hint}", "expr-type")
                 if isinstance(op, _ORDER_OPS) and lt == BOOL:
                     raise self.fail(comparator, "true/false values cannot be ordered with < or >", "expr-type")
             trees.append(right)
+            previous = comparator
             lt = rt  # after 'in', the container's type is its elements' type
         return ast.Compare(trees[0], node.ops, trees[1:]), BOOL
+
+    def _holds(self, *nodes: ast.expr) -> str:
+        """'; 'nerve' holds number, so compare it with a number (3)': what a compared variable wants."""
+        for node in nodes:
+            if isinstance(node, ast.Name) and node.id in self.names.variables:
+                kind = self.names.variables[node.id]
+                return f"; '{node.id}' holds {kind}, so compare it with {_EXAMPLES[kind]}"
+        return ""
+
+    def _compared(self, node: ast.expr, other: str) -> tuple[ast.expr, str]:
+        """The right side of a comparison; an unknown bare word compared with text was meant as text."""
+        if other == STR and isinstance(node, ast.Name) and node.id not in self.names.variables:
+            if node.id not in BUILTIN_NAMES and node.id not in HELPERS:
+                message = f"unknown name '{node.id}'{did_you_mean(node.id, self.names.variables)}"
+                raise self.fail(node, f"{message}; text goes in quotes: '{node.id}'", "unknown-name")
+        return self.visit(node)
 
     def _container(self, node: ast.expr, element_type: str) -> tuple[ast.expr, str]:
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
@@ -254,7 +290,8 @@ class ExprChecker:
 
     def _lookup(self, node: ast.Call, name: str) -> tuple[ast.expr, str]:
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
-            raise self.fail(node, f"{name}() takes one name in quotes, as in {name}('rope')")
+            example = node.args[0].id if len(node.args) == 1 and isinstance(node.args[0], ast.Name) else "rope"
+            raise self.fail(node, f"{name}() takes one name in quotes, as in {name}('{example}')")
         arg = node.args[0].value
         offset = self.base + node.args[0].col_offset + 1
         if name == "has":
@@ -266,6 +303,17 @@ class ExprChecker:
         table = _scope("visits" if name == "visited" else "chosen")
         getter = ast.Attribute(table, "get", ast.Load())
         return ast.Call(getter, [ast.Constant(arg), ast.Constant(0)], []), INT
+
+
+_EXAMPLES = {INT: "a number (3)", STR: "text in quotes ('word')", BOOL: "true or false"}
+
+
+def _quoted_number(*nodes: ast.expr) -> str:
+    """'; write 5 without quotes' when one side of a comparison is a number in quotes."""
+    for node in nodes:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip().isdigit():
+            return f"; write {node.value.strip()} without quotes"
+    return ""
 
 
 def parse_source(source: str, base: int, mode: str) -> ast.AST:
@@ -280,9 +328,15 @@ def parse_source(source: str, base: int, mode: str) -> ast.AST:
             "expr-syntax",
             base + control,
         )
+    hint = exprhints.braces(source)  # Python would read {{ x }} as a set
+    if hint is not None:
+        raise ExprError(hint[1], "expr-syntax", base + hint[0])
     try:
         return ast.parse(source.strip(), mode=mode)
     except SyntaxError as err:
+        hint = exprhints.syntax(source, mode)
+        if hint is not None:  # a newcomer's mistake: say the fix, at its place
+            raise ExprError(hint[1], "expr-syntax", base + hint[0]) from None
         offset = base + max(0, (err.offset or 1) - 1) + (len(source) - len(source.lstrip()))
         reason = (err.msg or "invalid syntax").replace("invalid syntax. Perhaps you forgot a comma?", "invalid syntax")
         raise ExprError(f"cannot read expression '{source.strip()}': {reason}", "expr-syntax", offset) from None

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from game.compiler import analysis
+from game.compiler import analysis, yamlhints
 from game.compiler.cache import StoryCache
 from game.compiler.checker import FIRST, Checker, did_you_mean, display_path
 from game.compiler.effects import compile_effect
@@ -84,6 +84,19 @@ class StoryCompiler:
 
     def at_value(self, doc: YamlDoc, loc: tuple[Any, ...], err: ExprError) -> None:
         self.checker.report(*doc.value_where(loc, err.offset), "error", err.message, err.code)
+        self.usage.unchecked.append(str(doc.value_at(loc)))  # what it reads is unknown
+
+    def _effect_error(self, doc: YamlDoc, loc: tuple[Any, ...], err: ExprError) -> None:
+        """An effect that failed; the pieces of one that YAML split at a comma are reported once, as one."""
+        split = doc.comma_split(loc)
+        if split is None:
+            self.at_value(doc, loc, err)
+        elif split[0] == 0:
+            message = (
+                f"YAML split this [...] list at the comma in '{split[1]}', so each piece is read as an effect of "
+                f'its own; quote the effect ("{split[1]}") or write the effects as a block list, one per line'
+            )
+            self.at_value(doc, loc, ExprError(message, "expr-syntax"))
 
     # files -----------------------------------------------------------------
     def _files(self) -> tuple[Path, list[Path]] | None:
@@ -155,6 +168,12 @@ class StoryCompiler:
         except OSError:
             return
         self.broken.update(_ID_LINE.findall(text))
+        self._unchecked(text)
+
+    def _unchecked(self, text: str) -> None:
+        """A part of the story that could not be compiled: the warnings that depend on it are skipped."""
+        self.usage.unchecked.append(text)
+        self.usage.graph_complete = False
 
     def _checked(self, doc: YamlDoc, shape: Any, what: str) -> bool:
         before = len(self.checker.errors)
@@ -191,6 +210,7 @@ class StoryCompiler:
                 self.at(doc, ("variables", name, "show"), "a companion must be a true/false variable", "schema")
             if name in RESERVED:
                 self.at(doc, ("variables", name), f"'{name}' is a built-in name; choose another", "bad-id")
+                self.usage.unchecked.append(name)  # the error is the news, not that it is unread
             variables[name] = Variable(
                 name,
                 value,
@@ -254,7 +274,7 @@ class StoryCompiler:
             try:
                 effect = self._compile("effect", source, compile_effect)
             except ExprError as err:
-                self.at_value(doc, where, err)
+                self._effect_error(doc, where, err)
                 continue
             if effect.item:
                 self.usage.items.add(effect.item)
@@ -340,9 +360,11 @@ class StoryCompiler:
             self.at(
                 doc,
                 loc + ("id",),
-                f"duplicate scene id '{scene_id}' (first defined at {first_doc.path}:{line})",
+                f"duplicate scene id '{scene_id}' (first defined at {first_doc.path}:{line}); "
+                "give each scene its own id",
                 "duplicate-id",
             )
+            self._unchecked(str(spec))
             return
         choices, seen = [], set()
         for i, choice_spec in enumerate(spec.get("choices") or []):
@@ -350,9 +372,10 @@ class StoryCompiler:
                 self.at(
                     doc,
                     loc + ("choices", i, "id"),
-                    f"duplicate choice id '{choice_spec['id']}' in scene '{scene_id}'",
+                    f"duplicate choice id '{choice_spec['id']}' in scene '{scene_id}'; give each choice its own id",
                     "duplicate-id",
                 )
+                self._unchecked(str(choice_spec))
                 continue
             seen.add(choice_spec["id"])
             choices.append(self._choice(doc, loc + ("choices", i), choice_spec, scene_id, False))
@@ -374,7 +397,13 @@ class StoryCompiler:
                     "ending-with-choices",
                 )
         elif not choices and not fallback:
-            self.at(doc, loc, f"scene '{scene_id}' has no choices, no fallback and no ending: a dead end", "dead-end")
+            self.at(
+                doc,
+                loc,
+                f"scene '{scene_id}' has no choices, no fallback and no ending: a dead end; "
+                "add 'ending:', a choice or a fallback",
+                "dead-end",
+            )
         _, line, _ = doc.where(loc)
         self.scene_places[scene_id] = (doc, loc)
         self.scenes[scene_id] = Scene(
@@ -393,6 +422,10 @@ class StoryCompiler:
         if doc.data is None:
             self.at(doc, (), "the scene file is empty; it needs a 'scenes:' list", "no-scenes")
             return
+        stray = yamlhints.not_a_scene_file(doc.data)
+        if stray is not None:
+            self.checker.error((doc.path, 1, 1), stray, "schema")
+            return
         if self._checked(doc, SCENE_FILE, "a scene file"):
             chapter = doc.data.get("chapter", "")
             for i, spec in enumerate(doc.data["scenes"]):
@@ -401,6 +434,7 @@ class StoryCompiler:
         # The file has shape errors (reported). Scenes that are well formed on their own are still compiled,
         # so that their problems show in the same pass; the others are remembered by id, so that
         # references to them do not cascade into "unknown scene" errors.
+        self._unchecked(doc.text)
         scenes = doc.data.get("scenes") if isinstance(doc.data, dict) else None
         chapter = doc.data.get("chapter") if isinstance(doc.data, dict) else ""
         chapter = chapter if isinstance(chapter, str) else ""
@@ -419,6 +453,7 @@ class StoryCompiler:
                 continue
             message = f"unknown {ref.kind} '{ref.name}'{did_you_mean(ref.name, table)}"
             code = f"unknown-{ref.kind}"
+            self.usage.graph_complete &= ref.kind not in ("scene", "ending")
             if ref.offset is None:
                 self.at(ref.doc, ref.loc, message, code)
             else:
@@ -455,8 +490,19 @@ class StoryCompiler:
         choice_index = {c.key: c for s in self.scenes.values() for c in s.all_choices}
         self._resolve(meta, set(choice_index))
         if self.checker.errors:
+            self._warn_despite_errors(meta, start, manifest_doc)
             return None
-        story = Story(
+        story = self._story(meta, start, content_hash)
+        if self.cache is not None and self.cached is None:
+            self.cache.put(content_hash, self.parsed)
+        if self.checker.mode == FIRST:  # warnings are for authors (escape validate); play does not show them
+            return story
+        self._warn(story, manifest_doc)
+        return story
+
+    def _story(self, meta: dict[str, Any], start: str, content_hash: str) -> Story:
+        choice_index = {c.key: c for s in self.scenes.values() for c in s.all_choices}
+        return Story(
             id=meta["data"]["id"],
             title=meta["data"]["title"],
             blurb=meta["data"]["blurb"].strip(),
@@ -470,16 +516,21 @@ class StoryCompiler:
             content_hash=content_hash,
             choice_index=MappingProxyType(choice_index),
         )
-        if self.cache is not None and self.cached is None:
-            self.cache.put(content_hash, self.parsed)
-        if self.checker.mode == FIRST:  # warnings are for authors (escape validate); play does not show them
-            return story
+
+    def _warn(self, story: Story, manifest: YamlDoc) -> None:
+        """Report the story's warnings; those that depend on a part that failed wait (see analysis.warn)."""
 
         def report(scene_id: str | None, path: tuple[Any, ...], message: str, code: str) -> None:
             doc, loc = self.scene_places[scene_id] if scene_id is not None else (manifest, ())
             self.at(doc, loc + path, message, code, "warning")
 
-        manifest = manifest_doc
-
         analysis.warn(story, self.usage, report)
-        return story
+
+    def _warn_despite_errors(self, meta: dict[str, Any], start: str, manifest: YamlDoc) -> None:
+        """The warnings of a story with errors, from the scenes that compiled (the map's warnings only when
+        every scene and every way between them did)."""
+        if self.checker.mode == FIRST or not self.scenes:  # no scene compiled: every warning would be noise
+            return
+        if start not in self.scenes or any(not c.destinations for s in self.scenes.values() for c in s.all_choices):
+            self.usage.graph_complete = False
+        self._warn(self._story(meta, start, ""), manifest)

@@ -49,8 +49,12 @@ class Shape:
         raise NotImplementedError
 
     def _wrong(self, value: Any, loc: tuple[Any, ...], report: Report, label: str) -> bool:
-        report(loc, f"{label} must be {self.expected}, not {describe(value)}", "schema")
+        report(loc, f"{label} must be {self.expected}, not {describe(value)}{self.hint(value)}", "schema")
         return False
+
+    def hint(self, value: Any) -> str:
+        """How to write a wrong value the right way, when there is a usual mistake behind it."""
+        return ""
 
 
 @dataclass
@@ -140,6 +144,10 @@ class Flag(Shape):
     def check(self, value, loc, report, label):
         return isinstance(value, bool) or self._wrong(value, loc, report, label)
 
+    def hint(self, value):
+        quoted = isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "on", "off")
+        return "; write true or false without quotes" if quoted else ""
+
     def json_schema(self):
         return {"type": "boolean"}
 
@@ -190,6 +198,9 @@ class ListOf(Shape):
     def expected(self) -> str:  # type: ignore[override]
         return "a list"
 
+    def hint(self, value):
+        return f"; start each {self.item_label} with '- '" if isinstance(value, dict) else ""
+
     def check(self, value, loc, report, label):
         if not isinstance(value, list):
             return self._wrong(value, loc, report, label)
@@ -213,6 +224,9 @@ class MapOf(Shape):
     value_label: str = "entry"
     min_items: int = 0
     expected: str = "a mapping"
+
+    def hint(self, value):
+        return f"; write one '{self.value_label}_id: ...' per line, without '- '" if isinstance(value, list) else ""
 
     def check(self, value, loc, report, label):
         if not isinstance(value, dict):

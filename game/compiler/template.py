@@ -7,6 +7,7 @@ the finished text; text without tags stays a plain string.
 from __future__ import annotations
 
 import ast
+import difflib
 import re
 
 from game.compiler.expr import ExprChecker, ExprError, Names, build_function, parse_source
@@ -21,6 +22,15 @@ _TOKEN = re.compile(
     re.MULTILINE,
 )
 _UNCLOSED = re.compile(r"\{\{|\{%")
+_TAG_SPELLINGS = {"elsif": "elif", "elseif": "elif", "else_if": "elif", "fi": "endif", "end_if": "endif"}
+
+
+def _meant_tag(keyword: str) -> str:
+    """` (did you mean '{% elif %}'?)` for a misspelt tag, or ''."""
+    meant = _TAG_SPELLINGS.get(keyword.lower()) or next(
+        iter(difflib.get_close_matches(keyword.lower(), ("if", "elif", "else", "endif"), n=1)), ""
+    )
+    return f" (did you mean '{{% {meant} %}}'?)" if meant else ""
 
 
 class _Block:
@@ -89,8 +99,10 @@ def compile_template(text: str, names: Names) -> Template:
     def literal(upto: int) -> None:
         chunk = text[position:upto]
         if _UNCLOSED.search(chunk):
-            where = position + _UNCLOSED.search(chunk).start()  # type: ignore[union-attr]
-            raise ExprError("'{{' or '{%' is never closed", "template", where)
+            opened = _UNCLOSED.search(chunk).group()  # type: ignore[union-attr]
+            where = position + chunk.index(opened)
+            closing = "}}" if opened == "{{" else "%}"
+            raise ExprError(f"'{opened}' is never closed: end it with '{closing}'", "template", where)
         if chunk:
             parts.append(ast.Constant(chunk))
 
@@ -134,7 +146,7 @@ def compile_template(text: str, names: Names) -> Template:
                 tree = _joined(branch) if test is None else ast.IfExp(test, _joined(branch), tree)
             parts.append(tree)
         else:
-            message = f"unknown tag '{{% {keyword} %}}'; tags are if, elif, else and endif"
+            message = f"unknown tag '{{% {keyword} %}}'{_meant_tag(keyword)}; tags are if, elif, else and endif"
             raise ExprError(message, "template", match.start())
     literal(len(text))
     if stack:

@@ -7,6 +7,7 @@ instead of PyYAML's node and mark objects, which take several times the memory o
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -22,6 +23,12 @@ _SCALARS = SafeConstructor()
 _RESOLVER = Resolver()
 _KEY_TAGS = {TAG + "str", TAG + "int", TAG + "bool", TAG + "null"}
 
+# Fields that hold prose: a comment after their unquoted text may be a '#' that was meant as text.
+PROSE_KEYS = frozenset(
+    {"title", "text", "revisit_text", "outcome", "disabled_text", "blurb", "label", "name", "chapter"}
+)
+_CUT = re.compile(r" #|[ \t]+#(?=\S)")
+
 # A span is (start index, end index, style) of a value in the text; a key's place is its start index.
 Span = tuple[int, int, str | None]
 
@@ -36,6 +43,14 @@ class BuildError(Exception):
 
 def short_tag(tag: str) -> str:
     return "!!" + tag[len(TAG) :] if tag.startswith(TAG) else tag
+
+
+def tag_message(tag: str) -> str:
+    """The refusal of a tag; a '!' meant as text or as 'not' (`if: !alarm`) gets the fix."""
+    message = f"YAML tag '{short_tag(tag)}' is not allowed: scene files hold plain data only"
+    if tag.startswith("!") and not tag.startswith("!!") and not tag.startswith(TAG):
+        message += f"; put text that starts with '!' in quotes, and in a condition write 'not': not {tag[1:]}"
+    return message
 
 
 _SKIP: Any = object()  # marks the value of a refused key, to be read and dropped
@@ -72,6 +87,7 @@ class Builder:
         self.errors: list[BuildError] = []  # problems that do not stop the reading: every one is reported
         self.depth = 0  # open lists and mappings after the last event read
         self.last_end = 0  # where the last event read ends
+        self.cut_texts: list[int] = []  # where a ' #' cut an unquoted text short (the index of the '#')
 
     def _line_col(self, event: Any, index: int) -> tuple[int, int]:
         """0-based line and column of an index (for a container key, whose start event is gone)."""
@@ -107,11 +123,7 @@ class Builder:
                 return None
         if tag == TAG + "timestamp":
             return event.value
-        self._note(
-            self._fail(
-                event, f"YAML tag '{short_tag(tag)}' is not allowed: scene files hold plain data only", "unsafe-tag"
-            )
-        )
+        self._note(self._fail(event, tag_message(tag), "unsafe-tag"))
         return None
 
     def build(self, events: Any) -> None:
@@ -127,6 +139,8 @@ class Builder:
                     self._key(stack[-1], event)  # a key: text, whatever it looks like
                     continue
                 value = self._scalar(event)
+                if not event.style and stack and stack[-1].key in PROSE_KEYS:
+                    self._check_cut(event.end_mark.index)
                 self._add(stack, event, value, 1, event.start_mark.index, event.end_mark.index, event.style)
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
@@ -136,13 +150,7 @@ class Builder:
                 tag = event.tag
                 wanted = TAG + ("seq" if cls is seq_start else "map")
                 if not event.implicit and tag not in (None, "!", wanted):
-                    self._note(
-                        self._fail(
-                            event,
-                            f"YAML tag '{short_tag(tag)}' is not allowed: scene files hold plain data only",
-                            "unsafe-tag",
-                        )
-                    )
+                    self._note(self._fail(event, tag_message(tag), "unsafe-tag"))
                 frame = _Frame(
                     [] if cls is seq_start else {},
                     event.anchor,
@@ -190,6 +198,13 @@ class Builder:
                         "a scene file holds one document (remove the extra '---')",
                         "yaml-syntax",
                     )
+
+    def _check_cut(self, end: int) -> None:
+        """Note an unquoted text followed on its line by what reads like more of it but is a comment:
+        ` #` after one space (`hut #4`), or a '#' stuck to a word. `text: Go  # a note` is a comment."""
+        match = _CUT.match(self.text, end)
+        if match:
+            self.cut_texts.append(match.end() - 1)
 
     def too_deep(self, line: int, column: int) -> BuildError:
         """The `too-deep` error when libyaml's own nesting limit stops the reading before ours does.
@@ -258,9 +273,12 @@ class Builder:
                 if isinstance(value, dict)
                 else ""
             )
-            self._note(
-                BuildError(f"a mapping key must be plain text{hint}", "bad-key", start, *self._line_col(event, start))
-            )
+            message = f"a mapping key must be plain text{hint}"
+            if len(stack) > 1 and stack[-2].key in ("if", "effects", "on_enter"):  # `if: {{ nerve }}`
+                key = stack[-2].key
+                bare = f" ({key}: {next(iter(value))})" if isinstance(value, dict) and len(value) == 1 else ""
+                message = f"drop the braces: {{{{ }}}} is for text; '{key}' takes the expression as it is{bare}"
+            self._note(BuildError(message, "bad-key", start, *self._line_col(event, start)))
             return
         if frame.key is _SKIP:  # the value of a key that was refused
             frame.key = None

@@ -17,6 +17,7 @@ import yaml
 
 from game.compiler.checker import Checker
 from game.compiler.yamlbuild import MAX_ALIAS_EXTRA, MAX_DEPTH, Builder, BuildError, DuplicateKey, Span
+from game.compiler.yamlhints import explain
 
 try:  # libyaml is in PyYAML's wheels; the pure loader is the fallback
     from yaml import CSafeLoader as _Loader
@@ -36,6 +37,11 @@ __all__ = [
 ]
 
 Where = tuple[str, int, int]
+
+
+def _depth(value: Any) -> int:
+    """How many more '(' than ')' a piece of text opens."""
+    return value.count("(") - value.count(")") if isinstance(value, str) else 0
 
 
 class YamlDoc:
@@ -104,45 +110,41 @@ class YamlDoc:
             value = value[step]
         return value
 
+    def value_at(self, loc: tuple[Any, ...]) -> Any:
+        """The value at `loc`, or None if there is none."""
+        try:
+            return self._value(loc)
+        except (KeyError, IndexError, TypeError):
+            return None
+
+    def comma_split(self, loc: tuple[Any, ...]) -> tuple[int, str] | None:
+        """For an item of a `[...]` list that YAML split at a comma inside parentheses
+        (`[b = max(0, b - 1)]` is read as 'b = max(0' and 'b - 1)'): the item's place in its run of
+        pieces (0 for the first) and the run's text as written; None for an item that is whole."""
+        if not loc or not isinstance(loc[-1], int):
+            return None
+        _, (_, _, style), found = self._locate(loc[:-1], key_at_end=False)
+        items = self.value_at(loc[:-1]) if found else None
+        spans = self.places.get(id(items))
+        if style != "flow" or not isinstance(items, list) or not isinstance(spans, list):
+            return None
+        first = 0
+        while first < len(items):
+            last, depth = first, _depth(items[first])
+            while depth > 0 and last + 1 < len(items):
+                last += 1
+                depth += _depth(items[last])
+            if first <= loc[-1] <= last:
+                return None if last == first else (loc[-1] - first, self.text[spans[first][0] : spans[last][1]])
+            first = last + 1
+        return None
+
     def line_col(self, index: int) -> tuple[int, int]:
         """1-based line and column of a character index in the text."""
         if self._line_starts is None:  # built once, on the first question
             self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         line = bisect.bisect_right(self._line_starts, index)
         return line, index - self._line_starts[line - 1] + 1
-
-
-_UNCLOSED = {
-    "while scanning a quoted scalar": "a quotation mark opened here is never closed",
-    "while parsing a flow sequence": "a '[' opened here is never closed with ']'",
-    "while parsing a flow mapping": "a '{' opened here is never closed with '}'",
-}
-
-
-def _yaml_error_message(err: yaml.YAMLError, text: str = "") -> str:
-    problem = getattr(err, "problem", None) or str(err)
-    context = getattr(err, "context", None)
-    message = f"{problem}" + (f" ({context})" if context else "")
-    mark = getattr(err, "problem_mark", None)
-    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t" or "'\\t'" in message:
-        message += "; indent with spaces, not tabs"
-    elif "mapping values are not allowed" in message:
-        message += "; put text that contains ': ' in quotes, or use a | block"
-    elif (
-        "did not find expected key" in message
-        or "expected <block end>" in message
-        or "flow mapping" in message
-        or mark is not None
-        and 0 <= mark.index < len(text)
-        and text[mark.index] == "%"
-    ):
-        message += (
-            "; text that starts with {{, a quote, [ or { must be quoted as a whole "
-            '(text: "{{ name }} waits"), or written as a | block'
-        )
-    elif "expected a single document" in message:
-        message += "; a scene file holds one document (remove the extra '---')"
-    return message
 
 
 def decode_utf8(data: bytes, path: str, checker: Checker) -> str | None:
@@ -204,12 +206,8 @@ def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
         if mark is not None and "nesting depth" in (err.problem or ""):  # libyaml's own limit came first
             builder.errors.append(builder.too_deep(mark.line, mark.column))
             return _report(builder, text, path, checker)
-        message = _yaml_error_message(err, text)
-        if err.context_mark is not None and "end of stream" in (err.problem or ""):
-            mark = err.context_mark  # an unclosed quote or bracket: point where it opened
-            message = _UNCLOSED.get(err.context or "", message)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        checker.error((path, line, col), message, "yaml-syntax")
+        hint = explain(err, text)
+        checker.error((path, hint.line + 1, hint.column + 1), hint.message, "yaml-syntax")
         return None
     except yaml.reader.ReaderError as err:
         line_start = text.rfind("\n", 0, err.position) + 1
@@ -220,7 +218,7 @@ def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
         )
         return None
     except yaml.YAMLError as err:
-        checker.error((path, 1, 1), _yaml_error_message(err), "yaml-syntax")
+        checker.error((path, 1, 1), str(err), "yaml-syntax")
         return None
     except BuildError as err:  # a problem that stops the reading (nesting, aliases)
         builder.errors.append(err)
@@ -232,6 +230,14 @@ def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
 
 def _report(builder: Builder, text: str, path: str, checker: Checker) -> YamlDoc | None:
     """Report the builder's problems; the document if there were none."""
+    for index in builder.cut_texts:
+        line_start = text.rfind("\n", 0, index) + 1
+        checker.warning(
+            (path, text.count("\n", 0, index) + 1, index - line_start + 1),
+            "the text is cut here: ' #' starts a YAML comment, so the rest of the line is not part of the text; "
+            "put the whole text in quotes, or use a | block",
+            "yaml-comment",
+        )
     for err in builder.errors:
         message = err.message
         if isinstance(err, DuplicateKey):

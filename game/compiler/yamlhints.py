@@ -1,0 +1,382 @@
+"""YAML errors in the author's words: the line where the author went wrong, and the fix.
+
+libyaml reports where it gave up, which is often a line or more after the mistake: a missing ':' is
+noticed at the next key, an unclosed quote at the next quotation mark. The tokens read before the
+error show what YAML made of the text, and from them the mistake's own line and a specific fix.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from game.compiler.checker import did_you_mean
+from game.compiler.schema import MANIFEST, SCENE_FILE, Record, Shape
+
+try:  # the same scanner as the reader
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_UNCLOSED = {
+    "while scanning a quoted scalar": "a quotation mark opened here is never closed: end the text with the same mark",
+    "while parsing a flow sequence": "a '[' opened here is never closed with ']'",
+    "while parsing a flow mapping": "a '{' opened here is never closed with '}'",
+}
+_QUOTE_WHOLE = (
+    "; text that starts with {{, a quote, [ or { must be quoted as a whole "
+    '(text: "{{ name }} waits"), or written as a | block'
+)
+_COLON_HINT = "; put text that contains ': ' in quotes, or use a | block"
+_KEY_LINE = re.compile(r"[ \t]*(?:-[ \t]+)*([a-z_][a-z0-9_]*):(?:[ \t]|$)")
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Where to report a YAML error (0-based line and column) and what to say."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class _Open:
+    """A block list or mapping open at the place of the error."""
+
+    kind: str  # "-" for a list, ":" for a mapping
+    column: int
+    line: int  # the line of its last entry so far (0-based)
+    key: str = ""  # a mapping's last key
+
+
+def explain(err: yaml.MarkedYAMLError, text: str) -> Hint:
+    """The author's mistake behind a libyaml error."""
+    mark = err.problem_mark or err.context_mark
+    problem, context = err.problem or str(err), err.context
+    message = problem + (f" ({context})" if context else "")
+    if mark is None:
+        return Hint(0, 0, message)
+    if err.context_mark is not None and "end of stream" in problem and context in _UNCLOSED:
+        return Hint(err.context_mark.line, err.context_mark.column, _UNCLOSED[context])
+    if 0 <= mark.index < len(text) and text[mark.index] == "\t" or "'\\t'" in message:
+        return Hint(mark.line, mark.column, message + "; indent with spaces, not tabs")
+    lines = text.split("\n")
+    tokens = _tokens_before(text, mark.index)
+    for rule in (
+        _braces_in_expression,
+        _dash_without_space,
+        _missing_key_colon,
+        _mapping_value,
+        _after_quote,
+        _unclosed_flow,
+        _indentation,
+        _odd_start,
+    ):
+        hint = rule(err, lines, tokens)
+        if hint is not None:
+            return hint
+    return Hint(mark.line, mark.column, message + _generic_fix(message, text, mark.index))
+
+
+def _generic_fix(message: str, text: str, index: int) -> str:
+    if "mapping values are not allowed" in message:
+        return _COLON_HINT
+    if "expected a single document" in message:
+        return "; a scene file holds one document (remove the extra '---')"
+    if (
+        "did not find expected key" in message
+        or "expected <block end>" in message
+        or "flow mapping" in message
+        or index < len(text)
+        and text[index] == "%"
+    ):
+        return _QUOTE_WHOLE
+    return ""
+
+
+def _tokens_before(text: str, index: int) -> list[Any]:
+    """The scanner's tokens that start before `index` (the scanner reads ahead; later ones are dropped)."""
+    tokens: list[Any] = []
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.index >= index:
+                break
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass
+    return tokens
+
+
+def _last_scalar(tokens: list[Any]) -> tuple[Any, Any] | None:
+    """The last token if it is a scalar, with the token before it."""
+    if not tokens or not isinstance(tokens[-1], yaml.ScalarToken):
+        return None
+    return tokens[-1], tokens[-2] if len(tokens) > 1 else None
+
+
+def _first_word(line: str) -> tuple[int, str]:
+    """Column and text of the first word of a line, after any '- '."""
+    match = re.match(r"[ \t]*(?:-[ \t]+)*", line)
+    start = match.end() if match else 0
+    word = re.match(r"[^\s:]*", line[start:])
+    return start, word.group(0) if word else ""
+
+
+def _missing_colon(line: int, text: str) -> Hint | None:
+    """`id committee` or `id:committee` on `line`: a key without its ': '."""
+    start, word = _first_word(text)
+    rest = text[start + len(word) :]
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", word):
+        return None
+    if rest.startswith(":") and rest[1:2] not in ("", " ", "\t"):
+        value = rest[1:].strip()
+        return Hint(line, start + len(word), f"put a space after the ':' of '{word}:' (write '{word}: {value}')")
+    if not rest.strip() or not rest.startswith((" ", "\t")):
+        return None
+    value = rest.strip()
+    return Hint(line, start + len(word), f"a ':' is missing after '{word}' (write '{word}: {value}')")
+
+
+def _braces_in_expression(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+    """`if: {{ nerve }} >= 3`: YAML reads '{' as a mapping and '>' as a folded text."""
+    for mark in (err.problem_mark, err.context_mark):
+        line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+        found = re.match(r"[ \t]*(?:-[ \t]+)?(if|effects|on_enter):[ \t]*(\{\{)", line)
+        if mark is not None and found:
+            bare = " ".join(re.sub(r"\{\{|\}\}", " ", line[found.start(2) :]).split())
+            key = found.group(1)
+            return Hint(
+                mark.line,
+                found.start(2),
+                f"drop the braces: {{{{ }}}} is for text; '{key}' takes the expression as it is ({key}: {bare})",
+            )
+    return None
+
+
+def _dash_without_space(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+    """`-id: back`: a list item's '-' without the space after it is read as part of a word."""
+    mark = err.problem_mark
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    dash = re.match(r"[ \t]*-(?=[^\s-])", line)
+    if mark is None or dash is None:
+        return None
+    _, word = _first_word(line[dash.end() :])
+    return Hint(mark.line, dash.end() - 1, f"put a space after '-' to start a list item (write '- {word}: ...')")
+
+
+def _missing_key_colon(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+    """libyaml saw a key start a line and never found its ':' (it says so at the next line)."""
+    start = err.context_mark
+    if "could not find expected ':'" not in (err.problem or "") or start is None:
+        return None
+    hint = _missing_colon(start.line, lines[start.line])
+    if hint is not None:
+        return hint
+    return Hint(
+        start.line,
+        start.column,
+        "this line is not a field ('name: value'); if it is more of the text above, indent it further "
+        "than that text's field, or write the text as a | block",
+    )
+
+
+@functools.cache
+def field_names() -> frozenset[str]:
+    """Every field name the story files know, from their declared shapes."""
+    names: set[str] = set()
+    todo: list[Shape] = [MANIFEST, SCENE_FILE]
+    seen: set[int] = set()
+    while todo:
+        shape = todo.pop()
+        if id(shape) in seen:
+            continue
+        seen.add(id(shape))
+        if isinstance(shape, Record):
+            names.update(shape.fields)
+        for value in vars(shape).values():
+            inner = value.values() if isinstance(value, dict) else [value]
+            for part in inner:
+                todo.extend(p for p in (part if isinstance(part, tuple) else (part,)) if isinstance(p, Shape))
+    return frozenset(names)
+
+
+def not_a_scene_file(data: Any) -> str | None:
+    """Why a file read as a scene file is not one (notes kept in the story folder), or None."""
+    if isinstance(data, dict) and ("scenes" in data or any(did_you_mean(str(k), ("scenes", "chapter")) for k in data)):
+        return None
+    if isinstance(data, list) and data and all(isinstance(item, dict) and "id" in item for item in data):
+        return "the scenes must be listed under 'scenes:': start the file with 'scenes:' and indent the list below it"
+    return (
+        "this file has no 'scenes:' list, but every .yaml file in the story folder is read as a scene file; "
+        "keep notes in a file with another extension (notes.txt, notes.md) or a hidden one (.notes.yaml)"
+    )
+
+
+def _mapping_value(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+    """`key: value` inside a plain text that began on an earlier line: an over-indented field, a key
+    that lost its ':' a line earlier, or a '-' without its space."""
+    mark = err.problem_mark
+    found = _last_scalar(tokens)
+    if "mapping values are not allowed" not in (err.problem or "") or mark is None or found is None:
+        return None
+    scalar, before = found
+    first = scalar.start_mark.line
+    dash = re.match(r"[ \t]*-(?=[^\s-])", lines[first])
+    if dash:
+        _, word = _first_word(lines[first][dash.end() :])
+        return Hint(first, dash.end() - 1, f"put a space after '-' to start a list item (write '- {word}: ...')")
+    if scalar.style or first == mark.line:
+        return None
+    if not isinstance(before, yaml.ValueToken):  # the text was meant as a key
+        return _missing_colon(first, lines[first])
+    field = _KEY_LINE.match(lines[mark.line])
+    if field is None or field.group(1) not in field_names():
+        return None
+    _, above = _first_word(lines[first])
+    column = field.start(1)
+    return Hint(
+        mark.line,
+        column,
+        f"'{field.group(1)}:' is indented further than '{above}:' on line {first + 1}, so YAML reads it as more "
+        f"of the value of '{above}:'; line it up with '{above}:'",
+    )
+
+
+def _after_quote(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+    """A quoted text that runs on past its line (an unclosed quote) or is followed by more text."""
+    mark = err.problem_mark
+    found = _last_scalar(tokens)
+    if mark is None or found is None or found[0].style not in ("'", '"') or _flow_depth(tokens):
+        return None
+    scalar = found[0]
+    start, end = scalar.start_mark, scalar.end_mark
+    quote = scalar.style
+    if start.line < end.line:
+        return Hint(
+            start.line,
+            start.column,
+            f"the quotation mark ({quote}) opened here is not closed on its line, so the text runs on to the next "
+            f"{quote}, on line {end.line + 1}; close the text with {quote}, or use a | block for text over several lines",
+        )
+    if end.line != mark.line:
+        return None
+    line = lines[end.line]
+    value = line[start.column :].strip()
+    other = "'" if quote == '"' else '"'
+    if line[end.column : end.column + 1].isspace() and other not in value:  # 'Halt!' he shouts
+        fix = f"quote the whole text: {other}{value}{other}"
+    elif quote == '"':
+        fix = "quote the whole text with '...' instead (text: 'He said \"Halt!\" and ran'), or use a | block"
+    else:
+        fix = "inside '...' write an apostrophe twice ('Don''t go'), or quote the whole text with \"...\" instead"
+    return Hint(
+        end.line, end.column, f"the quoted text ends at its second {quote}, and the line goes on after it; {fix}"
+    )
+
+
+def _flow_depth(tokens: list[Any]) -> int:
+    """How many '[' and '{' are open after `tokens`."""
+    opening = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+    closing = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+    return sum(isinstance(t, opening) for t in tokens) - sum(isinstance(t, closing) for t in tokens)
+
+
+def _unclosed_flow(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+    """A '[' or '{' whose closing bracket is missing: reported where it opens."""
+    opened, mark = err.context_mark, err.problem_mark
+    if opened is None or mark is None or opened.line == mark.line or err.context not in _UNCLOSED:
+        return None
+    bracket = "[" if "sequence" in (err.context or "") else "{"
+    closing = "]" if bracket == "[" else "}"
+    return Hint(
+        opened.line,
+        opened.column,
+        f"this '{bracket}' is never closed: add '{closing}' at the end of the list (or write it as a block list)"
+        if bracket == "["
+        else f"this '{bracket}' is never closed: add '{closing}' (text that starts with {{ must be in quotes)",
+    )
+
+
+def _open_blocks(tokens: list[Any]) -> list[_Open]:
+    """The block lists and mappings still open after `tokens`, outermost first."""
+    stack: list[_Open] = []
+    flow = 0
+    for i, token in enumerate(tokens):
+        if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+            flow += 1
+        elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+            flow -= 1
+        elif flow:
+            continue
+        elif isinstance(token, yaml.BlockMappingStartToken):
+            stack.append(_Open(":", token.start_mark.column, token.start_mark.line))
+        elif isinstance(token, yaml.BlockSequenceStartToken):
+            stack.append(_Open("-", token.start_mark.column, token.start_mark.line))
+        elif isinstance(token, yaml.BlockEndToken) and stack:
+            stack.pop()
+        elif isinstance(token, yaml.KeyToken) and stack and stack[-1].kind == ":":
+            stack[-1].line = token.start_mark.line
+            following = tokens[i + 1] if i + 1 < len(tokens) else None
+            stack[-1].key = following.value if isinstance(following, yaml.ScalarToken) else ""
+        elif isinstance(token, yaml.BlockEntryToken):
+            if not stack or stack[-1].kind != "-" or stack[-1].column != token.start_mark.column:
+                stack.append(_Open("-", token.start_mark.column, token.start_mark.line))  # an indentless list
+            stack[-1].line = token.start_mark.line
+    return stack
+
+
+def _indentation(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+    """A line indented to a column where no list or mapping above it is open."""
+    mark = err.problem_mark
+    if mark is None or mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    indent = len(line) - len(line.lstrip(" "))
+    if mark.column != indent or not line.strip():
+        return None
+    kind = "-" if re.match(r"-(\s|$)", line[indent:]) else ":"
+    stack = _open_blocks(tokens)
+    same = [block for block in stack if block.kind == kind] or stack
+    if not same or any(block.column == indent for block in same):
+        return None
+    best = min(reversed(same), key=lambda block: abs(block.column - indent))
+    what = "the '-'" if best.kind == "-" else f"'{best.key}:'" if best.key else "the field"
+    field = _KEY_LINE.match(line)
+    this = "this '-'" if kind == "-" else f"'{field.group(1)}:'" if field else "this line"
+    if any(block.column == indent for block in stack):  # lined up with the other kind: '-' for a field
+        like = "the fields of the item above it" if kind == "-" else "the '-' of the list above it"
+        said = f"{this} is indented like {like} ({_spaces(indent)})"
+    else:
+        said = f"{this} is indented by {_spaces(indent)}, which lines it up with nothing above it"
+    return Hint(
+        mark.line, mark.column, f"{said}; line it up with {what} on line {best.line + 1} ({_spaces(best.column)})"
+    )
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space{'' if count == 1 else 's'}"
+
+
+def _odd_start(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+    """Text that starts with a character YAML reserves: '*' (an alias), '&' (an anchor), '@' or '`'."""
+    context, start = err.context or "", err.context_mark
+    if start is not None and ("scanning an alias" in context or "scanning an anchor" in context):
+        char = "*" if "alias" in context else "&"
+        return Hint(
+            start.line,
+            start.column,
+            f"text that starts with '{char}' must be in quotes (YAML reads {char}name as an "
+            f'{"alias" if char == "*" else "anchor"}): text: "{char}..."',
+        )
+    mark = err.problem_mark
+    if mark is None or "cannot start any token" not in (err.problem or ""):
+        return None
+    char = lines[mark.line][mark.column : mark.column + 1] if mark.line < len(lines) else ""
+    if char in ("@", "`"):
+        return Hint(mark.line, mark.column, f"text that starts with '{char}' must be in quotes: text: \"{char}...\"")
+    return None
