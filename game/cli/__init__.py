@@ -43,10 +43,18 @@ def _parser() -> argparse.ArgumentParser:
         "playtest", help="seeded random runs (or --exhaustive search) with a coverage report"
     )
     playtest.add_argument("story", help="a bundled story or a story folder")
-    playtest.add_argument("--runs", type=int, default=1000, help="how many random runs (default 1000)")
+    playtest.add_argument("--runs", type=int, help="how many random runs of each policy (default 1000)")
     playtest.add_argument("--seed", type=int, default=0, help="the first run's seed (default 0)")
     playtest.add_argument("--jobs", type=int, default=1, help="processes to use (default 1)")
-    playtest.add_argument("--uniform", action="store_true", help="pick choices uniformly (default: least used first)")
+    playtest.add_argument(
+        "--policy",
+        action="append",
+        metavar="NAME",
+        choices=("uniform", "least-used", "greedy", "cautious", "all"),  # game.tools.policies.POLICIES
+        help="the player model of the random runs: uniform, least-used (the default), greedy, cautious, "
+        "or all; repeat it to compare several",
+    )
+    playtest.add_argument("--uniform", action="store_true", help="the same as --policy uniform")
     playtest.add_argument("--json", action="store_true", help="print the report as JSON")
     playtest.add_argument(
         "--out", metavar="FILE", help="also write the JSON report to FILE (for escape graph --coverage)"

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,11 @@ from game.errors import EscapeError
 from game.model import Story
 from game.saves.files import save_game
 from game.tools.playtest import Coverage, explore, find_seed, random_runs
+from game.tools.policies import DEFAULT, POLICIES
 
 
-def _chunk(folder: str, start: int, stop: int, least_used: bool) -> Coverage:
-    return random_runs(load_story(folder), range(start, stop), least_used)
+def _chunk(folder: str, start: int, stop: int, policy: str) -> Coverage:
+    return random_runs(load_story(folder), range(start, stop), policy=policy)
 
 
 class Progress:
@@ -54,12 +56,17 @@ def _save_path_for(story: Story, seed: int, path: list[tuple[str, str]], folder:
 
 def run(args: argparse.Namespace) -> int:
     if args.exhaustive:
+        given = {"--runs": args.runs is not None, "--policy": bool(args.policy), "--uniform": args.uniform}
+        if any(given.values()):
+            named = " and ".join(o for o, v in given.items() if v)
+            raise EscapeError(f"{named}: only for random runs; --exhaustive explores every state (leave it out)")
         return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs)
-    if args.runs < 1 or args.jobs < 1:
+    runs = 1000 if args.runs is None else args.runs
+    if runs < 1 or args.jobs < 1:
         raise EscapeError("--runs and --jobs must be 1 or more")
     return run_playtest(
         args.story,
-        args.runs,
+        runs,
         args.seed,
         args.jobs,
         args.json,
@@ -67,7 +74,17 @@ def run(args: argparse.Namespace) -> int:
         saves_dir(args.saves),
         args.out,
         args.write_walkthroughs,
+        args.policy,
     )
+
+
+def policy_names(given: Sequence[str] | None, uniform: bool = False) -> list[str]:
+    """The policies to run, in the order of `POLICIES`: those named (`all`: every one; `uniform` adds
+    uniform), or the default."""
+    wanted = set(given or ()) | ({"uniform"} if uniform else set())
+    if "all" in wanted:
+        return list(POLICIES)
+    return [name for name in POLICIES if name in wanted] or [DEFAULT]
 
 
 def run_playtest(
@@ -80,34 +97,49 @@ def run_playtest(
     saves: str = "saves",
     out: str | None = None,
     walkthroughs: str | None = None,
+    policies: Sequence[str] | None = None,
 ) -> int:
+    """`runs` seeded runs (seeds `seed`...) of each policy; the top-level report counts them all."""
     folder, story = load_for_tool(name)
-    progress = Progress(runs)
+    names = policy_names(policies, uniform)
+    progress = Progress(runs * len(names))
     began = time.perf_counter()
-    coverage = Coverage()
+    per_policy = {policy: Coverage() for policy in names}
     jobs = max(1, min(jobs, os.cpu_count() or 1, runs))
     if jobs == 1:
-        coverage = random_runs(story, range(seed, seed + runs), not uniform, progress)
+        for i, policy in enumerate(names):
+            done = runs * i
+            per_policy[policy] = random_runs(
+                story, range(seed, seed + runs), progress=lambda n, done=done: progress(done + n), policy=policy
+            )
     else:
         bounds = [seed + runs * i // jobs for i in range(jobs + 1)]
         with ProcessPoolExecutor(jobs) as pool:
             futures = [
-                pool.submit(_chunk, str(folder), a, b, not uniform) for a, b in zip(bounds, bounds[1:], strict=False)
+                (policy, pool.submit(_chunk, str(folder), a, b, policy))
+                for policy in names
+                for a, b in zip(bounds, bounds[1:], strict=False)
             ]
-            for future in futures:
-                coverage.merge(future.result())
-                progress(coverage.runs)
+            for policy, future in futures:
+                per_policy[policy].merge(future.result())
+                progress(sum(c.runs for c in per_policy.values()))
+    coverage = Coverage()
+    for policy in names:
+        coverage.merge(per_policy[policy])
     elapsed = time.perf_counter() - began
     report = coverage.report(story)
     report["seconds"] = round(elapsed, 3)
-    report["runs_per_second"] = round(runs / elapsed, 1) if elapsed else None
-    replays = []
-    for problem in coverage.problems[:20]:
-        written = _save_path_for(
-            story, problem.seed, problem.path, Path(saves), f"playtest-{problem.kind}-{problem.seed}"
-        )
-        replays.append(str(written))
-    report["replays"] = replays
+    report["runs_per_second"] = round(coverage.runs / elapsed, 1) if elapsed else None
+    report["policies"] = {policy: per_policy[policy].summary(story) for policy in names}
+    shown = []  # (problem, replay): up to 20 in all, shared among the policies
+    for policy in names:
+        for problem in per_policy[policy].problems[: max(5, 20 // len(names))]:
+            label = f"playtest-{problem.kind}-{problem.seed}"
+            if len(names) > 1:
+                label = f"playtest-{policy}-{problem.kind}-{problem.seed}"
+            written = _save_path_for(story, problem.seed, problem.path, Path(saves), label)
+            shown.append((problem.as_dict(), str(written)))
+    report["replays"] = [path for _, path in shown]
     report["walkthroughs"] = []
     if walkthroughs:
         for ending, (run_seed, path) in coverage.shortest.items():
@@ -117,36 +149,73 @@ def run_playtest(
     if as_json:
         print(json.dumps(report, indent=1))
     else:
-        _print_random(story, report, folder)
+        _print_random(story, report, folder, shown)
     return 1 if coverage.problems else 0
 
 
-def _print_random(story: Story, report: dict, folder: Path | None = None) -> None:
+def _print_random(
+    story: Story, report: dict, folder: Path | None = None, shown: list[tuple[dict, str]] | None = None
+) -> None:
     def line(what: str, table: dict, missed: list) -> None:
         print(f"{what}: {len(table) - len(missed)} of {len(table)} reached")
         if missed:
             print("  never reached: " + ", ".join(missed))
 
+    policies = report.get("policies", {})
+    several = len(policies) > 1
+    each = f" ({next(iter(policies.values()))['runs']} each of {', '.join(policies)})" if several else ""
     print(
-        f"{story.title}: {report['runs']} runs, {report['steps']} choices in {report['seconds']} s "
+        f"{story.title}: {report['runs']} runs{each}, {report['steps']} choices in {report['seconds']} s "
         f"({report['runs_per_second']} runs/s)"
     )
     line("Scenes", report["scenes"], report["scenes_missed"])
     line("Choices", report["choices"], report["choices_missed"])
     line("Endings", report["endings"], report["endings_missed"])
-    for ending, count in report["endings"].items():
-        print(f"  {ending}: {count}")
+    if several:
+        _print_policies(story, policies)
+    else:
+        for ending, count in report["endings"].items():
+            print(f"  {ending}: {count}")
     problems = report["problems"]
     print(f"Problems: {len(problems)}")
-    for problem, path in zip(problems, report["replays"], strict=False):
+    if shown is None:
+        shown = list(zip(problems, report["replays"], strict=False))
+    for problem, path in shown:
+        policy = f"{problem['policy']}, " if several else ""
         print(
-            f"  {problem['kind']} in scene '{problem['scene']}' (seed {problem['seed']}, "
+            f"  {problem['kind']} in scene '{problem['scene']}' ({policy}seed {problem['seed']}, "
             f"{len(problem['path'])} choices): {problem['message']}"
         )
         bundled = folder is not None and folder.resolve().parent == scenes_root().resolve()
         print(f"    escape replay {path}" + ("" if bundled or folder is None else f" --story {folder}"))
     for path in report["walkthroughs"]:
         print(f"wrote {path}")
+
+
+def _print_policies(story: Story, policies: dict[str, dict]) -> None:
+    """The endings per policy: a row per ending (with its kind), a column per policy, counts and shares
+    of that policy's runs; then problems, scenes missed and the mean length of a run."""
+
+    def share(count: int, runs: int) -> str:
+        return f"{count} {100 * count / runs:5.1f}%" if runs else "0"
+
+    kinds = {e.id: e.kind + (", canon" if e.canon else "") for e in story.endings.values()}
+    rows: list[tuple[str, str, list[str]]] = [
+        (ending, kind, [share(p["endings"][ending], p["runs"]) for p in policies.values()])
+        for ending, kind in kinds.items()
+    ]
+    rows.append(("problems", "", [share(p["problems"], p["runs"]) for p in policies.values()]))
+    rows.append(("scenes missed", "", [str(len(p["scenes_missed"])) for p in policies.values()]))
+    rows.append(("choices a run", "", [f"{p['steps'] / max(1, p['runs']):.1f}" for p in policies.values()]))
+    first = max(len(r[0]) for r in rows)
+    second = max(len("kind"), *(len(r[1]) for r in rows))
+    widths = [max(len(name), *(len(r[2][i]) for r in rows)) for i, name in enumerate(policies)]
+    print("Endings by policy (share of that policy's runs):")
+    header = [name.rjust(w) for name, w in zip(policies, widths, strict=True)]
+    print(f"  {'ending'.ljust(first)}  {'kind'.ljust(second)}  " + "  ".join(header))
+    for label, kind, cells in rows:
+        values = "  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
+        print(f"  {label.ljust(first)}  {kind.ljust(second)}  {values}")
 
 
 def run_exhaustive(name: str, cap: int = 200_000, as_json: bool = False, walkthroughs: str | None = None) -> int:

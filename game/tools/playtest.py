@@ -15,6 +15,7 @@ from game.compiler.analysis import closure
 from game.engine.game import Game
 from game.errors import EngineError
 from game.model import TURN_READ, VISITS_READ, Expr, Story, Template
+from game.tools.policies import LeastUsed, Policy, Uniform, policy_named
 
 MAX_STEPS = 1000
 
@@ -28,11 +29,13 @@ class Problem:
     path: list[tuple[str, str]]
     scene: str
     message: str
+    policy: str = ""  # the player model of the run
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "seed": self.seed,
+            "policy": self.policy,
             "scene": self.scene,
             "message": self.message,
             "path": [list(p) for p in self.path],
@@ -84,6 +87,19 @@ class Coverage:
             },
         }
 
+    def summary(self, story: Story) -> dict[str, Any]:
+        """The short report of one policy's runs: endings, problems and what was missed."""
+        return {
+            "runs": self.runs,
+            "steps": self.steps,
+            "endings": {e: self.endings.get(e, 0) for e in story.endings},
+            "problems": len(self.problems),
+            "problem_kinds": dict(Counter(p.kind for p in self.problems)),
+            "scenes_missed": [s for s in story.scenes if not self.scenes.get(s)],
+            "choices_missed": [c for c in story.choice_index if not self.choices.get(c)],
+            "endings_missed": [e for e in story.endings if not self.endings.get(e)],
+        }
+
 
 def random_run(
     story: Story,
@@ -92,9 +108,12 @@ def random_run(
     least_used: bool = True,
     max_steps: int = MAX_STEPS,
     game: Game | None = None,
+    policy: Policy | None = None,
 ) -> None:
-    """One seeded run from the start; counts what it reaches into `coverage`."""
+    """One seeded run from the start; counts what it reaches into `coverage`. `policy` picks the choices
+    (default: least-used, or uniform when `least_used` is false), from a generator seeded by `seed`."""
     game = game or Game(story)
+    policy = policy or (LeastUsed() if least_used else Uniform())
     picker = random.Random(seed ^ 0x5EED)
     try:
         game.start(seed)
@@ -103,7 +122,12 @@ def random_run(
             if game.run.turn >= max_steps:
                 coverage.problems.append(
                     Problem(
-                        "too-long", seed, list(game.run.log), game.run.scene, f"no ending after {max_steps} choices"
+                        "too-long",
+                        seed,
+                        list(game.run.log),
+                        game.run.scene,
+                        f"no ending after {max_steps} choices",
+                        policy.name,
                     )
                 )
                 break
@@ -116,14 +140,11 @@ def random_run(
                         list(game.run.log),
                         game.run.scene,
                         f"no choice is open in scene '{game.run.scene}'",
+                        policy.name,
                     )
                 )
                 break
-            if least_used:
-                scene = game.run.scene
-                fewest = min(coverage.choices[f"{scene}.{c}"] for c in enabled)
-                enabled = [c for c in enabled if coverage.choices[f"{scene}.{c}"] == fewest]
-            choice = picker.choice(enabled)
+            choice = policy.pick(game, enabled, coverage, picker)
             key = f"{game.run.scene}.{choice}"
             coverage.choices[key] += 1
             game.choose(choice)
@@ -136,15 +157,25 @@ def random_run(
             coverage.note_ending(ending, seed, list(game.run.log))
     except EngineError as err:
         path = list(game.run.log) if game.state else []
-        coverage.problems.append(Problem("error", seed, path, game.run.scene if game.state else "", str(err)))
+        scene = game.run.scene if game.state else ""
+        coverage.problems.append(Problem("error", seed, path, scene, str(err), policy.name))
     coverage.runs += 1
 
 
-def random_runs(story: Story, seeds: range, least_used: bool = True, progress=None) -> Coverage:  # noqa: ANN001
+def random_runs(
+    story: Story,
+    seeds: range,
+    least_used: bool = True,
+    progress=None,  # noqa: ANN001
+    policy: Policy | str | None = None,
+) -> Coverage:
+    """A run per seed, in order, all played by `policy` (a `Policy` or its name; see `random_run`) and
+    counted into one `Coverage`: least-used and greedy read what the earlier runs reached."""
     coverage = Coverage()
     game = Game(story)
+    chosen = policy_named(policy) if isinstance(policy, str) else policy
     for i, seed in enumerate(seeds):
-        random_run(story, seed, coverage, least_used, game=game)
+        random_run(story, seed, coverage, least_used, game=game, policy=chosen)
         if progress is not None:
             progress(i + 1)
     return coverage
