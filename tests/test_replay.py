@@ -13,11 +13,13 @@ import time
 
 import pytest
 
-from game.cli.replay import run_replay_check
+from game.cli import main
+from game.cli.replay import run_replay_check, state_lines
 from game.cli.saves import run_saves
 from game.compiler.loader import load_story
 from game.engine.game import Game
 from game.engine.replay import replay
+from game.errors import SaveError
 from game.saves.files import list_saves, read_save, save_game, save_path, saved_steps
 from game.saves.session import Session
 from tests.conftest import DEMO
@@ -92,7 +94,8 @@ def edit(folder, old: str, new: str) -> None:
         (
             "        effects: gain key\n        goto: barrels",
             "        effects: gain key\n        goto: waiting",
-            "step 3 (barrels.leave_dog): the run reached 'waiting' instead of 'barrels' (a condition or target changed)",
+            "step 2 (cellar.search): choice 'cellar.search' now leads to 'waiting', not 'barrels' "
+            "(its goto no longer leads to 'barrels')",
         ),
         (
             "        text: Light the storm lamp\n",
@@ -125,7 +128,8 @@ def test_random_draw_divergence_is_named(edited, tmp_path):
     )
     _, divergence = replay(load_story(edited), 5, saved_steps(read_save(path), path)[1])
     assert str(divergence) == (
-        "step 5 (door_opens.go): the run reached 'door_sticks' instead of 'door_opens' (the random draw differs)"
+        "step 4 (cellar.door): choice 'cellar.door' now leads to 'door_sticks', not 'door_opens' "
+        "(the random draw, weighted door_opens 1, door_sticks 1000)"
     )
 
 
@@ -139,7 +143,7 @@ def test_replay_check_command(tmp_path, capsys):
     assert "FAILED at step 3 (barrels.dance): missing choice" in capsys.readouterr().out
     path.write_text("{broken")
     assert run_replay_check(path, str(DEMO)) == 1
-    assert "truncated or corrupt" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith(f"{path}: error: not a readable save (truncated or corrupt)")
 
 
 def test_saves_listing(tmp_path, capsys, demo_story):
@@ -213,3 +217,199 @@ def test_replay_can_stop_after_some_steps(demo_story):
     assert divergence is None and partway.run.log == game.run.log[:3]
     whole, _ = replay(demo_story, 5, list(game.run.log))
     assert whole.run.log == game.run.log
+
+
+# `escape replay --check`: the story found from the save, and a divergence named where the outcome changed
+
+
+@pytest.fixture
+def tale(tmp_path):
+    """A copy of the demo story under an id of its own (no bundled story has it)."""
+    folder = tmp_path / "tale"
+    shutil.copytree(DEMO, folder)
+    manifest = folder / "story.yaml"
+    manifest.write_text(manifest.read_text().replace("id: demo", "id: cellar_door"))
+    return folder
+
+
+def walkthrough(folder, keys=("lamp", "search", "leave_dog", "door", "go"), name="out"):
+    """A run of the story in `folder` saved in its walkthroughs/ folder, as `escape playtest` writes them."""
+    game = Game(load_story(folder))
+    game.start(5)
+    for key in keys:
+        game.choose(key)
+    return save_game(game, folder / "walkthroughs", name)
+
+
+def check(path, capsys, story=None):
+    code = run_replay_check(path, story)
+    return code, capsys.readouterr().out.splitlines()
+
+
+def test_check_finds_the_story_around_its_walkthroughs(tale, tmp_path, capsys):
+    path = walkthrough(tale)
+    assert check(path, capsys) == (0, [f"{path}: OK (5 steps replayed, ending 'out')"])
+    deeper = tale / "walkthroughs" / "old" / path.name
+    deeper.parent.mkdir()
+    shutil.copy(path, deeper)
+    assert check(deeper, capsys) == (0, [f"{deeper}: OK (5 steps replayed, ending 'out')"])
+    assert main(["replay", str(path), "--check"]) == 0  # the command itself, without --story
+    stray = tmp_path / "elsewhere" / path.name  # in no story folder, and no bundled story is 'cellar_door'
+    stray.parent.mkdir()
+    shutil.copy(path, stray)
+    capsys.readouterr()
+    assert check(stray, capsys) == (
+        1,
+        [
+            f"{stray}: error: cannot find the story 'cellar_door': the save is in no story folder and no bundled "
+            "story has that id; pass --story FOLDER"
+        ],
+    )
+    assert check(stray, capsys, str(tale))[0] == 0
+
+
+def test_check_refuses_a_save_inside_another_storys_folder(tale, tmp_path, capsys):
+    path = saved_run(DEMO, tmp_path)  # a save of 'demo'
+    inside = tale / "walkthroughs" / path.name
+    inside.parent.mkdir()
+    shutil.copy(path, inside)
+    assert check(inside, capsys) == (
+        1,
+        [
+            f"{inside}: error: a save of 'demo', but it is inside the folder of the story 'cellar_door' ({tale}); "
+            "pass --story FOLDER to check it against another story"
+        ],
+    )
+    assert check(inside, capsys, str(DEMO)) == (0, [f"{inside}: OK (4 steps replayed)"])
+    assert check(inside, capsys, str(tale)) == (
+        1,
+        [f"{inside}: error: a save of 'demo', not of 'cellar_door' (the story in {tale})"],
+    )
+
+
+@pytest.mark.posix
+def test_check_follows_no_link_up_to_a_story(tale, tmp_path, capsys):
+    path = walkthrough(tale)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "linked").symlink_to(tale / "walkthroughs")
+    code, out = check(tmp_path / "elsewhere" / "linked" / path.name, capsys)
+    assert code == 1 and "cannot find the story 'cellar_door'" in out[0]
+
+
+def test_check_reports_a_load_error_without_a_traceback(tale, capsys):
+    path = walkthrough(tale)
+    text = (tale / "cellar.yaml").read_text()
+    (tale / "cellar.yaml").write_text(text.replace("goto: waiting", "goto: wating"))
+    code, out = check(path, capsys)
+    assert code == 1 and len(out) == 1
+    assert out[0].startswith(f"{path}: error: the story does not load: ") and "unknown scene 'wating'" in out[0]
+
+
+def test_check_names_the_step_whose_goto_condition_changed(tale, capsys):
+    edit(
+        tale,
+        "        effects: gain key\n        goto: barrels",
+        (
+            "        effects: gain key\n        goto:\n          - if: has('key') and noise > 5\n            to: waiting\n"
+            "          - to: barrels"
+        ),
+    )
+    path = walkthrough(tale)
+    assert check(path, capsys)[0] == 0
+    edit(tale, "noise > 5", "noise > 0")
+    assert check(path, capsys) == (
+        1,
+        [
+            f"{path}: FAILED at step 2 (cellar.search): choice 'cellar.search' now leads to 'waiting', not 'barrels' "
+            "(its goto's condition `has('key') and noise > 0` now holds)",
+            "    replayed, at step 2: has('key') = false (true after the choice's effects), noise = 1",
+            "    saved, at the end of the run (after step 5; a save keeps only its final state): has('key') = true, "
+            "noise = 1",
+        ],
+    )
+    session = Session(load_story(tale), tale / "saves")
+    found = session.resume(path, partial=True)  # a player's save carries on before the step that changed
+    assert found.step == 2 and session.game.run.turn == 1 and session.game.run.scene == "cellar"
+
+
+def test_check_names_the_last_step_when_the_run_now_ends_elsewhere(tale, capsys):
+    path = walkthrough(tale)
+    edit(tale, "if: noise >= 3 and not with_dog", "if: noise >= 1 and not with_dog")
+    assert check(path, capsys) == (
+        1,
+        [
+            f"{path}: FAILED at step 5 (door_opens.go): choice 'door_opens.go' now leads to 'caught_end' (ending "
+            "'caught'), not 'out_end' (ending 'out') (its goto's condition `noise >= 1 and not with_dog` now holds)",
+            "    replayed, at step 5: noise = 1, with_dog = false",
+            "    saved, at the end of the run (after step 5; a save keeps only its final state): noise = 1, "
+            "with_dog = false",
+        ],
+    )
+    _, divergence = replay(load_story(tale), *saved_steps(read_save(path), path))
+    assert divergence is None  # without the saved end, the last step has nothing to be compared with
+    session = Session(load_story(tale), tale / "saves")
+    found = session.resume(path, partial=True)  # restoring compares with the saved end
+    assert found.step == 5 and session.game.run.turn == 4 and session.game.run.scene == "door_opens"
+    with pytest.raises(SaveError, match="the story has changed: step 5 \\(door_opens.go\\): choice"):
+        Session(load_story(tale), tale / "saves").resume(path)
+
+
+def test_check_names_a_removed_choice(tale, capsys):
+    path = walkthrough(tale)
+    edit(tale, "      - id: leave_dog\n        text: Let it sleep\n        goto: cellar\n", "")
+    assert check(path, capsys) == (
+        1,
+        [f"{path}: FAILED at step 3 (barrels.leave_dog): missing choice: scene 'barrels' has no choice 'leave_dog'"],
+    )
+
+
+def test_check_names_the_step_of_a_changed_random_weight(tale, capsys):
+    path = walkthrough(tale)
+    edit(tale, "door_sticks: 1}", "door_sticks: 1000}")
+    assert check(path, capsys) == (
+        1,
+        [
+            f"{path}: FAILED at step 4 (cellar.door): choice 'cellar.door' now leads to 'door_sticks', not "
+            "'door_opens' (the random draw, weighted door_opens 3, door_sticks 1000)"
+        ],
+    )
+    assert main(["replay", str(path), "--check"]) == 1
+
+
+def test_check_shows_what_a_refused_choice_reads(tale, capsys):
+    path = walkthrough(tale)
+    edit(tale, "        if: has('lamp')\n", "        if: has('lamp') and noise > 5\n")
+    assert check(path, capsys) == (
+        1,
+        [
+            f"{path}: FAILED at step 2 (cellar.search): the choice's condition is now false (You cannot search in "
+            "the dark)",
+            "    replayed, at step 2: has('lamp') = true, noise = 1",
+            "    saved, at the end of the run (after step 5; a save keeps only its final state): has('lamp') = true, "
+            "noise = 1",
+        ],
+    )
+
+
+def test_divergence_reads_counts_and_the_turn(tale):
+    edit(
+        tale,
+        "        goto: {random: {door_opens: 3, door_sticks: 1}}",
+        (
+            "        goto:\n          - if: chosen('cellar.door') > 1 or turn > 9 or visited('cellar') > 9\n"
+            "            to: waiting\n          - to: {random: {door_opens: 3, door_sticks: 1}}"
+        ),
+    )
+    path = walkthrough(tale)
+    edit(tale, "chosen('cellar.door') > 1", "chosen('cellar.door') > 0")
+    _, divergence = replay(load_story(tale), *saved_steps(read_save(path), path))
+    assert str(divergence).startswith("step 4 (cellar.door): choice 'cellar.door' now leads to 'waiting'")
+    assert [(r.name, r.offered, r.decided) for r in divergence.readings] == [
+        ("chosen('cellar.door')", 0, 1),
+        ("turn", 3, 4),
+        ("visited('cellar')", 3, 3),
+    ]
+    assert state_lines(divergence, read_save(path)["state"])[1] == (
+        "saved, at the end of the run (after step 5; a save keeps only its final state): chosen('cellar.door') = 1, "
+        "turn = 5"
+    )

@@ -33,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "--check", action="store_true", help="no UI: re-run every choice and report the first that fails"
     )
-    replay.add_argument("--story", metavar="STORY", help="the story folder, if it is not a bundled story")
+    replay.add_argument(
+        "--story", metavar="STORY", help="the story folder (default: the one the save is in, or the bundled story)"
+    )
     replay.add_argument("--saves", metavar="DIR", help="where saves go (default: $ESCAPE_SAVES or ./saves)")
 
     saves = commands.add_parser("saves", help="list the saves")

@@ -1,17 +1,23 @@
 """`escape replay SAVE`: watch a saved run step by step, or (--check) re-make every choice and report
-the first that no longer works."""
+the first step that no longer works, with what its conditions read."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+from typing import Any
 
 from game.cli import saves_dir
 from game.compiler.bundled import bundled_stories, find_story, story_by_id
-from game.compiler.loader import load_story
-from game.engine.replay import replay
-from game.errors import SaveError
-from game.saves.files import read_save, saved_steps
+from game.compiler.folder import MANIFEST_NAME
+from game.compiler.loader import load_story, read_manifest
+from game.engine.replay import Divergence, Reading, replay
+from game.errors import EscapeError, StoryError
+from game.model import Story, Value
+from game.saves.files import read_save, saved_end, saved_steps
+
+MAX_LEVELS = 32  # how far up from a save its story folder is looked for
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,39 +28,129 @@ def run(args: argparse.Namespace) -> int:
     stories = None
     if args.story:
         stories = {**bundled_stories(), Path(args.story).name: find_story(args.story)}
+    elif (home := story_folder_above(Path(args.save))) is not None:  # the app picks the story by the save's id
+        stories = {**bundled_stories(), home.name: home}
     app = make_app(saves=saves_dir(args.saves), replay_save=args.save, stories=stories)
     app.run()
     return app.return_code or 0
 
 
 def run_replay_check(path: str | Path, story_folder: str | None = None) -> int:
-    """Re-execute every choice of a save against the current story: OK, or the first step that fails (exit 1)."""
+    """Re-execute every choice of a save against the current story: OK, or the first step whose choice is
+    refused or now leads elsewhere, with the state its conditions read (exit 1). Errors: `path: error: ...`."""
     try:
         data = read_save(path)
-    except SaveError as err:
-        print(f"escape: error: {err}")
+        story = story_for_save(Path(path), data["story"], story_folder)
+        seed, log = saved_steps(data, path)
+        game, divergence = replay(story, seed, log, end=saved_end(data))
+    except StoryError as err:
+        errors = [d for d in err.diagnostics if d.is_error]
+        more = f" (and {len(errors) - 1} more: escape validate lists them)" if len(errors) > 1 else ""
+        print(f"{path}: error: the story does not load: {errors[0] if errors else err}{more}")
         return 1
-    if story_folder:
-        story = load_story(find_story(story_folder))
-        if story.id != data["story"]:
-            print(f"{path}: a save of '{data['story']}', not of '{story.id}'")
-            return 1
-    else:
-        story = story_by_id(data["story"])
-    seed, log = saved_steps(data, path)  # read_save has checked the run state's shape
-    game, divergence = replay(story, seed, log)
+    except EscapeError as err:
+        print(f"{path}: error: {str(err).removeprefix(f'{Path(path)}: ')}")
+        return 1
     if divergence is not None:
         print(f"{path}: FAILED at {divergence}")
+        for line in state_lines(divergence, data["state"]):
+            print(f"    {line}")
         return 1
-    saved_scene, saved_ending = data["state"].get("scene"), data["state"].get("ending")
-    if (game.run.scene, game.run.ending) != (saved_scene, saved_ending):
-        now = f"ending '{game.run.ending}'" if game.run.ending else f"scene '{game.run.scene}'"
-        then = f"ending '{saved_ending}'" if saved_ending else f"scene '{saved_scene}'"
-        print(
-            f"{path}: FAILED: every step replays, but the run now reaches {now}, not {then} "
-            "(a random draw or a condition at the last step differs)"
-        )
+    scene, ending = saved_end(data)
+    if not log and (game.run.scene, game.run.ending) != (scene, ending):
+        print(f"{path}: FAILED: the story now starts in '{game.run.scene}', not '{scene}'")
         return 1
-    ending = f", ending '{game.run.ending}'" if game.run.ending else ""
-    print(f"{path}: OK ({len(log)} steps replayed{ending})")
+    reached = f", ending '{game.run.ending}'" if game.run.ending else ""
+    print(f"{path}: OK ({len(log)} steps replayed{reached})")
     return 0
+
+
+def story_for_save(save: Path, story_id: str, folder: str | None) -> Story:
+    """The story a save is checked against: `folder` (--story); else the story folder the save sits in,
+    which must be of the save's story; else the bundled story of that id."""
+    if folder:
+        story = load_story(find_story(folder))
+        if story.id != story_id:
+            raise EscapeError(f"a save of '{story_id}', not of '{story.id}' (the story in {folder})")
+        return story
+    home = story_folder_above(save)
+    if home is not None:
+        info = read_manifest(home)
+        if info is not None and info.id != story_id:
+            raise EscapeError(
+                f"a save of '{story_id}', but it is inside the folder of the story '{info.id}' ({_shown(home)}); "
+                "pass --story FOLDER to check it against another story"
+            )
+        return load_story(home)  # an unreadable manifest: loading says why
+    try:
+        return story_by_id(story_id)
+    except EscapeError:
+        raise EscapeError(
+            f"cannot find the story '{story_id}': the save is in no story folder and no bundled story has that id; "
+            "pass --story FOLDER"
+        ) from None
+
+
+def story_folder_above(save: Path) -> Path | None:
+    """The nearest folder above the save that holds a story manifest, walking up by name: a link (folder
+    or manifest) is never followed, and the walk stops at the root or after MAX_LEVELS folders."""
+    folder = Path(os.path.abspath(save)).parent
+    for _ in range(MAX_LEVELS):
+        if folder.is_symlink():
+            return None
+        manifest = folder / MANIFEST_NAME
+        if manifest.is_file() and not manifest.is_symlink():
+            return folder
+        if folder.parent == folder:
+            return None
+        folder = folder.parent
+    return None
+
+
+def _shown(folder: Path) -> str:
+    """The folder as a path from here when it is below here, else in full."""
+    relative = os.path.relpath(folder)
+    return folder.as_posix() if relative.startswith("..") else relative
+
+
+def state_lines(divergence: Divergence, saved: dict[str, Any]) -> list[str]:
+    """What the failing step's conditions read, in the replay at that step and in the save at its end."""
+    readings = divergence.readings
+    if not readings:
+        return []
+    lines = [f"replayed, at step {divergence.step}: " + ", ".join(_now(r) for r in readings)]
+    recorded = [(r.name, value) for r in readings if (value := _saved(r, saved)) is not None]
+    if recorded:
+        steps = len(saved["log"])
+        where = f"saved, at the end of the run (after step {steps}; a save keeps only its final state)"
+        lines.append(f"{where}: " + ", ".join(f"{name} = {_value(value)}" for name, value in recorded))
+    return lines
+
+
+def _now(reading: Reading) -> str:
+    shown = f"{reading.name} = {_value(reading.offered)}"
+    if reading.decided != reading.offered:
+        shown += f" ({_value(reading.decided)} after the choice's effects)"
+    return shown
+
+
+def _saved(reading: Reading, state: dict[str, Any]) -> Value | None:
+    """The value in the save's final run state, when the save records it (visits it does not)."""
+    kind, key = reading.kind, reading.key
+    value: Value | None = None
+    if kind == "variable":
+        value = state["variables"].get(key)
+    elif kind == "item":
+        value = key in state["items"]
+    elif kind == "choice":
+        value = state["log"].count(key)
+    elif kind == "turn":
+        value = len(state["log"])
+    return value
+
+
+def _value(value: Value) -> str:
+    """A value as a story writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)

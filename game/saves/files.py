@@ -250,11 +250,17 @@ def saved_steps(data: dict[str, Any], path: str | Path) -> tuple[int, list[tuple
     return state.seed, state.log
 
 
+def saved_end(data: dict[str, Any]) -> tuple[str, str | None]:
+    """Where the run of a save read by `read_save` stands: its scene, and its ending if it is over."""
+    state = data["state"]
+    return state["scene"], state.get("ending")
+
+
 def replay_log(game: Game, data: dict[str, Any], path: str | Path, partial: bool) -> Divergence | None:
-    """Re-execute the save's choices against the current story; at the first that fails, raise SaveError
-    (or, with `partial`, stop there and return the Divergence)."""
+    """Re-execute the save's choices against the current story, and check that the last ends where the save
+    does; at the first that fails, raise SaveError (or, with `partial`, stop there and return the Divergence)."""
     seed, log = saved_steps(data, path)
-    _, divergence = replay(game.story, seed, log, into=game)
+    _, divergence = replay(game.story, seed, log, into=game, end=saved_end(data))
     if divergence is not None and not partial:
         raise SaveError(f"{path}: the story has changed: {divergence}")
     return divergence
