@@ -131,7 +131,7 @@ def test_exhaustive_reports_loops_with_no_way_out(tmp_path, capsys):
     )
     assert main(["playtest", str(folder), "--exhaustive"]) == 1
     out = capsys.readouterr().out
-    assert "Loops with no way to an ending: 2" in out and "from scene 'b' after: a.in" in out
+    assert "Loops with no way to an ending: 2" in out and "in scene 'b' after: a.in" in out
 
 
 def test_exhaustive_writes_walkthroughs_that_replay(tmp_path, capsys):
@@ -199,7 +199,17 @@ def test_published_schema_is_in_step_with_the_loader():
         "endings",
     }
     scene = scenes["properties"]["scenes"]["items"]
-    assert set(scene["properties"]) == {"id", "title", "text", "chapter", "on_enter", "choices", "fallback", "ending"}
+    assert set(scene["properties"]) == {
+        "id",
+        "title",
+        "text",
+        "revisit_text",
+        "chapter",
+        "on_enter",
+        "choices",
+        "fallback",
+        "ending",
+    }
     assert scene["additionalProperties"] is False
 
 
@@ -224,12 +234,20 @@ def test_every_schema_field_is_accepted_by_the_loader(tmp_path):
           - id: a
             title: A
             text: "{{ n }} {{ f }}"
+            revisit_text: "{{ plural(n, 'time') }}"
             chapter: D
-            on_enter: [n += 1]
+            on_enter: [n += 1, {if: n > 2, then: [f = true], else: f = false}]
             choices:
               - {id: c, text: T, if: "n > 0 and has('k')", disabled_text: D, once: true, effects: [gain k], outcome: O, goto: b}
               - {id: d, text: T, effects: [gain k, f = true], goto: [{if: f, to: b}, {to: {random: {b: 1}}}]}
+              - {id: s, text: S, stay: true, outcome: O}
+              - {id: g, text: G, goto: {call: sub}}
             fallback: {id: fb, text: F, goto: b}
+          - id: sub
+            title: Sub
+            text: t
+            choices:
+              - {id: r, text: R, goto: return}
           - {id: b, title: B, text: t, ending: e}
         """,
     )

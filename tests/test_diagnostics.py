@@ -46,6 +46,7 @@ scenes:
     title: Hall
     text: |
       You are {{ name }}.
+    revisit_text: Back in the hall.
     choices:
       - id: take
         text: Take the rope
@@ -740,7 +741,7 @@ def test_expr_forbidden(story):
         error(
             S,
             at(scenes, "open"),
-            "only the helpers abs, chosen, has, max, min, visited can be called",
+            "only the helpers abs, capitalize, chosen, has, lower, max, min, ordinal, plural, upper, visited can be called",
             "expr-forbidden",
         ),
         LIT_UNREAD,
@@ -1008,8 +1009,71 @@ def test_disabled_without_if(story):
     ]
 
 
+def test_same_text_again(story):
+    loop = (
+        "  - id: maze\n    title: Maze\n    text: Round and round.\n    choices:\n"
+        "      - {id: onward, text: Onward, goto: maze}\n      - {id: out, text: Out, goto: yard}\n"
+    )
+    scenes = edit(SCENES, "        goto: yard\n", "        goto: maze\n") + loop
+    assert story.check(scenes=scenes) == [
+        warning(
+            S,
+            at(scenes, "text: Round"),
+            "scene 'maze' can be entered again, and its text (3 words) does not change with visits: give it a "
+            "'revisit_text', use 'visits' in its text, or keep the player in it with 'stay: true' choices",
+            "same-text-again",
+        )
+    ]
+
+
+def test_stay_without_outcome(story):
+    scenes = edit(
+        SCENES,
+        "        effects: [gain rope, stamina -= 1]\n        goto: hall\n",
+        "        effects: [gain rope, stamina -= 1]\n        stay: true\n",
+    )
+    assert story.check(scenes=scenes) == [
+        warning(
+            S,
+            at(scenes, "stay: true"),
+            "a choice that stays shows the player nothing new without an 'outcome'",
+            "stay-without-outcome",
+        )
+    ]
+
+
+def test_bad_return(story):
+    scenes = edit(SCENES, "        goto: yard\n", "        goto: return\n")
+    assert story.check(scenes=scenes) == [
+        error(
+            S,
+            at(scenes, "goto: return"),
+            "scene 'hall' can be reached from the start without a call, so 'goto: return' would have nowhere to go; "
+            "lead into it with 'goto: {call: ...}' only",
+            "bad-return",
+        )
+    ]
+
+
+def test_call_cycle(story):
+    sub = (
+        "  - id: sub\n    title: Sub\n    text: Sub {{ visits }}.\n    choices:\n"
+        "      - {id: deeper, text: Deeper, goto: {call: sub}}\n      - {id: back, text: Back, goto: return}\n"
+    )
+    scenes = edit(SCENES, "        goto: yard\n", "        goto: {call: sub}\n") + sub
+    assert story.check(scenes=scenes) == [
+        error(
+            S,
+            at(scenes, "goto: {call: sub}}", shift=0),
+            "subscene 'sub' leads back to this call, so every pass would wait for one more return; "
+            "lead on with a plain goto instead",
+            "call-cycle",
+        )
+    ]
+
+
 def test_no_ending_path(story):
-    loop = "  - id: maze\n    title: Maze\n    text: Round and round.\n    choices:\n      - id: onward\n        text: Onward\n        goto: maze\n"
+    loop = "  - id: maze\n    title: Maze\n    text: Round and round, {{ visits }} times.\n    choices:\n      - id: onward\n        text: Onward\n        goto: maze\n"
     scenes = edit(SCENES, "        goto: yard\n", "        goto: maze\n") + loop
     assert story.check(scenes=scenes) == [
         warning(S, at(scenes, "id: maze"), "no path from scene 'maze' reaches an ending", "no-ending-path")

@@ -305,7 +305,7 @@ def test_unknown_scenes_and_choices_are_left_to_the_loader():
 @pytest.mark.parametrize(
     ("source", "offset", "words"),
     [
-        ("stamina + 'x'", 0, ["'+' needs two numbers, not number and text"]),
+        ("stamina + true", 0, ["'+' needs two numbers, not number and true/false"]),
         ("stamina < 'x'", 10, ["cannot compare number with text"]),
         ("x == 'a'", 5, ["cannot compare number with text"]),
         ("flag == 1", 8, ["cannot compare true/false with number"]),
@@ -387,7 +387,7 @@ def test_gain_and_lose(source, item, gain):
         ("x = 'a'", "expr-type", 0, "'x' holds number; this gives it text"),
         ("name = 3", "expr-type", 0, "'name' holds text; this gives it number"),
         ("name -= 1", "expr-type", 0, "'-' needs two numbers, not text and number"),
-        ("x += 'a'", "expr-type", 0, "'+' needs two numbers, not number and text"),
+        ("x += 'a'", "expr-type", 0, "'x' holds number; this gives it text"),
     ],
 )
 def test_effect_errors(source, code, offset, message):
@@ -588,7 +588,8 @@ def test_refusals_do_not_leak_python_internals():
 def test_compiled_functions_see_no_builtins():
     expr = compile_expr("x", NAMES)
     assert expr.fn.__globals__["__builtins__"] == {}
-    assert set(expr.fn.__globals__) <= {"__builtins__", "min", "max", "abs", "bool", "str", "_div", "_mod"}
+    helpers = {"plural", "ordinal", "capitalize", "upper", "lower"}
+    assert set(expr.fn.__globals__) <= {"__builtins__", "min", "max", "abs", "bool", "str", "_div", "_mod", *helpers}
 
 
 # -- exact messages (every word of a refusal is the author's guide) ----------------------------------------------
@@ -628,9 +629,14 @@ def test_compiled_functions_see_no_builtins():
             "hass('rope')",
             4,
             "expr-forbidden",
-            "only the helpers abs, chosen, has, max, min, visited can be called (did you mean 'has'?)",
+            "only the helpers abs, capitalize, chosen, has, lower, max, min, ordinal, plural, upper, visited can be called (did you mean 'has'?)",
         ),
-        ("x.y()", 4, "expr-forbidden", "only the helpers abs, chosen, has, max, min, visited can be called"),
+        (
+            "x.y()",
+            4,
+            "expr-forbidden",
+            "only the helpers abs, capitalize, chosen, has, lower, max, min, ordinal, plural, upper, visited can be called",
+        ),
         ("has", 4, "expr-forbidden", "'has' is a helper; call it, as in has(...)"),
     ],
 )
@@ -675,7 +681,7 @@ def test_effect_refusals_are_placed_within_the_field():
     assert at("  y = 1") == ("unknown-name", 12, "unknown variable 'y'; declare it under 'variables:' in story.yaml")
     assert at("  x = 1; x = 2") == ("expr-syntax", 10, "one statement per effect; put each in its own list item")
     assert at("  ") == ("expr-syntax", 10, "an effect must be a statement such as 'stamina -= 1' or 'gain rope'")
-    assert at("  x = name + 1") == ("expr-type", 16, "'+' needs two numbers, not text and number")
+    assert at("  x = name + 1") == ("expr-type", 12, "'x' holds number; this gives it text")
 
 
 def test_effects_keep_their_source_and_reads():

@@ -131,17 +131,17 @@ STORY_CASES = [
     (
         "dunder",
         choice_if("().__class__.__bases__[0].__subclasses__()"),
-        "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]",
+        "6:31: error: only the helpers abs, capitalize, chosen, has, lower, max, min, ordinal, plural, upper, visited can be called [expr-forbidden]",
     ),
     (
         "call-open",
         choice_if("open('/etc/passwd')"),
-        "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]",
+        "6:31: error: only the helpers abs, capitalize, chosen, has, lower, max, min, ordinal, plural, upper, visited can be called [expr-forbidden]",
     ),
     (
         "import",
         choice_if("__import__('os').system('id')"),
-        "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]",
+        "6:31: error: only the helpers abs, capitalize, chosen, has, lower, max, min, ordinal, plural, upper, visited can be called [expr-forbidden]",
     ),
     (
         "walrus",
@@ -151,7 +151,7 @@ STORY_CASES = [
     (
         "mutate-items",
         choice_if("I.add('rope')"),
-        "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]",
+        "6:31: error: only the helpers abs, capitalize, chosen, has, lower, max, min, ordinal, plural, upper, visited can be called [expr-forbidden]",
     ),
     ("power-bomb", choice_if("9**9**9 > n"), "6:31: error: '**' is not allowed [expr-forbidden]"),
     (
@@ -162,7 +162,7 @@ STORY_CASES = [
     (
         "lambda",
         choice_if("(lambda: 1)() == 1"),
-        "6:31: error: only the helpers abs, chosen, has, max, min, visited can be called [expr-forbidden]",
+        "6:31: error: only the helpers abs, capitalize, chosen, has, lower, max, min, ordinal, plural, upper, visited can be called [expr-forbidden]",
     ),
     (
         "comprehension",

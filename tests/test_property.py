@@ -334,6 +334,7 @@ def test_generated_stories_load_without_errors(generated):
             "no-fallback",
             "no-ending-path",
             "disabled-without-if",
+            "same-text-again",
         }
         for d in diagnostics
     )

@@ -62,8 +62,16 @@ def _parser() -> argparse.ArgumentParser:
         "--out", metavar="FILE", help="also write the JSON report to FILE (for escape graph --coverage)"
     )
     playtest.add_argument("--saves", metavar="DIR", help="where replays of failing runs go (default: ./saves)")
-    playtest.add_argument("--exhaustive", action="store_true", help="explore every reachable state up to --cap")
-    playtest.add_argument("--cap", type=int, default=200_000, help="the most states --exhaustive explores")
+    playtest.add_argument(
+        "--exhaustive", action="store_true", help="the complete search: every reachable state, up to --cap"
+    )
+    playtest.add_argument("--cap", type=int, default=500_000, help="the most states the search keeps (500,000)")
+    playtest.add_argument(
+        "--reach",
+        metavar="SCENE_OR_ENDING",
+        help="with the search: the shortest way to a scene or ending, written as a walkthrough (or a proof "
+        "that none exists)",
+    )
     playtest.add_argument(
         "--write-walkthroughs",
         metavar="DIR",

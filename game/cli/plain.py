@@ -114,7 +114,8 @@ class PlainFrontEnd:
                 step = self.session.choose(enabled[int(answer) - 1].id)
                 self.show_step(step)
                 self.check_saving()
-                self.show_scene()
+                if not step.stayed:  # a choice that stays shows its outcome and the choices, not the scene again
+                    self.show_scene()
                 return True
             self.say(f"Type a number from 1 to {len(enabled)} (or ? for help).")
 

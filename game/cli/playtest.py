@@ -15,13 +15,16 @@ from typing import Any
 from game.cli import saves_dir
 from game.cli.common import load_for_tool
 from game.compiler.bundled import scenes_root
+from game.compiler.checker import did_you_mean
 from game.compiler.loader import load_story
 from game.engine.replay import replay
-from game.errors import EscapeError
+from game.errors import EscapeError, SaveError
 from game.model import Story
-from game.saves.files import save_game
-from game.tools.playtest import Coverage, explore, find_seed, random_runs
+from game.saves.files import read_save, save_game
+from game.tools.abstraction import Abstraction
+from game.tools.playtest import Coverage, random_runs
 from game.tools.policies import DEFAULT, POLICIES
+from game.tools.search import Exploration, explore, find_seed
 
 
 def _chunk(folder: str, start: int, stop: int, policy: str) -> Coverage:
@@ -55,12 +58,14 @@ def _save_path_for(story: Story, seed: int, path: list[tuple[str, str]], folder:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.reach is not None:
+        args.exhaustive = True  # reaching is a question for the complete search
     if args.exhaustive:
         given = {"--runs": args.runs is not None, "--policy": bool(args.policy), "--uniform": args.uniform}
         if any(given.values()):
             named = " and ".join(o for o, v in given.items() if v)
             raise EscapeError(f"{named}: only for random runs; --exhaustive explores every state (leave it out)")
-        return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs)
+        return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs, args.reach)
     runs = 1000 if args.runs is None else args.runs
     if runs < 1 or args.jobs < 1:
         raise EscapeError("--runs and --jobs must be 1 or more")
@@ -218,56 +223,160 @@ def _print_policies(story: Story, policies: dict[str, dict]) -> None:
         print(f"  {label.ljust(first)}  {kind.ljust(second)}  {values}")
 
 
-def run_exhaustive(name: str, cap: int = 200_000, as_json: bool = False, walkthroughs: str | None = None) -> int:
-    _, story = load_for_tool(name)
+def run_exhaustive(
+    name: str, cap: int = 500_000, as_json: bool = False, walkthroughs: str | None = None, reach: str | None = None
+) -> int:
+    folder, story = load_for_tool(name)
+    if reach is not None and reach not in story.scenes and reach not in story.endings:
+        raise EscapeError(
+            f"--reach: '{reach}' is no scene or ending of '{story.id}'{did_you_mean(reach, [*story.scenes, *story.endings])}"
+        )
     began = time.perf_counter()
     result = explore(story, cap)
-    elapsed = time.perf_counter() - began
-    unreachable = [e for e in story.endings if e not in result.shortest]
-    report: dict[str, Any] = {
-        "story": story.id,
-        "states": result.states,
-        "capped": result.capped,
-        "seconds": round(elapsed, 3),
-        "scenes_missed": [s for s in story.scenes if s not in result.scenes],
-        "shortest": {e: [list(p) for p in path] for e, path in result.shortest.items()},
-        "endings_unreached": unreachable,
-        "soft_locks": [{"scene": s, "path": [list(p) for p in path]} for s, path in result.soft_locks[:50]],
-        "traps": [{"scene": s, "path": [list(p) for p in path]} for s, path in result.traps[:50]],
-    }
-    written, unseeded = [], []
-    if walkthroughs:
-        folder = Path(walkthroughs)
-        for ending, path in result.shortest.items():
-            seed = find_seed(story, path, ending)
-            if seed is None:
-                unseeded.append(ending)
-            else:
-                written.append(str(_save_path_for(story, seed, path, folder, ending)))
-    report["walkthroughs"] = written
-    report["walkthroughs_without_seed"] = unseeded
+    report = _search_report(story, result, time.perf_counter() - began)
+    failed = report["soft_locks"] or report["traps"] or (report["endings_unreached"] and not result.capped)
+    if reach is not None:
+        report["reach"] = _reach(story, result, reach, Path(walkthroughs) if walkthroughs else folder / "walkthroughs")
+        failed = not report["reach"].get("walkthrough")
+    elif walkthroughs:
+        paths = {}
+        for ending, finding in result.endings.items():
+            seed = find_seed(story, finding.choices, ending) if finding.confirmed else None
+            if seed is not None:
+                paths[ending] = (seed, finding.choices)
+        report["walkthroughs"], report["walkthroughs_removed"] = _write_walkthroughs(story, paths, Path(walkthroughs))
+        report["endings_without_walkthrough"] = [e for e in story.endings if e not in paths]
+        failed = failed or bool(report["endings_without_walkthrough"])
     if as_json:
         print(json.dumps(report, indent=1))
     else:
-        cap_note = f" (stopped at the cap of {cap:,}: raise --cap to see more)" if result.capped else ""
-        print(f"{story.title}: {result.states:,} states explored in {report['seconds']} s{cap_note}")
-        for ending in story.endings:
-            if ending in result.shortest:
-                print(f"  {ending}: shortest path {len(result.shortest[ending])} choices")
-        if unreachable:
-            print("Endings not reached: " + ", ".join(unreachable))
-        if report["scenes_missed"]:
-            print("Scenes not reached: " + ", ".join(report["scenes_missed"]))
-        print(f"Soft-locks: {len(result.soft_locks)}")
-        for lock in report["soft_locks"][:10]:
-            print(f"  in scene '{lock['scene']}' after: " + " ".join(f"{s}.{c}" for s, c in lock["path"]))
-        if not result.capped:
-            print(f"Loops with no way to an ending: {len(result.traps)}")
-            for trap in report["traps"][:10]:
-                print(f"  from scene '{trap['scene']}' after: " + " ".join(f"{s}.{c}" for s, c in trap["path"]))
-        for written_path in written:
-            print(f"wrote {written_path}")
-        for ending in unseeded:
-            print(f"no seed under 20,000 follows the shortest path to '{ending}'; no walkthrough written")
-    failed = bool(result.soft_locks) or bool(result.traps) or (bool(unreachable) and not result.capped)
+        _print_search(story, report)
     return 1 if failed else 0
+
+
+def _steps(path: list[tuple[str, str, str | None]]) -> list[list[str]]:
+    return [[scene, choice] + ([outcome] if outcome else []) for scene, choice, outcome in path]
+
+
+def _search_report(story: Story, result: Exploration, seconds: float) -> dict[str, Any]:
+    shape = result.abstraction
+    return {
+        "story": story.id,
+        "states": result.states,
+        "capped": result.capped,
+        "complete": not result.capped,
+        "seconds": round(seconds, 3),
+        "regions": _regions(shape) if shape else {},
+        "scenes_missed": [s for s in story.scenes if s not in result.scenes],
+        "endings": {e: {"path": _steps(f.path), "confirmed": f.confirmed} for e, f in result.endings.items()},
+        "shortest": {e: [list(p) for p in path] for e, path in result.shortest.items()},
+        "endings_unreached": [e for e in story.endings if e not in result.endings],
+        "soft_locks": [{"scene": f.scene, "path": _steps(f.path), "confirmed": f.confirmed} for f in result.soft_locks],
+        "traps": [{"scene": f.scene, "path": _steps(f.path), "confirmed": f.confirmed} for f in result.traps],
+    }
+
+
+def _regions(shape: Abstraction) -> dict[str, list[list[int]]]:
+    """Each abstracted number's regions, as [first, last] values."""
+    return {
+        name: [[start, end - 1] for start, end in zip(starts, [*starts[1:], shape.highest[name] + 1], strict=True)]
+        for name, starts in shape.regions.items()
+    }
+
+
+def _reach(story: Story, result: Exploration, target: str, folder: Path) -> dict[str, Any]:
+    """The shortest path to a scene or an ending, written as a replayable walkthrough; or why there is none."""
+    ending = target if target in story.endings else None
+    path = result.endings[target].path if ending and target in result.endings else result.scenes.get(target)
+    if path is None:
+        return {"target": target, "reached": False, "proved": not result.capped}
+    choices = [(scene, choice) for scene, choice, _ in path]
+    found = {"target": target, "reached": True, "path": _steps(path), "walkthrough": None}
+    for seed in range(20_000):
+        game, divergence = replay(story, seed, choices)
+        arrived = game.run.ending == ending if ending else game.run.scene == target
+        if divergence is None and arrived:
+            found["walkthrough"] = str(save_game(game, folder, f"reach-{target}", check_existing=True))
+            found["seed"] = seed
+            break
+    return found
+
+
+def _write_walkthroughs(
+    story: Story, paths: dict[str, tuple[int, list[tuple[str, str]]]], folder: Path
+) -> tuple[list[str], list[str]]:
+    """One walkthrough per ending (the file named after it), and the earlier walkthroughs of this story in
+    the folder that no ending wrote this time removed (only readable saves of this story are removed)."""
+    written = [str(_save_path_for(story, seed, path, folder, ending)) for ending, (seed, path) in paths.items()]
+    removed = []
+    for old in sorted(folder.glob(f"{story.id}--*.json")) if folder.is_dir() else []:
+        if str(old) in written or old.is_symlink():
+            continue
+        try:
+            data = read_save(old)
+        except SaveError:
+            continue
+        if data["story"] == story.id and data["name"] in story.endings:
+            old.unlink()
+            removed.append(str(old))
+    return written, removed
+
+
+def _print_search(story: Story, report: dict[str, Any]) -> None:
+    states, seconds = f"{report['states']:,}", report["seconds"]
+    if report["capped"]:
+        print(
+            f"{story.title}: STOPPED at the cap of {states} states after {seconds} s: the search is not complete. "
+            "Scenes and endings not reached may still be reachable, and soft-locks and loops beyond the cap "
+            "are not known (raise --cap)."
+        )
+    else:
+        print(f"{story.title}: complete search, {states} states in {seconds} s.")
+    if report["regions"]:
+        kept = ", ".join(
+            f"{name} " + "|".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
+            for name, spans in report["regions"].items()
+        )
+        print(f"  numbers kept by region: {kept}")
+    proof = "" if report["capped"] else " (proved)"
+    reached = len(story.endings) - len(report["endings_unreached"])
+    print(f"Endings: {reached} of {len(story.endings)} reached")
+    for ending, found in report["endings"].items():
+        note = "" if found["confirmed"] else " (the search's path does not replay in the real game: check it)"
+        print(f"  {ending}: shortest path {len(found['path'])} choices{note}")
+    if report["endings_unreached"]:
+        print(f"  never reached{proof}: " + ", ".join(report["endings_unreached"]))
+    missed = report["scenes_missed"]
+    print(f"Scenes: {len(story.scenes) - len(missed)} of {len(story.scenes)} reached")
+    if missed:
+        print(f"  never reached{proof}: " + ", ".join(missed))
+    for title, found in (("Soft-locks", report["soft_locks"]), ("Loops with no way to an ending", report["traps"])):
+        if report["capped"] and title.startswith("Loops"):
+            print(f"{title}: not known (the search stopped at the cap)")
+            continue
+        print(f"{title}: {len(found) or f'none{proof}'}")
+        for item in found[:10]:
+            sure = "" if item["confirmed"] else " (not confirmed: the path does not replay in the real game)"
+            print(f"  in scene '{item['scene']}'{sure} after: " + " ".join(".".join(s[:2]) for s in item["path"]))
+    reach = report.get("reach")
+    if reach is not None:
+        if not reach["reached"]:
+            how = (
+                "no run can reach it: the complete search never gets there"
+                if reach["proved"]
+                else ("not reached within the cap: not proved unreachable")
+            )
+            print(f"--reach {reach['target']}: {how}")
+        elif reach["walkthrough"]:
+            print(f"--reach {reach['target']}: {len(reach['path'])} choices; wrote {reach['walkthrough']}")
+        else:
+            print(
+                f"--reach {reach['target']}: found in {len(reach['path'])} choices, but no seed under 20,000 "
+                "replays that path in the real game"
+            )
+    for path in report.get("walkthroughs", []):
+        print(f"wrote {path}")
+    for path in report.get("walkthroughs_removed", []):
+        print(f"removed {path} (an ending this search did not write)")
+    for ending in report.get("endings_without_walkthrough", []):
+        print(f"no walkthrough for '{ending}': no confirmed path with a seed that follows it")

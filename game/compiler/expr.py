@@ -22,7 +22,27 @@ from game.model import BOOL, INT, INT_LIMIT, STR, TURN_READ, VISITS_READ, Expr, 
 MAX_EXPR_CHARS = 500
 MAX_EXPR_NODES = 200
 
-HELPERS = {"has": BOOL, "visited": INT, "chosen": INT, "min": INT, "max": INT, "abs": INT}
+HELPERS = {
+    "has": BOOL,
+    "visited": INT,
+    "chosen": INT,
+    "min": INT,
+    "max": INT,
+    "abs": INT,
+    "plural": STR,
+    "ordinal": STR,
+    "capitalize": STR,
+    "upper": STR,
+    "lower": STR,
+}
+# The text helpers: their argument types, and how many may be left out at the end.
+TEXT_HELPERS: dict[str, tuple[tuple[str, ...], int]] = {
+    "plural": ((INT, STR, STR), 1),
+    "ordinal": ((INT,), 0),
+    "capitalize": ((STR,), 0),
+    "upper": ((STR,), 0),
+    "lower": ((STR,), 0),
+}
 BUILTIN_NAMES = {"turn": INT, "visits": INT, "true": BOOL, "false": BOOL, "True": BOOL, "False": BOOL}
 RESERVED = set(HELPERS) | set(BUILTIN_NAMES) | set(keyword.kwlist) | {"gain", "lose"}
 SCOPE = "s"  # the compiled function's one parameter
@@ -42,6 +62,25 @@ def _mod(a: int, b: int) -> int:
     return a % b if b else 0
 
 
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    """`one` for a count of 1 (or -1), else `many` (by default `one` + "s")."""
+    if abs(count) == 1:
+        return one
+    return one + "s" if many is None else many
+
+
+def _ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
+    if abs(number) % 100 in (11, 12, 13):
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(abs(number) % 10, 'th') }"
+
+
+def _capitalize(text: str) -> str:
+    """The first letter upper case, the rest as it is (unlike str.capitalize)."""
+    return text[:1].upper() + text[1:]
+
+
 HELPER_GLOBALS: dict[str, Any] = {
     "__builtins__": {},
     "min": min,
@@ -51,6 +90,11 @@ HELPER_GLOBALS: dict[str, Any] = {
     "str": str,
     "_div": _div,
     "_mod": _mod,
+    "plural": _plural,
+    "ordinal": _ordinal,
+    "capitalize": _capitalize,
+    "upper": str.upper,
+    "lower": str.lower,
 }
 
 _ALLOWED_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//", ast.Mod: "%"}
@@ -201,7 +245,11 @@ class ExprChecker:
             raise self.fail(node, self._forbidden_message(node))
         left, lt = self.visit(node.left)
         right, rt = self.visit(node.right)
-        if symbol == "+" and lt == rt == STR:
+        if symbol == "+" and STR in (lt, rt) and {lt, rt} <= {STR, INT}:  # a number joins text as its digits
+            if lt == INT:
+                left = ast.Call(ast.Name("str", ast.Load()), [left], [])
+            if rt == INT:
+                right = ast.Call(ast.Name("str", ast.Load()), [right], [])
             return ast.BinOp(left, ast.Add(), right), STR
         if lt != INT or rt != INT:
             raise self.fail(node, f"'{symbol}' needs two numbers, not {lt} and {rt}", "expr-type")
@@ -280,6 +328,8 @@ class ExprChecker:
             raise self.fail(node, f"{name}() takes plain arguments only")
         if name in ("has", "visited", "chosen"):
             return self._lookup(node, name)
+        if name in TEXT_HELPERS:
+            return self._text_helper(node, name)
         args = [self.visit(a) for a in node.args]
         if any(kind != INT for _, kind in args):
             raise self.fail(node, f"{name}() takes numbers", "expr-type")
@@ -287,6 +337,22 @@ class ExprChecker:
         if (name == "abs" and len(args) != 1) or len(args) < wanted:
             raise self.fail(node, f"{name}() takes {'one number' if name == 'abs' else 'two or more numbers'}")
         return ast.Call(ast.Name(name, ast.Load()), [a for a, _ in args], []), INT
+
+    def _text_helper(self, node: ast.Call, name: str) -> tuple[ast.expr, str]:
+        wanted, optional = TEXT_HELPERS[name]
+        if not len(wanted) - optional <= len(node.args) <= len(wanted):
+            usage = {
+                "plural": "plural(count, 'word') or plural(count, 'man', 'men')",
+                "ordinal": "ordinal(number)",
+            }.get(name, f"{name}(text)")
+            raise self.fail(node, f"{name}() is used as {usage}", "expr-type")
+        args = []
+        for argument, kind in zip(node.args, wanted, strict=False):
+            tree, found = self.visit(argument)
+            if found != kind:
+                raise self.fail(argument, f"{name}() takes {kind} here, not {found}", "expr-type")
+            args.append(tree)
+        return ast.Call(ast.Name(name, ast.Load()), args, []), STR
 
     def _lookup(self, node: ast.Call, name: str) -> tuple[ast.expr, str]:
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from game.compiler import analysis, yamlhints
+from game.compiler import analysis, revisits, subscenes, yamlhints
 from game.compiler.cache import StoryCache
 from game.compiler.checker import FIRST, Checker, did_you_mean, display_path
 from game.compiler.effects import compile_effect
@@ -21,7 +21,24 @@ from game.compiler.expr import RESERVED, ExprError, Names, compile_condition
 from game.compiler.schema import MANIFEST, SCENE, SCENE_FILE
 from game.compiler.template import compile_template
 from game.compiler.yamlsafe import MAX_FILE_BYTES, YamlDoc, parse_yaml_bytes, read_file_bytes
-from game.model import BOOL, INT, Branch, Choice, Ending, Item, Scene, Story, Target, Variable, type_of_value
+from game.model import (
+    BOOL,
+    CALL,
+    GOTO,
+    INT,
+    RETURN,
+    STAY,
+    Branch,
+    Choice,
+    Effect,
+    Ending,
+    Item,
+    Scene,
+    Story,
+    Target,
+    Variable,
+    type_of_value,
+)
 
 MANIFEST_NAME = "story.yaml"
 # Compiled texts, conditions and effects by (kind, source, what the story lets them name): the same source
@@ -268,9 +285,14 @@ class StoryCompiler:
         return self._compiled(doc, loc, "condition", source, compile_condition)
 
     def _effects(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> tuple:
-        statements = [(loc, spec)] if isinstance(spec, str) else [(loc + (i,), s) for i, s in enumerate(spec or [])]
+        if spec is None:
+            return ()
+        statements = [(loc, s) for s in (spec,)] if not isinstance(spec, list) else list(_numbered(loc, spec))
         effects = []
         for where, source in statements:
+            if isinstance(source, dict):  # {if, then, else}
+                effects.append(self._conditional_effect(doc, where, source))
+                continue
             try:
                 effect = self._compile("effect", source, compile_effect)
             except ExprError as err:
@@ -285,6 +307,15 @@ class StoryCompiler:
             effects.append(effect)
         return tuple(effects)
 
+    def _conditional_effect(self, doc: YamlDoc, loc: tuple[Any, ...], spec: dict[str, Any]) -> Effect:
+        condition = self._condition(doc, loc + ("if",), spec["if"])
+        return Effect(
+            f"if {spec['if']}",
+            condition=condition,
+            then=self._effects(doc, loc + ("then",), spec["then"]),
+            otherwise=self._effects(doc, loc + ("else",), spec.get("else")),
+        )
+
     def _target(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> Target:
         if isinstance(spec, str):
             self.pending.append(Pending("scene", spec, doc, loc, 0))
@@ -295,6 +326,11 @@ class StoryCompiler:
         return Target(tuple(weights), tuple(weights.values()))
 
     def _goto(self, doc: YamlDoc, loc: tuple[Any, ...], spec: Any) -> tuple[Branch, ...]:
+        if spec == RETURN:  # where it leads is known once every call is (see _link_returns)
+            return (Branch(None, Target(())),)
+        if isinstance(spec, dict) and "call" in spec:
+            self.pending.append(Pending("scene", spec["call"], doc, loc + ("call",), 0))
+            return (Branch(None, Target((spec["call"],))),)
         if isinstance(spec, str):  # a plain move: one shared (immutable) goto per destination
             self.pending.append(Pending("scene", spec, doc, loc, 0))
             plain = self.plain_gotos.get(spec)
@@ -337,11 +373,14 @@ class StoryCompiler:
                 "disabled-without-if",
                 "warning",
             )
+        move = self._move(doc, loc, spec, fallback)
+        goto = (Branch(None, Target((scene_id,))),) if move == STAY else self._goto(doc, loc + ("goto",), spec["goto"])
         return Choice(
             id=choice_id,
             key=f"{scene_id}.{choice_id}",
             text=self._template(doc, loc + ("text",), spec.get("text", "Go on")),
-            goto=self._goto(doc, loc + ("goto",), spec["goto"]),
+            goto=goto,
+            move=move,
             condition=self._condition(doc, loc + ("if",), spec["if"]) if "if" in spec else None,
             disabled_text=self._template(doc, loc + ("disabled_text",), spec["disabled_text"])
             if "disabled_text" in spec
@@ -352,8 +391,46 @@ class StoryCompiler:
             is_fallback=fallback,
         )
 
+    def _move(self, doc: YamlDoc, loc: tuple[Any, ...], spec: dict[str, Any], fallback: bool) -> str:
+        """How the choice moves the run: goto, stay, call or return (reporting a choice that says both or
+        neither of goto and stay)."""
+        stays = spec.get("stay") is True
+        if stays and "goto" in spec:
+            self.at(
+                doc, loc + ("stay",), "a choice either stays ('stay: true') or leads on ('goto'), not both", "schema"
+            )
+        elif stays and fallback:
+            self.at(
+                doc,
+                loc + ("stay",),
+                "a fallback cannot stay: it is offered when nothing else is open, so it must lead somewhere",
+                "schema",
+            )
+        elif not stays and "goto" not in spec:
+            self.at(doc, loc, "a choice needs 'goto' (where it leads) or 'stay: true'", "schema")
+            return STAY
+        if stays:
+            if "outcome" not in spec:
+                self.at(
+                    doc,
+                    loc + ("stay",),
+                    "a choice that stays shows the player nothing new without an 'outcome'",
+                    "stay-without-outcome",
+                    "warning",
+                )
+            return STAY
+        goto = spec["goto"]
+        if goto == RETURN:
+            return RETURN
+        return CALL if isinstance(goto, dict) and "call" in goto else GOTO
+
     def _scene(self, doc: YamlDoc, loc: tuple[Any, ...], spec: dict[str, Any], chapter: str) -> None:
         scene_id = spec["id"]
+        if scene_id == RETURN:
+            self.at(
+                doc, loc + ("id",), "'return' is a word of goto ('goto: return'); give the scene another id", "bad-id"
+            )
+            return
         if scene_id in self.scenes:
             first_doc, first_loc = self.scene_places[scene_id]
             _, line, _ = first_doc.where(first_loc)
@@ -410,6 +487,9 @@ class StoryCompiler:
             id=scene_id,
             title=spec["title"],
             text=self._template(doc, loc + ("text",), spec["text"]),
+            revisit_text=self._template(doc, loc + ("revisit_text",), spec["revisit_text"])
+            if "revisit_text" in spec
+            else None,
             chapter=spec.get("chapter", chapter),
             on_enter=self._effects(doc, loc + ("on_enter",), spec.get("on_enter")),
             choices=tuple(choices),
@@ -459,6 +539,21 @@ class StoryCompiler:
             else:
                 self.at_value(ref.doc, ref.loc, ExprError(message, code, ref.offset))
 
+    # subscenes -----------------------------------------------------------------
+    def _link_returns(self, start: str) -> None:
+        """Work out where each `goto: return` can lead (the scenes that call a subscene it belongs to),
+        and refuse a return that can be reached without a call, or a subscene that calls itself."""
+        links = subscenes.link(self.scenes, start)
+        for problem in links.problems:
+            doc, loc = self.scene_places[problem.scene]
+            index = next((i for i, c in enumerate(self.scenes[problem.scene].choices) if c.id == problem.choice), None)
+            where = loc + (("choices", index) if index is not None else ("fallback",)) + ("goto",)
+            self.at(doc, where, problem.message, problem.code)
+        for scene_id, callers in links.callers.items():
+            scene = self.scenes[scene_id]
+            if any(c.move == RETURN for c in scene.all_choices):
+                self.scenes[scene_id] = subscenes.with_returns(scene, callers)
+
     def run(self) -> Story | None:
         files = self._files()
         if files is None:
@@ -489,6 +584,8 @@ class StoryCompiler:
             self.at_value(manifest_doc, ("start",), ExprError(message, "unknown-scene"))
         choice_index = {c.key: c for s in self.scenes.values() for c in s.all_choices}
         self._resolve(meta, set(choice_index))
+        if not self.checker.errors:
+            self._link_returns(start)
         if self.checker.errors:
             self._warn_despite_errors(meta, start, manifest_doc)
             return None
@@ -525,6 +622,8 @@ class StoryCompiler:
             self.at(doc, loc + path, message, code, "warning")
 
         analysis.warn(story, self.usage, report)
+        if self.usage.graph_complete and not self.usage.unchecked:  # it needs every text and every way in
+            revisits.warn_same_text(story, report)
 
     def _warn_despite_errors(self, meta: dict[str, Any], start: str, manifest: YamlDoc) -> None:
         """The warnings of a story with errors, from the scenes that compiled (the map's warnings only when
@@ -534,3 +633,9 @@ class StoryCompiler:
         if start not in self.scenes or any(not c.destinations for s in self.scenes.values() for c in s.all_choices):
             self.usage.graph_complete = False
         self._warn(self._story(meta, start, ""), manifest)
+
+
+def _numbered(loc: tuple[Any, ...], values: list[Any]) -> Any:
+    """Each value of a list with its place."""
+    for i, value in enumerate(values):
+        yield loc + (i,), value

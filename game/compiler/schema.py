@@ -309,13 +309,55 @@ class ByType(Shape):
         return {"anyOf": [shape.json_schema() for shape in self.options.values()]}
 
 
+@dataclass
+class Keyed(Shape):
+    """A mapping whose shape is told by which of some keys it has (`{random: ...}` or `{call: ...}`)."""
+
+    options: dict[str, Shape] = field(default_factory=dict)
+    expected: str = "a mapping"
+
+    def check(self, value, loc, report, label):
+        if not isinstance(value, dict):
+            return self._wrong(value, loc, report, label)
+        for key, shape in self.options.items():
+            if key in value:
+                return shape.check(value, loc, report, label)
+        keys = " or ".join(f"'{key}'" for key in self.options)
+        report(loc, f"{label} must be a mapping with {keys}", "schema")
+        return False
+
+    def json_schema(self):
+        return {"anyOf": [shape.json_schema() for shape in self.options.values()]}
+
+
+@dataclass
+class Named(Shape):
+    """A shape declared once under a name, which may contain itself (effects inside conditional effects);
+    the JSON Schema refers to it by `$ref`."""
+
+    name: str = ""
+    shape: Shape | None = None
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return self.shape.expected if self.shape else "a value"
+
+    def check(self, value, loc, report, label):
+        assert self.shape is not None  # set once the module has declared it
+        return self.shape.check(value, loc, report, label)
+
+    def json_schema(self):
+        return {"$ref": f"#/$defs/{self.name}"}
+
+
 def _choice_record(name: str, id_required: bool, text_required: bool) -> Record:
     return Record(
         name,
         {
             "id": (Ident(), id_required),
             "text": (Text(), text_required),
-            "goto": (GOTO, True),
+            "goto": (GOTO, False),
+            "stay": (Flag(), False),
             "if": (CONDITION, False),
             "disabled_text": (Text(), False),
             "once": (Flag(), False),
@@ -325,7 +367,8 @@ def _choice_record(name: str, id_required: bool, text_required: bool) -> Record:
         {
             "id": "unique within the scene; saves and walkthroughs refer to the choice by it",
             "text": "what the player reads",
-            "goto": "a scene id, {random: {scene: weight}}, or a list of {if, to} branches",
+            "goto": "a scene id, return, {call: scene}, {random: {scene: weight}}, or a list of {if, to} branches",
+            "stay": "true: the player stays in the scene (no goto): the outcome shows, then the scene's choices",
             "if": "a condition; the choice is offered only while it holds",
             "disabled_text": "with `if`: show the choice dimmed with this reason while the condition fails",
             "once": "true: never offered again once taken",
@@ -336,13 +379,28 @@ def _choice_record(name: str, id_required: bool, text_required: bool) -> Record:
 
 
 CONDITION = ByType({str: Text(), bool: Flag(), int: Whole()}, expected="a condition (an expression)")
-EFFECTS = ByType({str: Text(), list: ListOf(Text(), "effect")}, expected="an effect or a list of effects")
+EFFECTS = Named("effects")
+CONDITIONAL_EFFECT = Record(
+    "conditional effect",
+    {"if": (CONDITION, True), "then": (EFFECTS, True), "else": (EFFECTS, False)},
+    {
+        "if": "a condition, checked when the effects run",
+        "then": "effects applied when the condition holds",
+        "else": "effects applied when it does not",
+    },
+)
+EFFECT = ByType({str: Text(), dict: CONDITIONAL_EFFECT}, expected="an effect or {if, then, else}")
+EFFECTS.shape = ByType(
+    {str: Text(), dict: CONDITIONAL_EFFECT, list: ListOf(EFFECT, "effect")},
+    expected="an effect or a list of effects",
+)
 RANDOM = Record("random target", {"random": (MapOf(Whole(minimum=1, maximum=1_000_000), "weight", min_items=1), True)})
+CALL = Record("call", {"call": (Ident(), True)}, {"call": "a scene to visit; its `goto: return` comes back here"})
 TARGET = ByType({str: Ident(), dict: RANDOM}, expected="a scene id or {random: {scene: weight}}")
 BRANCH = Record("goto branch", {"if": (CONDITION, False), "to": (TARGET, True)})
 GOTO = ByType(
-    {str: Ident(), dict: RANDOM, list: ListOf(BRANCH, "branch", min_items=1)},
-    expected="a scene id, {random: {scene: weight}} or a list of branches",
+    {str: Ident(), dict: Keyed({"random": RANDOM, "call": CALL}), list: ListOf(BRANCH, "branch", min_items=1)},
+    expected="a scene id, return, {call: scene}, {random: {scene: weight}} or a list of branches",
 )
 CHOICE = _choice_record("choice", True, True)
 FALLBACK = _choice_record("fallback", False, False)
@@ -353,6 +411,7 @@ SCENE = Record(
         "id": (Ident(), True),
         "title": (Text(), True),
         "text": (Text(), True),
+        "revisit_text": (Text(), False),
         "chapter": (Text(), False),
         "on_enter": (EFFECTS, False),
         "choices": (ListOf(CHOICE, "choice"), False),
@@ -363,6 +422,7 @@ SCENE = Record(
         "id": "unique within the story",
         "title": "shown above the prose",
         "text": "the prose, in Markdown, with {{ }} and {% if %}",
+        "revisit_text": "the prose shown instead of `text` when the player comes back (visits above 1)",
         "chapter": "a chapter name for the side panel; defaults to the file's chapter",
         "on_enter": "effects applied each time the scene is entered",
         "choices": "the player's options, in order",
@@ -433,13 +493,14 @@ SCHEMA_FILES = {
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schemas of the manifest and of scene files, by file name (for yaml-language-server)."""
+    import json
+
     result = {}
     for name, (title, shape) in SCHEMA_FILES.items():
-        result[name] = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": title,
-            **shape.json_schema(),
-        }
+        body = shape.json_schema()
+        uses_effects = json.dumps(EFFECTS.json_schema()["$ref"]) in json.dumps(body)  # the manifest has none
+        defs = {"$defs": {EFFECTS.name: EFFECTS.shape.json_schema()}} if uses_effects and EFFECTS.shape else {}
+        result[name] = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **body, **defs}
     return result
 
 

@@ -14,9 +14,9 @@ from typing import Any, NamedTuple
 from game.engine import rules
 from game.engine.machine import StoryMachine, machine_for
 from game.engine.rules import Change, Move, is_open
-from game.engine.state import BEGIN, MAX_SEED, RunState, state_from_data, state_to_data, steps_and_counts
+from game.engine.state import BEGIN, MAX_SEED, RunState, recount, state_from_data, state_to_data
 from game.errors import EngineError
-from game.model import Ending, Scene, Scope, Story, Value
+from game.model import STAY, Ending, Scene, Scope, Story, Value
 
 
 class Offer(NamedTuple):
@@ -42,13 +42,14 @@ class Step(NamedTuple):
     gained: tuple[str, ...] = ()
     lost: tuple[str, ...] = ()
     drawn: bool = False  # the destination came from a random draw
-    text: str = ""  # the new scene's prose
+    text: str = ""  # the new scene's prose ("" when the choice stays)
     ending: Ending | None = None
+    stayed: bool = False  # the choice kept the player in the scene, which was not entered again
 
 
-# What undo needs to put back: the scene, variables, items, turn, draws, ending and the scene's text.
-# Visit and choice counts are put back by taking one off, the log by dropping its last step.
-SavePoint = tuple[str, dict[str, Value], set[str], int, int, str | None, str]
+# What undo needs to put back: the scene, variables, items, turn, draws, ending, the scene's text and the
+# call stack. Visit and choice counts are put back by taking one off, the log by dropping its last step.
+SavePoint = tuple[str, dict[str, Value], set[str], int, int, str | None, str, list[str]]
 
 
 class Game:
@@ -153,7 +154,16 @@ class Game:
             raise EngineError(self._refusal(choice_id))
         if destination is not None and destination not in choice.destinations:
             raise EngineError(f"'{destination}' is not a possible outcome of '{choice.key}'")
-        point: SavePoint = (run.scene, dict(run.variables), set(run.items), run.turn, run.draws, run.ending, self._text)
+        point: SavePoint = (
+            run.scene,
+            dict(run.variables),
+            set(run.items),
+            run.turn,
+            run.draws,
+            run.ending,
+            self._text,
+            list(run.stack),
+        )
         move = Move(run, self.rng, destination)
         choice_text = choice.text.render(move)
         from_scene = run.scene
@@ -168,7 +178,8 @@ class Game:
             self._put_back(point)
             raise EngineError(f"choice '{choice.key}' stopped at '{run.scene}'")
         self._history.append(point)
-        self._text = move.text
+        if move.entered:
+            self._text = move.text
         ending = self.story.endings[run.ending] if run.ending else None
         return Step(
             choice.id,
@@ -182,6 +193,7 @@ class Game:
             move.drawn,
             move.text,
             ending,
+            not move.entered,
         )
 
     # undo, snapshot, restore ----------------------------------------------------------
@@ -189,9 +201,9 @@ class Game:
         """Return the run to a save point taken just before a move that failed part way."""
         run = self.run
         draws = run.draws
-        (run.scene, run.variables, run.items, run.turn, run.draws, run.ending, self._text) = point
+        (run.scene, run.variables, run.items, run.turn, run.draws, run.ending, self._text, run.stack) = point
         del run.log[run.turn :]  # the move's step, if it was logged
-        _, run.visits, run.chosen = steps_and_counts(run.chosen_keys(), run.scene)
+        recount(run, self.story)
         if run.draws != draws:  # the same seed, drawn as often as before
             self.rng = self._generator(run.seed, run.draws)
 
@@ -213,9 +225,10 @@ class Game:
         scene, (from_scene, choice_id) = run.scene, run.log[-1]
         point = self._history.pop()
         draws = run.draws
-        (run.scene, run.variables, run.items, run.turn, run.draws, run.ending, self._text) = point
+        (run.scene, run.variables, run.items, run.turn, run.draws, run.ending, self._text, run.stack) = point
         del run.log[run.turn :]
-        _take_one(run.visits, scene)
+        if self.story.choice_index[f"{from_scene}.{choice_id}"].move != STAY:
+            _take_one(run.visits, scene)
         _take_one(run.chosen, f"{from_scene}.{choice_id}")
         if run.draws != draws:
             self.rng = self._generator(run.seed, run.draws)
@@ -229,7 +242,7 @@ class Game:
         self.state = point.copy()
         self.rng = self._generator(point.seed, point.draws)
         self._history.clear()
-        self._text = self.scene.text.render(self.scope())
+        self._text = self._prose()
 
     def snapshot(self) -> dict[str, Any]:
         """The run state as plain data (JSON-safe), for saves."""
@@ -241,7 +254,11 @@ class Game:
         self.state = state
         self.rng = self._generator(state.seed, state.draws)
         self._history.clear()
-        self._text = self.scene.text.render(self.scope())
+        self._text = self._prose()
+
+    def _prose(self) -> str:
+        """The current scene's text for this visit, rendered now."""
+        return self.scene.prose(self.run.visits.get(self.run.scene, 0)).render(self.scope())
 
 
 def _take_one(counts: dict[str, int], key: str) -> None:

@@ -5,7 +5,9 @@ is a trigger named by its key ("scene.choice"). Its guards are the choice's own 
 very function the list of choices uses), its once-only rule and, for a fallback, the rule that nothing
 else is open; its `before` callback counts and logs it, runs its effects and renders its outcome.
 Entering a scene runs the scene's `on_enter` callback (visit count, entry effects, text); ending scenes
-are final states, whose callback ends the run.
+are final states, whose callback ends the run. A choice that stays is an internal transition (no scene
+is left or entered). A call also remembers the calling scene on the run's stack; a return has one
+transition for each scene it can go back to, guarded by the top of that stack.
 
 A goto with conditions or a random draw leads first to a choice point: a pseudo-state named after the
 choice, which the run leaves at once through transitions guarded by the branch conditions. As in UML
@@ -31,7 +33,7 @@ from transitions import Machine, MachineError, State
 from game.engine import rules
 from game.engine.state import BEGIN, RunState
 from game.errors import EngineError
-from game.model import Branch, Choice, Scene, Story, Target
+from game.model import CALL, RETURN, STAY, Branch, Choice, Scene, Story, Target
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -113,6 +115,21 @@ class StoryMachine:
         if choice.is_fallback:
             guards.append(rules.nothing_else_open(scene))
         taken: Hooks = [rules.take(choice, self.variables)]
+        if choice.move == STAY:  # an internal transition: no scene is left or entered
+            self.machine.add_transition(choice.key, scene_id, None, conditions=guards, before=taken)
+            return
+        if choice.move == CALL:
+            taken.append(rules.call)
+        if choice.move == RETURN:  # one transition per scene it can go back to, guarded by the latest call
+            for caller in choice.destinations:
+                self.machine.add_transition(
+                    choice.key,
+                    scene_id,
+                    caller,
+                    conditions=[*guards, rules.called_from(caller)],
+                    before=[*taken, rules.back],
+                )
+            return
         goto = choice.goto
         if len(goto) == 1 and not goto[0].target.is_random:  # a plain move, by far the most common
             self.machine.add_transition(choice.key, scene_id, goto[0].target.scenes[0], conditions=guards, before=taken)

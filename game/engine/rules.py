@@ -30,7 +30,19 @@ class Move(Scope):
     """One move in progress: what the story's expressions read (the run's state, as a Scope), what the
     move needs (the run, its generator, a destination fixed by a tool) and what it did."""
 
-    __slots__ = ("run", "rng", "destination", "roll", "drawn", "outcome", "text", "changes", "gained", "lost")
+    __slots__ = (
+        "run",
+        "rng",
+        "destination",
+        "roll",
+        "drawn",
+        "entered",
+        "outcome",
+        "text",
+        "changes",
+        "gained",
+        "lost",
+    )
 
     def __init__(self, run: RunState, rng: random.Random, destination: str | None = None) -> None:
         self.variables, self.items, self.visits, self.chosen = run.variables, run.items, run.visits, run.chosen
@@ -38,6 +50,7 @@ class Move(Scope):
         self.run, self.rng, self.destination = run, rng, destination
         self.roll = 0.0
         self.drawn = False
+        self.entered = False  # the move entered a scene (a choice that stays does not)
         self.outcome = self.text = ""
         self.changes: list[Change] = []
         self.gained: list[str] = []
@@ -59,6 +72,9 @@ def apply(effects: tuple[Effect, ...], move: Move, variables: Mapping[str, Varia
     """Run effect statements in order, noting what changed."""
     run = move.run
     for effect in effects:
+        if effect.condition is not None:
+            apply(effect.then if effect.condition.fn(move) else effect.otherwise, move, variables)
+            continue
         item = effect.item
         if item is not None:
             if effect.gain and item not in run.items:
@@ -105,6 +121,11 @@ def nothing_else_open(scene: Scene) -> Guard:
     return guard
 
 
+def called_from(scene_id: str) -> Guard:
+    """A return's guard, one per scene it can go back to: that scene made the latest call."""
+    return lambda move: bool(move.run.stack) and move.run.stack[-1] == scene_id
+
+
 def rolled(low: float, high: float) -> Guard:
     """A random outcome's guard: the roll fell in [low, high)."""
     return lambda move: low <= move.roll < high
@@ -129,17 +150,28 @@ def take(choice: Choice, variables: Mapping[str, Variable]) -> Callback:
     return callback
 
 
+def call(move: Move) -> None:
+    """Going into a subscene: remember the scene to come back to (the machine has not moved yet)."""
+    move.run.stack.append(move.run.scene)
+
+
+def back(move: Move) -> None:
+    """Coming back from a subscene: the call is answered."""
+    move.run.stack.pop()
+
+
 def enter(scene: Scene, variables: Mapping[str, Variable]) -> Callback:
     """Entering a scene (the machine has made it the run's scene): count the visit, run the scene's entry
-    effects, render its text."""
-    scene_id, on_enter, text = scene.id, scene.on_enter, scene.text
+    effects, render its text (the revisit text from the second visit on, when the scene has one)."""
+    scene_id, on_enter, text, again = scene.id, scene.on_enter, scene.text, scene.revisit_text
 
     def callback(move: Move) -> None:
         visits = move.run.visits
         visits[scene_id] = move.here = visits.get(scene_id, 0) + 1
+        move.entered = True
         if on_enter:
             apply(on_enter, move, variables)
-        move.text = text.render(move)
+        move.text = (again if again is not None and move.here > 1 else text).render(move)
 
     return callback
 

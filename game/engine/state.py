@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.errors import EngineError
-from game.model import INT, INT_LIMIT, MAX_TEXT_VALUE, Story, Value, type_of_value
+from game.model import CALL, GOTO, INT, INT_LIMIT, MAX_TEXT_VALUE, STAY, Story, Value, type_of_value
 
 STATE_VERSION = 2
 MAX_LOG = 1_000_000
@@ -41,6 +41,7 @@ class RunState:
     draws: int = 0
     log: list[Step] = field(default_factory=list)
     ending: str | None = None
+    stack: list[str] = field(default_factory=list)  # scenes waiting for a subscene's return, latest last
 
     def chosen_keys(self) -> list[str]:
         """The log's steps as choice keys, "scene.choice"."""
@@ -60,6 +61,7 @@ class RunState:
             self.draws,
             list(self.log),
             self.ending,
+            list(self.stack),
         )
 
 
@@ -138,7 +140,8 @@ def _variables(value: Any, story: Story | None) -> dict[str, Value]:
 
 def check_fit(state: RunState, story: Story, keys: list[str] | None = None) -> None:
     """Everything the state names exists in the story, and the log is a path through it (EngineError if not).
-    `keys`: the log as choice keys, when the caller has them already."""
+    Sets what the log means only with the story: visits (a choice that stays enters no scene) and the
+    stack of subscene calls. `keys`: the log as choice keys, when the caller has them already."""
     if state.story_id != story.id:
         raise EngineError(f"the run belongs to story '{state.story_id}', not '{story.id}'")
     if state.scene not in story.scenes:
@@ -146,23 +149,49 @@ def check_fit(state: RunState, story: Story, keys: list[str] | None = None) -> N
     unknown = sorted(state.items - set(story.items))
     if unknown:
         raise EngineError(f"the run carries items this story does not have: {', '.join(unknown)}")
-    choices, log = story.choice_index, state.log
-    where = story.start
-    for number, key in enumerate(state.chosen_keys() if keys is None else keys, start=1):
+    choices = story.choice_index
+    wheres = [where for where, _ in state.log]  # where each step starts, then where the run is now
+    wheres.append(state.scene)
+    if state.log and wheres[0] != story.start:
+        raise EngineError(f"step 1 of the log starts in '{wheres[0]}', but the run was in '{story.start}'")
+    stack: list[str] = []
+    steps = zip(state.chosen_keys() if keys is None else keys, wheres[1:], strict=True)
+    for number, (key, there) in enumerate(steps, start=1):
         taken = choices.get(key)
         if taken is None:
             raise EngineError(f"step {number} of the log, '{key}', is not a choice of this story")
-        if log[number - 1][0] != where:
-            raise EngineError(
-                f"step {number} of the log starts in '{log[number - 1][0]}', but the run was in '{where}'"
-            )
-        where = log[number][0] if number < len(log) else state.scene
-        if where not in taken.destinations:
-            raise EngineError(f"step {number} of the log, '{key}', cannot lead to '{where}'")
+        if there not in taken.destinations:
+            raise EngineError(f"step {number} of the log, '{key}', cannot lead to '{there}'")
+        if taken.move != GOTO:  # rare: a stay, a call or a return
+            _follow(taken.move, wheres[number - 1], there, stack, state.visits, number)
+    state.stack = stack
     if not state.log and state.scene != story.start:
         raise EngineError(f"a run with no steps must be in the first scene '{story.start}', not '{state.scene}'")
     if state.ending != story.scenes[state.scene].ending:
         raise EngineError(f"the run's ending {state.ending!r} does not match its scene")
+
+
+def recount(state: RunState, story: Story) -> None:
+    """Count the state's visits and choices again from its log, as the story counts them (a stay enters no
+    scene); the call stack is put back by the caller. For a log the run itself made (no checks)."""
+    keys = state.chosen_keys()
+    _, state.visits, state.chosen = steps_and_counts(keys, state.scene)
+    choices = story.choice_index
+    for key in keys:
+        if choices[key].move == STAY:
+            state.visits[key.partition(".")[0]] -= 1
+
+
+def _follow(move: str, where: str, there: str, stack: list[str], visits: dict[str, int], number: int) -> None:
+    """A step that stays, calls or returns: its part of the visit counts and of the call stack."""
+    if move == STAY:
+        visits[there] -= 1  # counted as entered by the log's count; a stay enters nothing
+    elif move == CALL:
+        stack.append(where)
+    elif not stack or stack[-1] != there:
+        raise EngineError(f"step {number} of the log returns to '{there}', which made no call waiting for it")
+    else:
+        stack.pop()
 
 
 def state_from_data(data: Any, story: Story | None = None) -> RunState:

@@ -19,10 +19,14 @@ from game.model.compiled import (
     Value,
     type_of_value,
 )
-from game.model.story import Branch, Choice, Ending, Item, Scene, Story, Target, Variable
+from game.model.story import CALL, GOTO, RETURN, STAY, Branch, Choice, Ending, Item, Scene, Story, Target, Variable
 
 __all__ = [
     "BOOL",
+    "CALL",
+    "GOTO",
+    "RETURN",
+    "STAY",
     "INT",
     "INT_LIMIT",
     "MAX_TEXT_VALUE",

@@ -86,13 +86,24 @@ class Template:
 
 @dataclass(frozen=True, slots=True)
 class Effect:
-    """One statement: set `variable` to the value of `value`, or gain or lose `item`."""
+    """One statement: set `variable` to the value of `value`, or gain or lose `item`; or, with a
+    `condition`, the effects `then` when it holds and `otherwise` when it does not."""
 
     source: str
     variable: str | None = None
     value: Expr | None = None
     item: str | None = None
     gain: bool = True
+    condition: Expr | None = None
+    then: tuple[Effect, ...] = ()
+    otherwise: tuple[Effect, ...] = ()
+
+    def walk(self) -> tuple[Effect, ...]:
+        """This effect and every effect inside it (for tools that look at every statement)."""
+        found: tuple[Effect, ...] = (self,)
+        for inner in self.then + self.otherwise:
+            found += inner.walk()
+        return found
 
 
 TURN_READ, VISITS_READ = "@turn", "@visits"  # recorded in `reads` when an expression uses the built-ins

@@ -54,6 +54,13 @@ class Branch:
     target: Target
 
 
+# How a choice moves the run (`Choice.move`).
+GOTO = "goto"  # to the scene(s) of its goto
+STAY = "stay"  # nowhere: the player stays in the scene, which is not entered again
+CALL = "call"  # into a subscene, remembering the scene to come back to
+RETURN = "return"  # back to the scene the subscene was called from (its possible scenes are the destinations)
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     id: str
@@ -66,6 +73,7 @@ class Choice:
     effects: tuple[Effect, ...] = ()
     outcome: Template | None = None
     is_fallback: bool = False
+    move: str = GOTO
     destinations: tuple[str, ...] = field(init=False)  # every scene it can lead to, in order of first mention
 
     def __post_init__(self) -> None:
@@ -78,12 +86,17 @@ class Scene:
     id: str
     title: str
     text: Template
+    revisit_text: Template | None = None  # shown instead of `text` from the second visit on
     chapter: str = ""
     on_enter: tuple[Effect, ...] = ()
     choices: tuple[Choice, ...] = ()
     fallback: Choice | None = None
     ending: str | None = None
     source: str = ""  # "path:line" of its definition
+
+    def prose(self, visits: int) -> Template:
+        """The text for this visit (the first is 1)."""
+        return self.revisit_text if visits > 1 and self.revisit_text is not None else self.text
 
     @property
     def all_choices(self) -> tuple[Choice, ...]:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from game.compiler.analysis import reachable
-from game.model import Story
+from game.model import CALL, GOTO, RETURN, Story
 
 
 def _label(text: str, limit: int = 40) -> str:
@@ -29,8 +29,9 @@ def _taken(coverage: dict[str, Any], key: str, dest: str) -> int:
     return moves.get(f"{key}>{dest}", 0) if isinstance(moves, dict) else coverage["choices"].get(key, 0)
 
 
-def edges(story: Story) -> list[tuple[str, str, str, bool]]:
-    """(from scene, to scene, choice key, conditional) for every way on."""
+def edges(story: Story) -> list[tuple[str, str, str, bool, str]]:
+    """(from scene, to scene, choice key, conditional, move) for every way on; a choice that stays is a
+    loop on its scene, a return leads to each scene that can have called."""
     result = []
     for scene in story.scenes.values():
         for choice in scene.all_choices:
@@ -41,8 +42,14 @@ def edges(story: Story) -> list[tuple[str, str, str, bool]]:
                 or any(b.target.is_random for b in choice.goto)
             )
             for dest in choice.destinations:
-                result.append((scene.id, dest, choice.key, conditional))
+                result.append((scene.id, dest, choice.key, conditional or choice.move == RETURN, choice.move))
     return result
+
+
+def _edge_label(key: str, move: str) -> str:
+    """The choice's id, with how it moves when it is not a plain goto."""
+    choice_id = key.split(".", 1)[1]
+    return choice_id if move == GOTO else f"{choice_id} ({move})"
 
 
 def to_mermaid(story: Story, coverage: dict[str, Any] | None = None) -> str:
@@ -54,9 +61,9 @@ def to_mermaid(story: Story, coverage: dict[str, Any] | None = None) -> str:
             lines.append(f'    {scene.id}(["{title}<br/>ending: {scene.ending}"])')
         else:
             lines.append(f'    {scene.id}["{title}"]')
-    for source, dest, key, conditional in edges(story):
-        arrow = "-.->" if conditional else "-->"
-        label = key.split(".", 1)[1]
+    for source, dest, key, conditional, move in edges(story):
+        arrow = "-.->" if conditional else ("==>" if move == CALL else "-->")
+        label = _edge_label(key, move)
         if coverage:
             label += f" ({_taken(coverage, key, dest)})"
         lines.append(f'    {source} {arrow}|"{label}"| {dest}')
@@ -114,10 +121,12 @@ def to_dot(story: Story, coverage: dict[str, Any] | None = None) -> str:
         rendered = ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items())
         lines.append(f"  {scene.id} [{rendered}];")
     most_taken = max(coverage["choices"].values(), default=1) if coverage else 1
-    for source, dest, key, conditional in edges(story):
-        attrs = {"label": key.split(".", 1)[1]}
+    for source, dest, key, conditional, move in edges(story):
+        attrs = {"label": _edge_label(key, move)}
         if conditional:
-            attrs["style"] = "dashed"
+            attrs["style"] = "dotted" if move == RETURN else "dashed"
+        if move == CALL:
+            attrs["penwidth"] = "2"
         if coverage:
             taken = _taken(coverage, key, dest)
             attrs["label"] += f" ({taken})"

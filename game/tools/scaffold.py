@@ -72,9 +72,9 @@ scenes:
       - id: take_lantern
         text: Take the lantern from its hook
         once: true
+        stay: true
         effects: gain lantern
         outcome: It is warm, and heavier than you thought.
-        goto: first_scene
       - id: go_on
         text: Make for the gate
         goto: the_gate
@@ -92,8 +92,9 @@ scenes:
       - id: wait
         text: Wait in the shadow
         if: courage > 0
+        stay: true
         effects: courage -= 1
-        goto: the_gate
+        outcome: The sentry does not move. Your courage is {{{{ courage }}}} out of 5 now.
     fallback:
       text: Give yourself up
       goto: cells

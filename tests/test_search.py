@@ -1,0 +1,169 @@
+"""The complete search: the abstraction it keeps states by, what it proves, what it confirms, --reach,
+and walkthroughs written from it."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import deque
+
+import pytest
+
+from game.cli import main
+from game.compiler.loader import load_story
+from game.engine.game import Game
+from game.tools.abstraction import abstraction
+from game.tools.search import explore
+from tests.conftest import DATA, DEMO, write_story
+
+# A soft-lock that needs an order of events: the guard's patience (a meter) runs out only if the player
+# spends three nights bribing before taking the map; every choice of the office is gated; no fallback.
+HIDDEN = dict(
+    manifest="""
+        id: hidden
+        title: Hidden
+        blurb: b
+        start: hut
+        variables:
+          money: {value: 3, min: 0, max: 5}
+          patience: {value: 4, min: 0, max: 6}
+          nights: {value: 0, min: 0, max: 9}
+        items: {map: Map}
+        endings: [{id: free, title: Free, kind: good}, {id: cell, title: Cell, kind: bad}]
+        """,
+    scenes="""
+        scenes:
+          - id: hut
+            title: Hut
+            text: "Night {{ nights }}."
+            choices:
+              - {id: bribe, text: Bribe, if: money > 0, stay: true, effects: [money -= 1, patience -= 1, nights += 1], outcome: He takes it.}
+              - {id: map, text: Take the map, once: true, stay: true, effects: [gain map], outcome: Got it.}
+              - {id: office, text: Go to the office, goto: office}
+          - id: office
+            title: Office
+            text: "The clerk looks up."
+            choices:
+              - {id: run, text: Run, if: "has('map') and patience > 1", goto: free}
+              - {id: wait, text: Wait, if: "not has('map')", goto: hut}
+              - {id: confess, text: Confess, if: "patience >= 4", goto: cell}
+          - {id: free, title: Free, text: f, ending: free}
+          - {id: cell, title: Cell, text: c, ending: cell}
+        """,
+)
+
+
+@pytest.fixture
+def hidden(tmp_path):
+    return write_story(tmp_path / "hidden", HIDDEN["manifest"], scenes=HIDDEN["scenes"])
+
+
+def test_the_abstraction_cuts_numbers_at_the_constants_conditions_compare_them_with(hidden):
+    shape = abstraction(load_story(hidden))
+    # nights is only printed, never compared: one region, whatever its value
+    assert shape.regions == {"money": (0, 1), "nights": (0,), "patience": (0, 2, 4)}
+    assert shape.exact == ()
+    assert list(shape.span("patience", 3)) == [2, 3] and list(shape.span("patience", 6)) == [4, 5, 6]
+
+
+def test_a_hidden_soft_lock_is_found_proved_and_confirmed(hidden, capsys):
+    story = load_story(hidden)
+    result = explore(story)
+    assert not result.capped
+    assert [(f.scene, f.confirmed) for f in result.soft_locks] == [("office", True)]
+    lock = result.soft_locks[0]
+    game = Game(story)
+    game.start(0)
+    for scene, choice, _ in lock.path:
+        assert game.run.scene == scene
+        game.choose(choice)
+    assert game.run.scene == "office" and not [o for o in game.choices() if o.enabled]
+    assert main(["playtest", str(hidden), "--exhaustive"]) == 1
+    out = capsys.readouterr().out
+    assert "complete search" in out and "Soft-locks: 1" in out and "in scene 'office' after:" in out
+
+
+def test_reach_writes_a_walkthrough_or_proves_there_is_none(hidden, tmp_path, capsys):
+    assert main(["playtest", str(hidden), "--reach", "free", "--write-walkthroughs", str(tmp_path / "w")]) == 0
+    out = capsys.readouterr().out
+    written = tmp_path / "w" / "hidden--reach-free.json"
+    assert f"--reach free: 3 choices; wrote {written}" in out
+    assert main(["replay", str(written), "--check", "--story", str(hidden)]) == 0
+    scenes = HIDDEN["scenes"].replace('if: "patience >= 4", goto: cell', 'if: "patience >= 9", goto: cell')
+    folder = write_story(tmp_path / "never", HIDDEN["manifest"], scenes=scenes)
+    assert main(["playtest", str(folder), "--reach", "cell"]) == 1
+    assert "--reach cell: no run can reach it: the complete search never gets there" in capsys.readouterr().out
+    assert main(["playtest", str(folder), "--reach", "cel"]) == 1
+    assert "'cel' is no scene or ending of 'hidden' (did you mean 'cell'?)" in capsys.readouterr().err
+
+
+def _concrete(story, depth: int) -> set[str]:
+    """Scenes reached by every run of up to `depth` choices, without any abstraction (draws: every outcome)."""
+    game = Game(story)
+    game.start(0)
+    seen = {game.run.scene}
+    queue = deque([(game.checkpoint(), 0)])
+    while queue:
+        state, steps = queue.popleft()
+        if steps == depth:
+            continue
+        game.rewind(state)
+        for offer in [o for o in game.choices() if o.enabled]:
+            choice = story.choice_index[f"{state.scene}.{offer.id}"]
+            outcomes = {s for b in choice.goto if b.target.is_random for s in b.target.scenes} or {None}
+            for outcome in outcomes:
+                game.rewind(state)
+                try:
+                    game.choose(offer.id, destination=outcome)
+                except Exception:  # noqa: BLE001 - the outcome belongs to a branch not taken now
+                    continue
+                seen.add(game.run.scene)
+                queue.append((game.checkpoint(), steps + 1))
+    return seen
+
+
+@pytest.mark.parametrize("folder", [DEMO, DATA / "papers"])
+def test_the_search_finds_at_least_what_every_concrete_run_finds(folder):
+    story = load_story(folder)
+    result = explore(story)
+    assert not result.capped
+    assert _concrete(story, 9) <= set(result.scenes)
+    assert all(finding.confirmed for finding in result.endings.values())
+
+
+def test_what_the_search_proves_unreachable_no_random_run_reaches(hidden, tmp_path):
+    scenes = HIDDEN["scenes"].replace('if: "patience >= 4", goto: cell', 'if: "patience >= 9", goto: cell')
+    story = load_story(write_story(tmp_path / "never", HIDDEN["manifest"], scenes=scenes))
+    result = explore(story)
+    assert "cell" not in result.scenes and "free" in result.scenes
+    for seed in range(300):
+        game, picker = Game(story), random.Random(seed)
+        game.start(seed)
+        while not game.is_over and game.run.turn < 40:
+            offers = [o.id for o in game.choices() if o.enabled]
+            if not offers:
+                break
+            game.choose(picker.choice(offers))
+        assert game.run.scene != "cell"
+
+
+def test_walkthroughs_from_the_search_replace_stale_ones_and_fail_when_an_ending_has_none(hidden, tmp_path, capsys):
+    folder = tmp_path / "w"
+    folder.mkdir()
+    stale = folder / "hidden--gone.json"
+    good = json.loads(json.dumps({"x": 1}))
+    assert good == {"x": 1}
+    assert main(["playtest", str(DEMO), "--exhaustive", "--write-walkthroughs", str(folder)]) == 0
+    (folder / "demo--out.json").rename(folder / "demo--old.json")
+    data = json.loads((folder / "demo--old.json").read_text())
+    data["name"] = "out"
+    (folder / "demo--old.json").write_text(json.dumps(data))
+    stale.write_text("not a save")
+    assert main(["playtest", str(DEMO), "--exhaustive", "--write-walkthroughs", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert f"removed {folder / 'demo--old.json'}" in out
+    assert sorted(p.name for p in folder.glob("*.json")) == ["demo--caught.json", "demo--out.json", "hidden--gone.json"]
+    scenes = HIDDEN["scenes"].replace('if: "patience >= 4", goto: cell', 'if: "patience >= 9", goto: cell')
+    never = write_story(tmp_path / "never", HIDDEN["manifest"], scenes=scenes)
+    assert main(["playtest", str(never), "--exhaustive", "--write-walkthroughs", str(folder)]) == 1
+    assert "no walkthrough for 'cell'" in capsys.readouterr().out
