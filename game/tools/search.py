@@ -238,7 +238,12 @@ def _findings(story: Story, shape: Abstraction, graph: _Graph, result: Explorati
     for scene, number in sorted(trapped.items(), key=lambda item: len(graph.path(item[1]))):
         path = graph.path(number)
         game = replay_path(story, path)
-        result.traps.append(Finding(scene, path, game is not None and shape.key(game.run) == graph.keys[number]))
+        key = graph.keys[number]
+        confirmed = game is not None and shape.key(game.run) == key
+        if not confirmed:  # as for soft-locks: look for a real run that gets into the loop
+            real = concrete_path(story, shape, lambda g, key=key: shape.key(g.run) == key)  # type: ignore[misc]
+            path, confirmed = (real, True) if real is not None else (path, False)
+        result.traps.append(Finding(scene, path, confirmed))
 
 
 def concrete_path(
