@@ -167,3 +167,67 @@ def test_walkthroughs_from_the_search_replace_stale_ones_and_fail_when_an_ending
     never = write_story(tmp_path / "never", HIDDEN["manifest"], scenes=scenes)
     assert main(["playtest", str(never), "--exhaustive", "--write-walkthroughs", str(folder)]) == 1
     assert "no walkthrough for 'cell'" in capsys.readouterr().out
+
+
+# -- text coverage ---------------------------------------------------------------------------------------
+COVERED = dict(
+    manifest="""
+        id: covered
+        title: Covered
+        blurb: b
+        start: a
+        variables: {n: {value: 0, min: 0, max: 3}}
+        endings: [{id: e, title: E, kind: good}]
+        """,
+    scenes="""
+        scenes:
+          - id: a
+            title: A
+            text: |
+              {% if n >= 1 %}
+              Once.
+              {% elif n >= 5 %}
+              Never: n stops at 3.
+              {% endif %}
+            revisit_text: Again.
+            choices:
+              - {id: up, text: Up, stay: true, effects: [n += 1], outcome: "{% if n == 3 %}Full.{% else %}More.{% endif %}"}
+              - {id: hole, text: Hole, if: n > 9, disabled_text: Too shallow, goto: e}
+              - {id: out, text: Out, goto: e}
+            fallback: {text: Give up, goto: e}
+          - {id: e, title: E, text: e, ending: e}
+        """,
+)
+
+
+def test_text_coverage_proves_what_no_run_shows(tmp_path, capsys):
+    folder = write_story(tmp_path / "covered", COVERED["manifest"], scenes=COVERED["scenes"])
+    assert main(["playtest", str(folder), "--exhaustive", "--coverage"]) == 0
+    out = capsys.readouterr().out
+    scenes = folder / "scenes.yaml"
+    assert "Text coverage (the complete search): 4 of 7 places shown" in out
+    assert "never shown (proved: no run can show them):" in out
+    assert f"{scenes}:6:7: text branch {{% if n >= 1 %}}" in out  # the scene is entered once, with n at 0
+    assert f"{scenes}:8:7: text branch {{% elif n >= 5 %}}" in out  # n never reaches 5
+    assert f"{scenes}:3:1: fallback of scene 'a'" in out  # `out` is always open
+    assert "(none of its branches)" not in out
+    assert "disabled reason" not in out and "{% else %}" not in out and "n == 3" not in out
+
+
+def test_text_coverage_of_random_runs_counts_and_leaves_the_game_alone(tmp_path):
+    from game.tools.coverage import probed, text_coverage
+    from game.tools.playtest import random_runs
+
+    folder = write_story(tmp_path / "covered", COVERED["manifest"], scenes=COVERED["scenes"])
+    story, probes, game = probed(folder)
+    random_runs(story, range(50), policy="uniform", game=game)
+    found = text_coverage(story, probes, game).as_dict()
+    assert found["places"] == 7 and any("elif n >= 5" in place for place in found["unseen"])
+    assert all(count > 0 for place, count in found["shown"].items() if "Too shallow" in place or "disabled" in place)
+    plain = load_story(folder)
+    assert all("_hit" not in scene.text.fn.__globals__ for scene in plain.scenes.values() if scene.text.fn)
+
+
+def test_papers_returns_to_each_caller_are_shown(capsys):
+    assert main(["playtest", str(DATA / "papers"), "--exhaustive", "--coverage"]) == 0
+    assert "Text coverage (the complete search): 6 of 6 places shown" in capsys.readouterr().out

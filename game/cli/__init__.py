@@ -67,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     playtest.add_argument("--cap", type=int, default=500_000, help="the most states the search keeps (500,000)")
     playtest.add_argument(
+        "--coverage",
+        action="store_true",
+        help="also list the text branches, disabled reasons, fallbacks and returns that are never shown "
+        "(proved with --exhaustive)",
+    )
+    playtest.add_argument(
         "--reach",
         metavar="SCENE_OR_ENDING",
         help="with the search: the shortest way to a scene or ending, written as a walkthrough (or a proof "

@@ -22,6 +22,7 @@ from game.errors import EscapeError, SaveError
 from game.model import Story
 from game.saves.files import read_save, save_game
 from game.tools.abstraction import Abstraction
+from game.tools.coverage import probed, text_coverage
 from game.tools.playtest import Coverage, random_runs
 from game.tools.policies import DEFAULT, POLICIES
 from game.tools.search import Exploration, explore, find_seed
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         if any(given.values()):
             named = " and ".join(o for o, v in given.items() if v)
             raise EscapeError(f"{named}: only for random runs; --exhaustive explores every state (leave it out)")
-        return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs, args.reach)
+        return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs, args.reach, args.coverage)
     runs = 1000 if args.runs is None else args.runs
     if runs < 1 or args.jobs < 1:
         raise EscapeError("--runs and --jobs must be 1 or more")
@@ -80,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         args.out,
         args.write_walkthroughs,
         args.policy,
+        args.coverage,
     )
 
 
@@ -103,8 +105,10 @@ def run_playtest(
     out: str | None = None,
     walkthroughs: str | None = None,
     policies: Sequence[str] | None = None,
+    text: bool = False,
 ) -> int:
-    """`runs` seeded runs (seeds `seed`...) of each policy; the top-level report counts them all."""
+    """`runs` seeded runs (seeds `seed`...) of each policy; the top-level report counts them all. `text`:
+    also the text coverage of the first policy's runs."""
     folder, story = load_for_tool(name)
     names = policy_names(policies, uniform)
     progress = Progress(runs * len(names))
@@ -145,17 +149,39 @@ def run_playtest(
             written = _save_path_for(story, problem.seed, problem.path, Path(saves), label)
             shown.append((problem.as_dict(), str(written)))
     report["replays"] = [path for _, path in shown]
-    report["walkthroughs"] = []
+    report["walkthroughs"], missing = [], []
     if walkthroughs:
-        for ending, (run_seed, path) in coverage.shortest.items():
-            report["walkthroughs"].append(str(_save_path_for(story, run_seed, path, Path(walkthroughs), ending)))
+        report["walkthroughs"], report["walkthroughs_removed"] = _write_walkthroughs(
+            story, dict(coverage.shortest), Path(walkthroughs)
+        )
+        missing = report["endings_without_walkthrough"] = [e for e in story.endings if e not in coverage.shortest]
+    if text:
+        probed_story, probes, game = probed(folder)
+        random_runs(probed_story, range(seed, seed + runs), policy=names[0], game=game)
+        report["text_coverage"] = text_coverage(probed_story, probes, game).as_dict()
     if out:
         Path(out).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     if as_json:
         print(json.dumps(report, indent=1))
     else:
         _print_random(story, report, folder, shown)
-    return 1 if coverage.problems else 0
+        if text:
+            _print_text_coverage(report["text_coverage"], f"{runs} {names[0]} runs", proved=False)
+        for ending in missing:
+            print(f"no walkthrough for '{ending}': no run reached it")
+    return 1 if coverage.problems or missing else 0
+
+
+def _print_text_coverage(found: dict[str, Any], by: str, proved: bool) -> None:
+    """What the runs or the search never showed, place by place."""
+    unseen = found["unseen"]
+    print(f"Text coverage ({by}): {found['places'] - len(unseen)} of {found['places']} places shown")
+    if unseen:
+        print("  never shown" + (" (proved: no run can show them)" if proved else "") + ":")
+        for place in unseen[:40]:
+            print(f"    {place}")
+        if len(unseen) > 40:
+            print(f"    ... and {len(unseen) - 40} more (--json lists them all)")
 
 
 def _print_random(
@@ -224,16 +250,26 @@ def _print_policies(story: Story, policies: dict[str, dict]) -> None:
 
 
 def run_exhaustive(
-    name: str, cap: int = 500_000, as_json: bool = False, walkthroughs: str | None = None, reach: str | None = None
+    name: str,
+    cap: int = 500_000,
+    as_json: bool = False,
+    walkthroughs: str | None = None,
+    reach: str | None = None,
+    text: bool = False,
 ) -> int:
     folder, story = load_for_tool(name)
+    watching = None
+    if text:
+        story, probes, watching = probed(folder)
     if reach is not None and reach not in story.scenes and reach not in story.endings:
         raise EscapeError(
             f"--reach: '{reach}' is no scene or ending of '{story.id}'{did_you_mean(reach, [*story.scenes, *story.endings])}"
         )
     began = time.perf_counter()
-    result = explore(story, cap)
+    result = explore(story, cap, game=watching, text=watching is not None)
     report = _search_report(story, result, time.perf_counter() - began)
+    if watching is not None:
+        report["text_coverage"] = text_coverage(story, probes, watching).as_dict()
     failed = report["soft_locks"] or report["traps"] or (report["endings_unreached"] and not result.capped)
     if reach is not None:
         report["reach"] = _reach(story, result, reach, Path(walkthroughs) if walkthroughs else folder / "walkthroughs")
@@ -251,6 +287,9 @@ def run_exhaustive(
         print(json.dumps(report, indent=1))
     else:
         _print_search(story, report)
+        if watching is not None:
+            by = "the complete search" if not result.capped else "the search, stopped at the cap"
+            _print_text_coverage(report["text_coverage"], by, proved=not result.capped)
     return 1 if failed else 0
 
 

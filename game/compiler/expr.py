@@ -424,14 +424,17 @@ def _locate(root: ast.AST) -> None:
                 todo.extend(v for v in value if isinstance(v, ast.AST))
 
 
-def build_function(body: ast.expr, name: str) -> Callable[[Scope], Any]:
-    """Turn a checked, rewritten tree into `fn(scope)`; its only globals are the helpers."""
+def build_function(
+    body: ast.expr, name: str, extra: dict[str, Callable[..., Any]] | None = None
+) -> Callable[[Scope], Any]:
+    """Turn a checked, rewritten tree into `fn(scope)`; its only globals are the helpers (and `extra`, the
+    probes of a coverage run)."""
     args = ast.arguments(posonlyargs=[], args=[ast.arg(SCOPE)], kwonlyargs=[], kw_defaults=[], defaults=[])
     module = ast.Expression(ast.Lambda(args, body))
     _locate(module)
     code = compile(module, name, "eval")
     lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
-    return types.FunctionType(lambda_code, HELPER_GLOBALS)
+    return types.FunctionType(lambda_code, HELPER_GLOBALS if extra is None else {**HELPER_GLOBALS, **extra})
 
 
 def finish(compiled: Compiled, source: str) -> Expr:

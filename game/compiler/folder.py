@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from game.compiler import analysis, revisits, subscenes, yamlhints
 from game.compiler.cache import StoryCache
@@ -19,7 +19,7 @@ from game.compiler.checker import FIRST, Checker, did_you_mean, display_path
 from game.compiler.effects import compile_effect
 from game.compiler.expr import RESERVED, ExprError, Names, compile_condition
 from game.compiler.schema import MANIFEST, SCENE, SCENE_FILE
-from game.compiler.template import compile_template
+from game.compiler.template import Probes, compile_template
 from game.compiler.yamlsafe import MAX_FILE_BYTES, YamlDoc, parse_yaml_bytes, read_file_bytes
 from game.model import (
     BOOL,
@@ -39,6 +39,13 @@ from game.model import (
     Variable,
     type_of_value,
 )
+
+
+class SitedProbes(Probes, Protocol):
+    """Probes that also learn where the text being compiled is (`place(offset)` -> path, line, column)."""
+
+    place: Any
+
 
 MANIFEST_NAME = "story.yaml"
 # Compiled texts, conditions and effects by (kind, source, what the story lets them name): the same source
@@ -79,8 +86,11 @@ class CachedDoc(YamlDoc):
 class StoryCompiler:
     """One compilation of one story folder."""
 
-    def __init__(self, folder: Path, checker: Checker, cache: StoryCache | None = None):
+    def __init__(
+        self, folder: Path, checker: Checker, cache: StoryCache | None = None, probes: SitedProbes | None = None
+    ):
         self.folder = folder
+        self.probes = probes  # a coverage run: texts are compiled with probes, not taken from the memo
         self.checker = checker
         self.cache = cache
         self.cached: dict[str, Any] | None = None  # parsed files from the cache, by relative path
@@ -263,7 +273,11 @@ class StoryCompiler:
         return result
 
     def _template(self, doc: YamlDoc, loc: tuple[Any, ...], text: str):  # noqa: ANN201
-        return self._compiled(doc, loc, "template", text, compile_template)
+        probes = self.probes
+        if probes is None:
+            return self._compiled(doc, loc, "template", text, compile_template)
+        probes.place = lambda offset: doc.value_where(loc, offset)
+        return self._compiled(doc, loc, "probed template", text, lambda t, n: compile_template(t, n, probes))
 
     def _refs(self, doc: YamlDoc, loc: tuple[Any, ...], refs) -> None:
         for ref in refs:
@@ -273,6 +287,8 @@ class StoryCompiler:
                 self.pending.append(Pending(ref.kind, ref.name, doc, loc, ref.offset))
 
     def _compile(self, kind: str, source: Any, compiler: Any) -> Any:
+        if kind == "probed template":  # each text's probes are its own: never shared through the memo
+            return compiler(source, self.names)
         key = (kind, source if isinstance(source, str) else repr(source), self.names_key)
         result = COMPILED.get(key)
         if result is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from game.compiler.cache import StoryCache, default_cache_dir
 from game.compiler.checker import COLLECT, FIRST, Checker, display_path
-from game.compiler.folder import MANIFEST_NAME, StoryCompiler
+from game.compiler.folder import MANIFEST_NAME, SitedProbes, StoryCompiler
 from game.compiler.schema import MANIFEST
 from game.compiler.yamlsafe import read_yaml
 from game.errors import Diagnostic, StoryError
@@ -82,6 +82,16 @@ def load_story(folder: str | Path, cache_dir: Path | None = _DEFAULT) -> Story:
         return _load(Path(folder), None)
 
 
+def load_probed(folder: str | Path, probes: SitedProbes) -> Story:
+    """Load a story whose `{% if %}` branches report to `probes` when shown (a coverage run; never cached)."""
+    checker = Checker(FIRST)
+    with _collector_paused():
+        story = StoryCompiler(Path(folder), checker, None, probes).run()
+    if story is None:  # pragma: no cover - FIRST mode raises before this
+        raise StoryError(checker.diagnostics)
+    return story
+
+
 def _load(folder: Path, cache: StoryCache | None) -> Story:
     checker = Checker(FIRST)
     with _collector_paused():
@@ -91,4 +101,4 @@ def _load(folder: Path, cache: StoryCache | None) -> Story:
     return story
 
 
-__all__ = ["MANIFEST_NAME", "StoryInfo", "check_story", "display_path", "load_story", "read_manifest"]
+__all__ = ["MANIFEST_NAME", "StoryInfo", "check_story", "display_path", "load_probed", "load_story", "read_manifest"]

@@ -48,13 +48,15 @@ def _plain_next(scenes: Mapping[str, Scene]):  # noqa: ANN202
 
 def link(scenes: Mapping[str, Scene], start: str) -> Links:
     """Each scene's possible return destinations, and the problems of the story's calls and returns."""
+    calls, returns = [], False
+    for scene_id, scene in scenes.items():
+        for choice in scene.all_choices:
+            if choice.move == CALL:
+                calls.append((scene_id, choice.id, choice.destinations[0]))
+            returns = returns or choice.move == RETURN
+    if not calls and not returns:  # most stories: nothing to link, and no walk over the whole story
+        return Links()
     following = _plain_next(scenes)
-    calls = [
-        (scene_id, choice.id, choice.destinations[0])
-        for scene_id, scene in scenes.items()
-        for choice in scene.all_choices
-        if choice.move == CALL
-    ]
     groups = {callee: closure([callee], following) for callee in {callee for _, _, callee in calls}}
     links = Links()
     for caller, _, callee in calls:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+from typing import Protocol
 
 from game.compiler.expr import ExprChecker, ExprError, Names, build_function, parse_source
 from game.model import BOOL, INT, STR, Reference, Template
@@ -21,6 +22,7 @@ _TOKEN = re.compile(
     r"|\{\{(?P<expr>(?:(?!\}\}).)*)\}\}",
     re.MULTILINE,
 )
+TOKEN = _TOKEN  # for tools that read a text's tags and expressions without compiling it
 _UNCLOSED = re.compile(r"\{\{|\{%")
 _TAG_SPELLINGS = {"elsif": "elif", "elseif": "elif", "else_if": "elif", "fi": "endif", "end_if": "endif"}
 
@@ -85,8 +87,29 @@ def _condition(source: str, base: int, names: Names, reads: set[str], refs: list
     return body
 
 
-def compile_template(text: str, names: Names) -> Template:
-    """Compile story text; raises ExprError (code `template` for structure) with the offset of the problem."""
+class Probes(Protocol):
+    """Where a coverage run learns which `{% if %}` branches a text shows (see game.tools.coverage)."""
+
+    def site(self, offset: int, label: str) -> int:
+        """A number for the branch that starts at `offset` in the text being compiled."""
+        ...
+
+    def hit(self, number: int) -> str:
+        """Note that the branch was shown; returns ''."""
+        ...
+
+
+def _probe(probes: Probes | None, offset: int, label: str) -> list[ast.expr]:
+    """The first part of a branch: with probes, a call that notes the branch was shown (and adds nothing)."""
+    if probes is None:
+        return []
+    number = probes.site(offset, label)
+    return [ast.Call(ast.Name("_hit", ast.Load()), [ast.Constant(number)], [])]
+
+
+def compile_template(text: str, names: Names, probes: Probes | None = None) -> Template:
+    """Compile story text; raises ExprError (code `template` for structure) with the offset of the problem.
+    With `probes`, each `{% if %}` branch (and the nothing an if without else shows) reports when shown."""
     if "{{" not in text and "{%" not in text:
         return Template(text)
     reads: set[str] = set()
@@ -120,7 +143,8 @@ def compile_template(text: str, names: Names) -> Template:
         rest, rest_start = body[after:], start + after
         if keyword == "if":
             block = _Block(match.start())
-            block.branches.append((_condition(rest, rest_start, names, reads, refs), []))
+            condition = _condition(rest, rest_start, names, reads, refs)
+            block.branches.append((condition, _probe(probes, match.start(), f"{{% if{rest.rstrip()} %}}")))
             stack.append(block)
             saved.append(parts)
             parts = block.branches[-1][1]
@@ -134,7 +158,8 @@ def compile_template(text: str, names: Names) -> Template:
             if keyword == "else" and rest.strip():
                 raise ExprError("'{% else %}' takes no condition; use '{% elif ... %}'", "template", match.start())
             test = _condition(rest, rest_start, names, reads, refs) if keyword == "elif" else None
-            stack[-1].branches.append((test, []))
+            label = f"{{% elif{rest.rstrip()} %}}" if keyword == "elif" else "{% else %}"
+            stack[-1].branches.append((test, _probe(probes, match.start(), label)))
             parts = stack[-1].branches[-1][1]
         elif keyword in ("endif", "end"):
             if not stack:
@@ -142,6 +167,8 @@ def compile_template(text: str, names: Names) -> Template:
             block = stack.pop()
             parts = saved.pop()
             tree: ast.expr = ast.Constant("")
+            if probes is not None and block.branches[-1][0] is not None:  # no else: showing nothing is a branch
+                tree = _joined(_probe(probes, block.offset, "(none of its branches)"))
             for test, branch in reversed(block.branches):
                 tree = _joined(branch) if test is None else ast.IfExp(test, _joined(branch), tree)
             parts.append(tree)
@@ -151,5 +178,6 @@ def compile_template(text: str, names: Names) -> Template:
     literal(len(text))
     if stack:
         raise ExprError("'{% if %}' is never closed with '{% endif %}'", "template", stack[-1].offset)
-    fn = build_function(_joined(parts), "<story text>")
+    extra = {"_hit": probes.hit} if probes is not None else None
+    fn = build_function(_joined(parts), "<story text>", extra)
     return Template(text, fn, frozenset(reads), tuple(refs))

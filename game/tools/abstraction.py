@@ -10,7 +10,8 @@ Visit and choice counts and `turn` only grow, so when conditions and effects onl
 constants, every count at or above the highest constant reads the same forever: the count is kept up
 to that constant (and a once-only choice as taken or not).
 
-Text is left out: what a scene prints changes no state. Everything else (the scene, items, true/false
+Text is left out: what a scene prints changes no state (unless a coverage run asks which of its
+branches each state shows: then texts are read like conditions). Everything else (the scene, items, true/false
 and text variables, the numbers that are read as values, the stack of subscene calls) is kept exactly.
 See docs/AUTHORING.md, "How the exhaustive search works", for why a search over these states misses no
 reachable scene, ending, soft-lock or trap.
@@ -24,8 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from game.compiler.analysis import closure
+from game.compiler.template import TOKEN
 from game.engine.state import RunState
-from game.model import INT, Choice, Effect, Expr, Story
+from game.model import INT, Choice, Effect, Expr, Scene, Story, Template
 
 Count = tuple[str, str]  # ("visit", scene id) | ("chosen", choice key) | ("turn", "")
 
@@ -192,6 +194,38 @@ def _scan_expr(expr: Expr | None, reads: Reads, numbers: set[str], scene: str) -
             _Scanner(reads, numbers, scene).scan(tree)
 
 
+def _text_sources(template: Template | None) -> list[tuple[str, str]]:
+    """The expressions in a text, each with its parse mode: `{{ }}` values and `{% if/elif %}` conditions."""
+    if template is None or template.fn is None:
+        return []
+    found = []
+    for match in TOKEN.finditer(template.source):
+        if match.group("expr") is not None:
+            source = match.group("expr").strip()
+            found.append((source if " if " not in source or " else " in source else source + " else ''", "eval"))
+            continue
+        body = (match.group("line_body") or match.group("tag") or "").strip()
+        keyword, _, rest = body.partition(" ")
+        if keyword in ("if", "elif") and rest.strip():
+            found.append((rest.strip(), "eval"))
+    return found
+
+
+def _texts(scene: Scene) -> list[Template | None]:
+    texts: list[Template | None] = [scene.text, scene.revisit_text]
+    for choice in scene.all_choices:
+        texts += [choice.text, choice.disabled_text, choice.outcome]
+    return texts
+
+
+def _scan_texts(scene: Scene, reads: Reads, numbers: set[str]) -> None:
+    for template in _texts(scene):
+        for source, mode in _text_sources(template):
+            tree = _parse(source, mode)
+            if tree is not None:
+                _Scanner(reads, numbers, scene.id).scan(tree)
+
+
 def _scan_choice(choice: Choice, reads: Reads, numbers: set[str], scene: str) -> None:
     _scan_expr(choice.condition, reads, numbers, scene)
     for branch in choice.goto:
@@ -214,7 +248,7 @@ def _reads_of(exprs: list[Expr | None], effects: tuple[Effect, ...]) -> set[str]
     return found
 
 
-def _live(story: Story) -> dict[str, frozenset[str]]:
+def _live(story: Story, text: bool = False) -> dict[str, frozenset[str]]:
     """For each scene, what any later move can still read: the names read by the choices of every scene
     reachable from it (itself included) and by the entry effects of every scene a move can enter."""
     own: dict[str, set[str]] = {}
@@ -226,6 +260,13 @@ def _live(story: Story) -> dict[str, frozenset[str]]:
             reads |= _reads_of([choice.condition, *(b.condition for b in choice.goto)], choice.effects)
             if choice.once:
                 reads.add(f"once:{choice.key}")
+        if text:
+            reads |= {
+                name
+                for template in _texts(scene)
+                if template is not None
+                for name in template.reads | {f"{ref.kind}:{ref.name}" for ref in template.refs}
+            }
         if "@visits" in reads:
             reads.add(f"scene:{scene_id}")
         own[scene_id] = reads
@@ -242,11 +283,14 @@ def _live(story: Story) -> dict[str, frozenset[str]]:
     return live
 
 
-def abstraction(story: Story) -> Abstraction:
-    """The abstraction of this story's runs (see the module's docstring)."""
+def abstraction(story: Story, text: bool = False) -> Abstraction:
+    """The abstraction of this story's runs (see the module's docstring). With `text`, what the texts read
+    counts as well (so that a search can tell which `{% if %}` branches each state shows)."""
     numbers = {name for name, variable in story.variables.items() if variable.type == INT}
     reads = Reads()
     for scene in story.scenes.values():
+        if text:
+            _scan_texts(scene, reads, numbers)
         _scan_effects(scene.on_enter, reads, numbers, scene.id)
         for choice in scene.all_choices:
             _scan_choice(choice, reads, numbers, scene.id)
@@ -279,7 +323,7 @@ def abstraction(story: Story) -> Abstraction:
             name for name in written if name not in used and all(_shifts(e) for e in effects if e.variable == name)
         )
     exact = tuple(sorted(name for name in story.variables if name not in regions))
-    return Abstraction(regions, highest, exact, dict(sorted(counts.items())), once, writes, _live(story), shifted)
+    return Abstraction(regions, highest, exact, dict(sorted(counts.items())), once, writes, _live(story, text), shifted)
 
 
 def _shifts(effect: Effect) -> bool:

@@ -166,11 +166,13 @@ def random_runs(
     least_used: bool = True,
     progress=None,  # noqa: ANN001
     policy: Policy | str | None = None,
+    game: Game | None = None,
 ) -> Coverage:
     """A run per seed, in order, all played by `policy` (a `Policy` or its name; see `random_run`) and
-    counted into one `Coverage`: least-used and greedy read what the earlier runs reached."""
+    counted into one `Coverage`: least-used and greedy read what the earlier runs reached. `game`: the
+    Game to play them in (a tool that watches the runs passes its own)."""
     coverage = Coverage()
-    game = Game(story)
+    game = game or Game(story)
     chosen = policy_named(policy) if isinstance(policy, str) else policy
     for i, seed in enumerate(seeds):
         random_run(story, seed, coverage, least_used, game=game, policy=chosen)

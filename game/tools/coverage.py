@@ -1,0 +1,135 @@
+"""Text coverage, like ChoiceScript's quicktest: which `{% if %}` branches, disabled reasons, fallbacks
+and subscene returns a story can ever show.
+
+The story is compiled with probes in every `{% if %}` branch (`load_probed`), then played by the
+complete search or by random runs in a Game that also notes the choices it offers and the returns it
+takes. After the complete search, what was never shown is proved never shown (the search covers every
+state a run can reach); after random runs, it was only not shown this time, and the counts say how often
+the rest was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.compiler.loader import load_probed
+from game.engine.game import Game, Offer, Step
+from game.engine.state import RunState
+from game.model import RETURN, Story
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A place in a story file that the player may or may not ever see."""
+
+    path: str
+    line: int
+    col: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.what}"
+
+
+class BranchProbes:
+    """The `{% if %}` branches of a story, and how often each was shown."""
+
+    def __init__(self) -> None:
+        self.sites: list[Site] = []
+        self.hits: Counter[int] = Counter()
+        self.recording = True
+        self.place: Callable[[int], tuple[str, int, int]] = lambda offset: ("?", 0, 0)
+
+    def site(self, offset: int, label: str) -> int:
+        path, line, col = self.place(offset)
+        self.sites.append(Site(path, line, col, f"text branch {label}"))
+        return len(self.sites) - 1
+
+    def hit(self, number: int) -> str:
+        if self.recording:
+            self.hits[number] += 1
+        return ""
+
+
+class WatchingGame(Game):
+    """A Game that notes the disabled reasons and fallbacks it offers and the returns it takes."""
+
+    def __init__(self, story: Story, probes: BranchProbes) -> None:
+        super().__init__(story)
+        self.probes = probes
+        self.offered: Counter[tuple[str, str]] = Counter()  # (choice key, "disabled" | "fallback")
+        self.returned: Counter[tuple[str, str]] = Counter()  # (choice key, scene gone back to)
+
+    def choices(self) -> list[Offer]:
+        offers = super().choices()
+        scene = self.run.scene
+        for offer in offers:
+            if not offer.enabled:
+                self.offered[(f"{scene}.{offer.id}", "disabled")] += 1
+            elif offer.is_fallback:
+                self.offered[(f"{scene}.{offer.id}", "fallback")] += 1
+        return offers
+
+    def rewind(self, point: RunState) -> None:
+        """Going back renders the scene's text for `text()`, which no player sees at that moment: unrecorded."""
+        self.probes.recording = False
+        try:
+            super().rewind(point)
+        finally:
+            self.probes.recording = True
+
+    def choose(self, choice_id: str, destination: str | None = None) -> Step:
+        step = super().choose(choice_id, destination)
+        key = f"{step.from_scene}.{choice_id}"
+        if self.story.choice_index[key].move == RETURN:
+            self.returned[(key, step.scene)] += 1
+        return step
+
+
+@dataclass
+class TextCoverage:
+    """Everything the story can show that a run may never see, with how often each was shown."""
+
+    shown: list[tuple[Site, int]] = field(default_factory=list)
+
+    @property
+    def unseen(self) -> list[Site]:
+        return [site for site, count in self.shown if not count]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "places": len(self.shown),
+            "unseen": [str(site) for site in self.unseen],
+            "shown": {str(site): count for site, count in self.shown},
+        }
+
+
+def probed(folder: str | Path) -> tuple[Story, BranchProbes, WatchingGame]:
+    """The story compiled with probes, and a Game of it that watches what it offers."""
+    probes = BranchProbes()
+    story = load_probed(folder, probes)
+    return story, probes, WatchingGame(story, probes)
+
+
+def text_coverage(story: Story, probes: BranchProbes, game: WatchingGame) -> TextCoverage:
+    """What the runs played in `game` showed of everything that can be shown."""
+    coverage = TextCoverage([(site, probes.hits[number]) for number, site in enumerate(probes.sites)])
+    for scene in story.scenes.values():
+        path, _, line = scene.source.rpartition(":")
+        for choice in scene.all_choices:
+            place = (path, int(line or 0), 1)
+            if choice.disabled_text is not None:
+                count = game.offered[(choice.key, "disabled")]
+                coverage.shown.append((Site(*place, f"disabled reason of '{choice.key}'"), count))
+            if choice.is_fallback:
+                count = game.offered[(choice.key, "fallback")]
+                coverage.shown.append((Site(*place, f"fallback of scene '{scene.id}'"), count))
+            if choice.move == RETURN:
+                for caller in choice.destinations:
+                    count = game.returned[(choice.key, caller)]
+                    coverage.shown.append((Site(*place, f"return of '{choice.key}' to '{caller}'"), count))
+    return coverage
