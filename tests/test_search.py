@@ -231,3 +231,36 @@ def test_text_coverage_of_random_runs_counts_and_leaves_the_game_alone(tmp_path)
 def test_papers_returns_to_each_caller_are_shown(capsys):
     assert main(["playtest", str(DATA / "papers"), "--exhaustive", "--coverage"]) == 0
     assert "Text coverage (the complete search): 6 of 6 places shown" in capsys.readouterr().out
+
+
+def test_loops_are_proved_by_a_search_with_every_value(tmp_path, capsys):
+    folder = write_story(
+        tmp_path / "hide",
+        """
+        id: hide
+        title: Hide
+        blurb: b
+        start: a
+        variables: {x: {value: 1, min: 0, max: 3}}
+        endings: [{id: e, title: E, kind: good}]
+        """,
+        scenes="""
+        scenes:
+          - id: a
+            title: A
+            text: "{{ x }}"
+            choices:
+              - {id: dec, text: Down, stay: true, effects: [x -= 1], outcome: Down.}
+              - {id: inc, text: Up, once: true, stay: true, effects: [x += 1], outcome: Up.}
+              - {id: out, text: Out, if: x >= 2, goto: e}
+          - {id: e, title: E, text: e, ending: e}
+        """,
+    )
+    story = load_story(folder)
+    coarse, exact = explore(story), explore(story, exact=True)
+    assert coarse.abstraction is not None and not coarse.abstraction.bisimilar  # x 0-1 is one region
+    assert exact.abstraction is not None and exact.abstraction.bisimilar
+    assert [f.scene for f in exact.traps] == [f.scene for f in coarse.traps] == ["a"]
+    assert main(["playtest", str(folder), "--exhaustive"]) == 1
+    out = capsys.readouterr().out
+    assert "Loops with no way to an ending: 1\n  in scene 'a' after: a.dec\n" in out

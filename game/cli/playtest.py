@@ -267,7 +267,15 @@ def run_exhaustive(
         )
     began = time.perf_counter()
     result = explore(story, cap, game=watching, text=watching is not None)
+    proved_loops = False
+    if not result.capped and result.abstraction and not result.abstraction.bisimilar:
+        if watching is not None:
+            watching.probes.recording = False  # the text coverage is the first search's
+        exact = explore(story, cap, exact=True)  # loops are proved only where runs share their futures
+        if not exact.capped:
+            result.traps, proved_loops = exact.traps, True
     report = _search_report(story, result, time.perf_counter() - began)
+    report["loops_proved"] = report["loops_proved"] or proved_loops
     if watching is not None:
         report["text_coverage"] = text_coverage(story, probes, watching).as_dict()
     failed = report["soft_locks"] or report["traps"] or (report["endings_unreached"] and not result.capped)
@@ -312,6 +320,7 @@ def _search_report(story: Story, result: Exploration, seconds: float) -> dict[st
         "endings_unreached": [e for e in story.endings if e not in result.endings],
         "soft_locks": [{"scene": f.scene, "path": _steps(f.path), "confirmed": f.confirmed} for f in result.soft_locks],
         "traps": [{"scene": f.scene, "path": _steps(f.path), "confirmed": f.confirmed} for f in result.traps],
+        "loops_proved": not result.capped and bool(shape and shape.bisimilar),
     }
 
 
@@ -393,7 +402,10 @@ def _print_search(story: Story, report: dict[str, Any]) -> None:
         if report["capped"] and title.startswith("Loops"):
             print(f"{title}: not known (the search stopped at the cap)")
             continue
-        print(f"{title}: {len(found) or f'none{proof}'}")
+        none = f"none{proof}"
+        if title.startswith("Loops") and not report["loops_proved"]:
+            none = "none found (not a proof: a loop only some values of a region fall into can hide in it)"
+        print(f"{title}: {len(found) or none}")
         for item in found[:10]:
             sure = "" if item["confirmed"] else " (not confirmed: the path does not replay in the real game)"
             print(f"  in scene '{item['scene']}'{sure} after: " + " ".join(".".join(s[:2]) for s in item["path"]))

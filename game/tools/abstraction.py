@@ -55,6 +55,18 @@ class Abstraction:
     live: dict[str, frozenset[str]] = field(default_factory=dict)  # scene -> what later moves can still read
     shifted: dict[str, frozenset[str]] = field(default_factory=dict)  # choice key -> written, unread, monotone
 
+    @property
+    def bisimilar(self) -> bool:
+        """Whether every run in a search state has the same futures: true when no abstracted number has a
+        region of several values that conditions tell from another region (a number never compared has
+        one region, whose values no condition tells apart). Then a search state that cannot reach an
+        ending is a loop for every run in it, and the other way round."""
+        for name, starts in self.regions.items():
+            ends = [*starts[1:], self.highest[name] + 1]
+            if len(starts) > 1 and any(end - start > 1 for start, end in zip(starts, ends, strict=True)):
+                return False
+        return True
+
     def region(self, name: str, value: int) -> int:
         return bisect_right(self.regions[name], value) - 1
 
@@ -283,9 +295,10 @@ def _live(story: Story, text: bool = False) -> dict[str, frozenset[str]]:
     return live
 
 
-def abstraction(story: Story, text: bool = False) -> Abstraction:
+def abstraction(story: Story, text: bool = False, every_value: bool = False) -> Abstraction:
     """The abstraction of this story's runs (see the module's docstring). With `text`, what the texts read
-    counts as well (so that a search can tell which `{% if %}` branches each state shows)."""
+    counts as well (so that a search can tell which `{% if %}` branches each state shows); with `every_value`,
+    every compared number is cut at every value (runs in one search state then share their futures)."""
     numbers = {name for name, variable in story.variables.items() if variable.type == INT}
     reads = Reads()
     for scene in story.scenes.values():
@@ -301,7 +314,10 @@ def abstraction(story: Story, text: bool = False) -> Abstraction:
         if variable.minimum is None or variable.maximum is None:
             continue
         low, high = variable.minimum, variable.maximum
-        regions[name] = (low, *sorted(c for c in reads.cuts.get(name, ()) if low < c <= high))
+        cuts = reads.cuts.get(name, set())
+        if every_value and cuts:
+            cuts = set(range(low + 1, high + 1))
+        regions[name] = (low, *sorted(c for c in cuts if low < c <= high))
         highest[name] = high
     counts: dict[Count, int | None] = {}
     for count, cuts in reads.count_cuts.items():

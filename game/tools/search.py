@@ -143,11 +143,13 @@ def _outcomes(game: Game, choice: Choice) -> list[str | None]:
     return [scene for branch in choice.goto if step.scene in branch.target.scenes for scene in branch.target.scenes]
 
 
-def explore(story: Story, cap: int = 500_000, game: Game | None = None, text: bool = False) -> Exploration:
+def explore(
+    story: Story, cap: int = 500_000, game: Game | None = None, text: bool = False, exact: bool = False
+) -> Exploration:
     """Every state reachable from the start, up to `cap` states (see the module's docstring). `game`: the
     Game to search in (a tool that watches the search passes its own); `text`: states also differ in what
-    their texts show."""
-    shape = abstraction(story, text)
+    their texts show; `exact`: compared numbers are kept exactly (see `abstraction`)."""
+    shape = abstraction(story, text, every_value=exact)
     result = Exploration(abstraction=shape)
     game = game or Game(story)
     game.start(0)
