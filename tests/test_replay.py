@@ -18,7 +18,7 @@ from game.cli.replay import run_replay_check, state_lines
 from game.cli.saves import run_saves
 from game.compiler.loader import load_story
 from game.engine.game import Game
-from game.engine.replay import replay
+from game.engine.replay import Divergence, Reading, replay
 from game.errors import SaveError
 from game.saves.files import list_saves, read_save, save_game, save_path, saved_steps
 from game.saves.session import Session
@@ -412,4 +412,194 @@ def test_divergence_reads_counts_and_the_turn(tale):
     assert state_lines(divergence, read_save(path)["state"])[1] == (
         "saved, at the end of the run (after step 5; a save keeps only its final state): chosen('cellar.door') = 1, "
         "turn = 5"
+    )
+
+
+# Divergences in small stories written here: every field of the report, and what the conditions read
+
+MANIFEST = """\
+id: small
+title: Small
+blurb: B.
+start: hall
+variables:
+  x: 0
+  y: 0
+items:
+  lamp: Lamp
+endings: [{id: out, title: Out, kind: neutral}]
+"""
+
+
+def small(story_dir, scenes: str):
+    """The small story with these scenes (YAML list items, in scenes.yaml)."""
+    return load_story(story_dir(MANIFEST, scenes="scenes:\n" + textwrap.dedent(scenes)))
+
+
+ROOMS = """\
+- id: hall
+  title: Hall
+  text: Hall.
+  choices:
+    - {id: to_yard, text: Yard, goto: yard}
+    - {id: finish, text: Finish, goto: gate}
+- id: yard
+  title: Yard
+  text: Yard.
+  choices:
+    - {id: back, text: Back, goto: hall}
+- id: gate
+  title: Gate
+  text: Gate.
+  ending: out
+"""
+
+
+def test_a_first_step_that_starts_elsewhere_is_refused(story_dir):
+    story = small(story_dir, ROOMS)
+    _, divergence = replay(story, 1, [("yard", "back"), ("hall", "finish")])
+    assert divergence == Divergence(1, "yard", "back", "the run starts in 'hall', not 'yard'")
+
+
+def test_a_step_after_the_run_ended_is_refused(story_dir):
+    story = small(story_dir, ROOMS)
+    game, divergence = replay(story, 1, [("hall", "finish"), ("gate", "stay")])
+    assert divergence == Divergence(2, "gate", "stay", "the run ended in 'out' before this step")
+    assert game.run.log == [("hall", "finish")]
+
+
+def test_a_once_only_choice_taken_again_is_refused_with_nothing_read(story_dir):
+    story = small(
+        story_dir,
+        """\
+        - id: hall
+          title: Hall
+          text: Hall.
+          choices:
+            - {id: look, text: Look, once: true, goto: hall}
+            - {id: finish, text: Finish, goto: gate}
+        - {id: gate, title: Gate, text: Gate., ending: out}
+        """,
+    )
+    _, divergence = replay(story, 1, [("hall", "look"), ("hall", "look")])
+    assert divergence == Divergence(
+        2, "hall", "look", "the choice is not offered now (its condition is false, or it was once-only)"
+    )
+
+
+def test_a_name_the_source_spells_with_an_escape_is_read_last(story_dir):
+    # has('l\x61mp') reads the item 'lamp', a name the condition's text does not contain: no place, so last
+    story = small(
+        story_dir,
+        """\
+        - id: hall
+          title: Hall
+          text: Hall.
+          choices:
+            - {id: search, text: Search, if: "has('l\\\\x61mp') and x > 5", disabled_text: Too dark, goto: gate}
+        - {id: gate, title: Gate, text: Gate., ending: out}
+        """,
+    )
+    _, divergence = replay(story, 1, [("hall", "search")])
+    assert divergence == Divergence(
+        1,
+        "hall",
+        "search",
+        "the choice's condition is now false (Too dark)",
+        (Reading("variable", "x", 0, 0), Reading("item", "lamp", False, False)),
+    )
+
+
+def test_a_changed_ending_is_named(story_dir):
+    story = small(story_dir, ROOMS)
+    _, divergence = replay(story, 1, [("hall", "finish")], end=("gate", "free"))
+    assert str(divergence) == (
+        "step 1 (hall.finish): choice 'hall.finish' now leads to 'gate' (ending 'out'), not 'gate' (ending "
+        "'free') (the scene's ending was changed)"
+    )
+    assert divergence.readings == ()
+
+
+def test_an_ending_scene_named_as_its_ending_is_named_once(story_dir):
+    story = small(
+        story_dir,
+        """\
+        - id: hall
+          title: Hall
+          text: Hall.
+          choices:
+            - {id: go, text: Go, goto: out}
+        - {id: yard, title: Yard, text: Yard., choices: [{id: back, text: Back, goto: hall}]}
+        - {id: out, title: Out, text: Out., ending: out}
+        """,
+    )
+    _, divergence = replay(story, 1, [("hall", "go"), ("yard", "back")])
+    assert str(divergence) == (
+        "step 1 (hall.go): choice 'hall.go' now leads to the ending 'out', not 'yard' "
+        "(its goto no longer leads to 'yard')"
+    )
+
+
+def test_a_goto_decided_after_the_choices_effects_names_the_branch_that_now_fails(story_dir):
+    story = small(
+        story_dir,
+        """\
+        - id: hall
+          title: Hall
+          text: Hall.
+          choices:
+            - id: go
+              text: Go
+              effects: x += 1
+              goto:
+                - {if: x > 1, to: yard}
+                - {if: y == 0, to: cellar}
+                - {to: gate}
+        - {id: yard, title: Yard, text: Yard., choices: [{id: back, text: Back, goto: hall}]}
+        - {id: cellar, title: Cellar, text: Cellar., choices: [{id: up, text: Up, goto: hall}]}
+        - {id: gate, title: Gate, text: Gate., ending: out}
+        """,
+    )
+    _, divergence = replay(story, 1, [("hall", "go"), ("yard", "back")])
+    assert divergence == Divergence(
+        1,
+        "hall",
+        "go",
+        "choice 'hall.go' now leads to 'cellar', not 'yard' (its goto's condition `x > 1` for 'yard' is now false)",
+        (Reading("variable", "x", 0, 1), Reading("variable", "y", 0, 0)),
+    )
+
+
+def test_divergence_reads_visits_of_other_scenes_and_of_this_one(story_dir):
+    story = small(
+        story_dir,
+        """\
+        - id: hall
+          title: Hall
+          text: Hall.
+          choices:
+            - {id: to_yard, text: Yard, once: true, goto: yard}
+            - id: go
+              text: Go
+              goto:
+                - {if: visited('yard') > 1 or visited('attic') > 0 or visits > 5 or turn > 20, to: attic}
+                - {to: gate}
+        - {id: yard, title: Yard, text: Yard., choices: [{id: back, text: Back, goto: hall}]}
+        - {id: attic, title: Attic, text: Attic., choices: [{id: down, text: Down, goto: hall}]}
+        - {id: gate, title: Gate, text: Gate., ending: out}
+        """,
+    )
+    _, divergence = replay(story, 1, [("hall", "to_yard"), ("yard", "back"), ("hall", "go"), ("attic", "down")])
+    assert divergence == Divergence(
+        3,
+        "hall",
+        "go",
+        "choice 'hall.go' now leads to 'gate' (ending 'out'), not 'attic' (its goto's condition "
+        "`visited('yard') > 1 or visited('attic') > 0 or visits > 5 or turn > 20` for 'attic' is now false)",
+        (
+            Reading("scene", "yard", 1, 1),  # not the visits of the hall, where the run stands (2)
+            Reading("scene", "attic", 0, 0),  # never entered
+            Reading("visits", "visits", 2, 2),  # the hall's, not the turn
+            Reading("turn", "turn", 2, 3),
+        ),
     )
