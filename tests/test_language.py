@@ -521,3 +521,30 @@ def test_the_map_shows_stays_calls_and_returns(papers):
     dot = to_dot(papers)
     assert 'barracks -> forger [label="forger (call)", penwidth="2"];' in dot
     assert 'back_room -> forger [label="take (return)", style="dotted"];' in dot
+
+
+def test_effects_after_a_conditional_effect_still_run(story_dir):
+    folder = story_dir(
+        """
+        id: s
+        title: S
+        blurb: B.
+        start: a
+        variables: {n: 0, m: 0}
+        endings: [{id: e, title: E, kind: good}]
+        """,
+        scenes="""
+        scenes:
+          - id: a
+            title: A
+            text: "{{ n }}/{{ m }}"
+            choices:
+              - id: go
+                text: Go
+                effects: [{if: n == 0, then: n = 5}, m = n + 1, {if: m > 9, then: n = 0, else: n = 7}]
+                goto: e
+          - {id: e, title: E, text: "{{ n }}/{{ m }}", ending: e}
+        """,
+    )
+    game = play(load_story(folder), "go")
+    assert game.text() == "7/6"
