@@ -548,3 +548,83 @@ def test_effects_after_a_conditional_effect_still_run(story_dir):
     )
     game = play(load_story(folder), "go")
     assert game.text() == "7/6"
+
+
+TWO_CALLERS = dict(
+    manifest="""
+        id: s
+        title: S
+        blurb: B.
+        start: a
+        variables: {n: 0}
+        endings: [{id: e, title: E, kind: good}]
+        """,
+    scenes="""
+        scenes:
+          - id: a
+            title: A
+            text: "A {{ visits }}."
+            choices:
+              - {id: one, text: One, goto: {call: sub}}
+              - {id: two, text: Two, goto: b}
+          - id: b
+            title: B
+            text: "B {{ visits }}."
+            choices:
+              - {id: call, text: Call, goto: {call: sub}}
+              - {id: look, text: Look, if: n > 0, stay: true, outcome: Looked.}
+              - {id: end, text: End, goto: e}
+          - id: sub
+            title: Sub
+            text: "Sub {{ visits }}."
+            choices:
+              - {id: back, text: Back, goto: return}
+              - {id: roll, text: Roll, goto: [{if: n > 0, to: {random: {sub: 1, e: 1}}}, {to: {random: {e: 1, f: 1}}}]}
+          - {id: e, title: E, text: "E.", ending: e}
+          - {id: f, title: F, text: "F.", ending: e}
+        """,
+)
+
+
+def test_a_return_goes_back_to_the_later_of_two_callers(story_dir):
+    story = load_story(story_dir(TWO_CALLERS["manifest"], scenes=TWO_CALLERS["scenes"]))
+    game = play(story, "two", "call")
+    assert game.run.stack == ["b"]
+    assert game.choose("back").scene == "b" and game.run.stack == []
+
+
+def test_a_choice_that_stays_is_refused_while_its_condition_fails(story_dir):
+    story = load_story(story_dir(TWO_CALLERS["manifest"], scenes=TWO_CALLERS["scenes"]))
+    game = play(story, "two")
+    with pytest.raises(EngineError) as info:
+        game.choose("look")
+    assert str(info.value) == "no choice 'look' in scene 'b' now (open: call, end)"
+    assert game.run.log == [("a", "two")] and game.run.turn == 1
+
+
+def test_a_move_that_fails_part_way_puts_back_the_counts_of_a_run_with_stays(papers, story_dir):
+    game = play(papers, "count", "count")
+    before = (dict(game.run.visits), dict(game.run.chosen))
+    assert before[0] == {"barracks": 1}
+    story = load_story(story_dir(TWO_CALLERS["manifest"], scenes=TWO_CALLERS["scenes"]))
+    game = play(story, "one")
+    game.run.variables["n"] = 1
+    game.choose("back")  # to a, visit 2
+    game.choose("two")
+    game.choose("look")  # a stay in b
+    game.choose("call")
+    counts = (dict(game.run.visits), dict(game.run.chosen), list(game.run.stack))
+    assert counts[0] == {"a": 2, "b": 1, "sub": 2}
+    with pytest.raises(EngineError) as info:
+        game.choose("roll", destination="f")  # n > 0: the draw is between sub and e, so 'f' cannot come
+    assert str(info.value) == "'f' is not a possible outcome of this draw"
+    assert (dict(game.run.visits), dict(game.run.chosen), list(game.run.stack)) == counts
+
+
+def test_a_restored_run_shows_the_text_for_its_visit(papers):
+    first = play(papers)
+    again = play(papers, "forger", "leave")
+    for game, opening in ((first, "The stove has gone out"), (again, "Hut Nine again.")):
+        copy = Game(papers)
+        copy.restore(game.snapshot())
+        assert copy.text().startswith(opening)
