@@ -870,3 +870,105 @@ def test_misspelt_tags_get_a_did_you_mean():
     template_refused("{% if flag %}a{% elsif x %}b{% endif %}", "template", 14, "(did you mean '{% elif %}'?)")
     template_refused("{% if flag %}a{% fi %}", "template", 14, "(did you mean '{% endif %}'?)")
     template_refused("{% if flag %}a{% endf %}", "template", 14, "(did you mean '{% endif %}'?)")
+
+
+# -- exact messages and offsets the mutation tests asked for -------------------------------------------------------
+def test_effect_refusals_name_the_operator_and_place_the_value():
+    def at(source: str, base: int = 10) -> tuple[str, int, str]:
+        with pytest.raises(ExprError) as info:
+            compile_effect(source, NAMES, base)
+        return info.value.code, info.value.offset, info.value.message
+
+    counted = "'flag' holds true/false, which cannot be counted; write flag = true or flag = false"
+    assert at("  flag += 1") == ("expr-type", 12, counted)
+    assert at("  x = stamna + 1") == ("unknown-name", 16, "unknown name 'stamna' (did you mean 'stamina'?)")
+    statement = "an effect is 'name = value', 'name += value', 'name -= value', 'gain item' or 'lose item'"
+    for source, fix in [("x - 1", "x -= 1"), ("x * 2", "x *= 2"), ("x // 2", "x //= 2"), ("x % 2", "x %= 2")]:
+        assert at("  " + source) == ("expr-syntax", 12, f"{statement}; to change x, write {fix}")
+
+
+def test_expression_refusals_exact_messages():
+    def message(source: str, offset: int) -> str:
+        with pytest.raises(ExprError) as info:
+            compile_expr(source, NAMES)
+        assert info.value.offset == offset, (source, info.value.offset)
+        return info.value.message
+
+    assert message("name == 'a' and 'b'", 16) == "'b' on its own is always true; compare again: ... and name == 'b'"
+    assert message("flag | flag", 0) == "'|' is not allowed; write 'or'"
+    assert message("flag & flag", 0) == "'&' is not allowed; write 'and'"
+    assert message("1 == 'a'", 5) == "cannot compare number with text"  # no variable to explain, no quoted number
+    holds_text = "; 'name' holds text, so compare it with text in quotes ('word')"
+    assert message("name == turn", 8) == "cannot compare text with number" + holds_text  # a known word, not text
+    assert message("has(map, rope)", 0) == "has() takes one name in quotes, as in has('rope')"
+    assert message("ordinal()", 0) == "ordinal() is used as ordinal(number)"
+    assert message("ordinal(1, 2)", 0) == "ordinal() is used as ordinal(number)"
+    assert message("'5' == x", 7) == "cannot compare text with number; write 5 without quotes"
+    holds_number = "; 'x' holds number, so compare it with a number (3)"
+    assert message("0 < x == 'a'", 9) == "cannot compare number with text" + holds_number  # x came before
+
+
+def test_ordinal_of_hundreds():
+    assert [ev(f"ordinal({n})") for n in (111, 112, 113, 101, 121, 1011)] == [
+        "111th",
+        "112th",
+        "113th",
+        "101st",
+        "121st",
+        "1011th",
+    ]
+
+
+def test_misspelt_tags_are_matched_to_the_closest_tag():
+    def message(text: str) -> str:
+        with pytest.raises(ExprError) as info:
+            compile_template(text, NAMES)
+        return info.value.message
+
+    tail = "; tags are if, elif, else and endif"
+    assert message("{% if x %}a{% iff x %}") == "unknown tag '{% iff %}' (did you mean '{% if %}'?)" + tail
+    assert message("{% if flag %}a{% elf x %}") == "unknown tag '{% elf %}' (did you mean '{% elif %}'?)" + tail
+    assert message("{% if flag %}a{% els %}") == "unknown tag '{% els %}' (did you mean '{% else %}'?)" + tail
+    assert message("{% if flag %}a{% zzz %}") == "unknown tag '{% zzz %}'" + tail
+
+
+def test_the_first_unclosed_brace_is_pointed_at():
+    with pytest.raises(ExprError) as info:
+        compile_template("x {{ y {{ z", NAMES)
+    assert (info.value.code, info.value.offset, info.value.message) == (
+        "template",
+        2,
+        "'{{' is never closed: end it with '}}'",
+    )
+
+
+class _Recorder:
+    """Probes that remember every site and every hit."""
+
+    def __init__(self) -> None:
+        self.sites: list[tuple[int, str]] = []
+        self.hits: list[int] = []
+
+    def site(self, offset: int, label: str) -> int:
+        self.sites.append((offset, label))
+        return len(self.sites) - 1
+
+    def hit(self, number: int) -> str:
+        self.hits.append(number)
+        return ""
+
+
+def test_probed_templates_name_each_branch_and_report_the_ones_shown():
+    text = "{% if flag %}a{% elif x > 1 %}b{% else %}c{% endif %}|{% if flag %}d{% endif %}"
+    probes = _Recorder()
+    template = compile_template(text, NAMES, probes)
+    assert probes.sites == [
+        (0, "{% if flag %}"),
+        (14, "{% elif x > 1 %}"),
+        (31, "{% else %}"),
+        (54, "{% if flag %}"),
+        (54, "(none of its branches)"),
+    ]
+    assert template.render(state()) == "b|" and probes.hits == [1, 4]
+    assert template.render(state(variables={"flag": True})) == "a|d" and probes.hits == [1, 4, 0, 3]
+    assert template.render(state(variables={"x": 0})) == "c|" and probes.hits[4:] == [2, 4]
