@@ -610,11 +610,10 @@ def test_a_move_that_fails_part_way_puts_back_the_counts_of_a_run_with_stays(pap
     game = play(story, "one")
     game.run.variables["n"] = 1
     game.choose("back")  # to a, visit 2
-    game.choose("two")
-    game.choose("look")  # a stay in b
-    game.choose("call")
+    for choice in ("two", "look", "call", "back", "look", "call"):  # b entered twice, a stay each time
+        game.choose(choice)
     counts = (dict(game.run.visits), dict(game.run.chosen), list(game.run.stack))
-    assert counts[0] == {"a": 2, "b": 1, "sub": 2}
+    assert counts[0] == {"a": 2, "b": 2, "sub": 3}
     with pytest.raises(EngineError) as info:
         game.choose("roll", destination="f")  # n > 0: the draw is between sub and e, so 'f' cannot come
     assert str(info.value) == "'f' is not a possible outcome of this draw"
