@@ -264,3 +264,10 @@ def test_loops_are_proved_by_a_search_with_every_value(tmp_path, capsys):
     assert main(["playtest", str(folder), "--exhaustive"]) == 1
     out = capsys.readouterr().out
     assert "Loops with no way to an ending: 1\n  in scene 'a' after: a.dec\n" in out
+
+
+def test_reach_without_a_folder_writes_to_the_saves_not_into_the_story(hidden, tmp_path, capsys):
+    saves = tmp_path / "saves"
+    assert main(["playtest", str(hidden), "--reach", "free", "--saves", str(saves)]) == 0
+    assert f"wrote {saves / 'hidden--reach-free.json'}" in capsys.readouterr().out
+    assert not (hidden / "walkthroughs").exists()

@@ -75,8 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     playtest.add_argument(
         "--reach",
         metavar="SCENE_OR_ENDING",
-        help="with the search: the shortest way to a scene or ending, written as a walkthrough (or a proof "
-        "that none exists)",
+        help="with the search: the shortest way to a scene or ending, written as a save in --write-walkthroughs "
+        "or --saves (or a proof that none exists)",
     )
     playtest.add_argument(
         "--write-walkthroughs",

@@ -66,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
         if any(given.values()):
             named = " and ".join(o for o, v in given.items() if v)
             raise EscapeError(f"{named}: only for random runs; --exhaustive explores every state (leave it out)")
-        return run_exhaustive(args.story, args.cap, args.json, args.write_walkthroughs, args.reach, args.coverage)
+        return run_exhaustive(
+            args.story, args.cap, args.json, args.write_walkthroughs, args.reach, args.coverage, saves_dir(args.saves)
+        )
     runs = 1000 if args.runs is None else args.runs
     if runs < 1 or args.jobs < 1:
         raise EscapeError("--runs and --jobs must be 1 or more")
@@ -256,6 +258,7 @@ def run_exhaustive(
     walkthroughs: str | None = None,
     reach: str | None = None,
     text: bool = False,
+    saves: str = "saves",
 ) -> int:
     folder, story = load_for_tool(name)
     watching = None
@@ -280,7 +283,7 @@ def run_exhaustive(
         report["text_coverage"] = text_coverage(story, probes, watching).as_dict()
     failed = report["soft_locks"] or report["traps"] or (report["endings_unreached"] and not result.capped)
     if reach is not None:
-        report["reach"] = _reach(story, result, reach, Path(walkthroughs) if walkthroughs else folder / "walkthroughs")
+        report["reach"] = _reach(story, result, reach, Path(walkthroughs) if walkthroughs else Path(saves))
         failed = not report["reach"].get("walkthrough")
     elif walkthroughs:
         paths = {}
