@@ -137,7 +137,9 @@ def drains(game: Game, choice_id: str, lines: dict[str, tuple[int, int]]) -> boo
     try:
         if drained():
             return True
-        outcomes = _outcomes(game.story, f"{step.from_scene}.{choice_id}", step.scene) if step.drawn else ()
+        outcomes = (
+            game.story.choice_index[f"{step.from_scene}.{choice_id}"].drawn_among(step.scene) if step.drawn else ()
+        )
     finally:
         game.undo()
     for outcome in outcomes:
@@ -153,14 +155,6 @@ def drains(game: Game, choice_id: str, lines: dict[str, tuple[int, int]]) -> boo
         finally:
             game.undo()
     return False
-
-
-def _outcomes(story: Story, key: str, landed: str) -> tuple[str, ...]:
-    """The scenes of the random target that the draw chose among (the one holding where it landed)."""
-    for branch in story.choice_index[key].goto:
-        if branch.target.is_random and landed in branch.target.scenes:
-            return branch.target.scenes
-    return ()
 
 
 POLICIES: dict[str, Callable[[], Policy]] = {p.name: p for p in (Uniform, LeastUsed, Greedy, Cautious)}

@@ -138,9 +138,7 @@ def _outcomes(game: Game, choice: Choice) -> list[str | None]:
         return [None]
     step = game.choose(choice.id)
     game.undo()
-    if not step.drawn:
-        return [None]
-    return [scene for branch in choice.goto if step.scene in branch.target.scenes for scene in branch.target.scenes]
+    return list(choice.drawn_among(step.scene)) if step.drawn else [None]
 
 
 def explore(
