@@ -205,38 +205,44 @@ def test_a_forged_log_that_returns_to_the_wrong_scene_is_refused(papers):
     assert str(info.value) == "step 2 of the log, 'canteen.back', cannot lead to 'forger'"
 
 
-def test_a_return_with_no_call_waiting_is_refused(story_dir):
-    folder = story_dir(
-        """
+TWO_CALLERS = dict(
+    manifest="""
         id: s
         title: S
         blurb: B.
         start: a
+        variables: {n: 0}
         endings: [{id: e, title: E, kind: good}]
         """,
-        scenes="""
+    scenes="""
         scenes:
           - id: a
             title: A
-            text: "A."
+            text: "A {{ visits }}."
             choices:
               - {id: one, text: One, goto: {call: sub}}
               - {id: two, text: Two, goto: b}
           - id: b
             title: B
-            text: "B."
+            text: "B {{ visits }}."
             choices:
               - {id: call, text: Call, goto: {call: sub}}
+              - {id: look, text: Look, if: n > 0, stay: true, outcome: Looked.}
+              - {id: end, text: End, goto: e}
           - id: sub
             title: Sub
-            text: "Sub."
+            text: "Sub {{ visits }}."
             choices:
               - {id: back, text: Back, goto: return}
-              - {id: end, text: End, goto: e}
+              - {id: roll, text: Roll, goto: [{if: n > 0, to: {random: {sub: 1, e: 1}}}, {to: {random: {e: 1, f: 1}}}]}
           - {id: e, title: E, text: "E.", ending: e}
+          - {id: f, title: F, text: "F.", ending: e}
         """,
-    )
-    story = load_story(folder)
+)
+
+
+def test_a_return_with_no_call_waiting_is_refused(story_dir):
+    story = load_story(story_dir(TWO_CALLERS["manifest"], scenes=TWO_CALLERS["scenes"]))
     game = play(story, "one")
     data = game.snapshot()
     data["log"], data["scene"] = ["a.one", "sub.back"], "b"  # b made no call
@@ -548,42 +554,6 @@ def test_effects_after_a_conditional_effect_still_run(story_dir):
     )
     game = play(load_story(folder), "go")
     assert game.text() == "7/6"
-
-
-TWO_CALLERS = dict(
-    manifest="""
-        id: s
-        title: S
-        blurb: B.
-        start: a
-        variables: {n: 0}
-        endings: [{id: e, title: E, kind: good}]
-        """,
-    scenes="""
-        scenes:
-          - id: a
-            title: A
-            text: "A {{ visits }}."
-            choices:
-              - {id: one, text: One, goto: {call: sub}}
-              - {id: two, text: Two, goto: b}
-          - id: b
-            title: B
-            text: "B {{ visits }}."
-            choices:
-              - {id: call, text: Call, goto: {call: sub}}
-              - {id: look, text: Look, if: n > 0, stay: true, outcome: Looked.}
-              - {id: end, text: End, goto: e}
-          - id: sub
-            title: Sub
-            text: "Sub {{ visits }}."
-            choices:
-              - {id: back, text: Back, goto: return}
-              - {id: roll, text: Roll, goto: [{if: n > 0, to: {random: {sub: 1, e: 1}}}, {to: {random: {e: 1, f: 1}}}]}
-          - {id: e, title: E, text: "E.", ending: e}
-          - {id: f, title: F, text: "F.", ending: e}
-        """,
-)
 
 
 def test_a_return_goes_back_to_the_later_of_two_callers(story_dir):

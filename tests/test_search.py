@@ -53,6 +53,10 @@ HIDDEN = dict(
 )
 
 
+# The same office, where confessing needs more patience than the guard can have: 'cell' can never happen.
+NEVER_CELL = HIDDEN["scenes"].replace('if: "patience >= 4", goto: cell', 'if: "patience >= 9", goto: cell')
+
+
 @pytest.fixture
 def hidden(tmp_path):
     return write_story(tmp_path / "hidden", HIDDEN["manifest"], scenes=HIDDEN["scenes"])
@@ -89,8 +93,7 @@ def test_reach_writes_a_walkthrough_or_proves_there_is_none(hidden, tmp_path, ca
     written = tmp_path / "w" / "hidden--reach-free.json"
     assert f"--reach free: 3 choices; wrote {written}" in out
     assert main(["replay", str(written), "--check", "--story", str(hidden)]) == 0
-    scenes = HIDDEN["scenes"].replace('if: "patience >= 4", goto: cell', 'if: "patience >= 9", goto: cell')
-    folder = write_story(tmp_path / "never", HIDDEN["manifest"], scenes=scenes)
+    folder = write_story(tmp_path / "never", HIDDEN["manifest"], scenes=NEVER_CELL)
     assert main(["playtest", str(folder), "--reach", "cell"]) == 1
     assert "--reach cell: no run can reach it: the complete search never gets there" in capsys.readouterr().out
     assert main(["playtest", str(folder), "--reach", "cel"]) == 1
@@ -132,8 +135,7 @@ def test_the_search_finds_at_least_what_every_concrete_run_finds(folder):
 
 
 def test_what_the_search_proves_unreachable_no_random_run_reaches(hidden, tmp_path):
-    scenes = HIDDEN["scenes"].replace('if: "patience >= 4", goto: cell', 'if: "patience >= 9", goto: cell')
-    story = load_story(write_story(tmp_path / "never", HIDDEN["manifest"], scenes=scenes))
+    story = load_story(write_story(tmp_path / "never", HIDDEN["manifest"], scenes=NEVER_CELL))
     result = explore(story)
     assert "cell" not in result.scenes and "free" in result.scenes
     for seed in range(300):
@@ -151,8 +153,6 @@ def test_walkthroughs_from_the_search_replace_stale_ones_and_fail_when_an_ending
     folder = tmp_path / "w"
     folder.mkdir()
     stale = folder / "hidden--gone.json"
-    good = json.loads(json.dumps({"x": 1}))
-    assert good == {"x": 1}
     assert main(["playtest", str(DEMO), "--exhaustive", "--write-walkthroughs", str(folder)]) == 0
     (folder / "demo--out.json").rename(folder / "demo--old.json")
     data = json.loads((folder / "demo--old.json").read_text())
@@ -163,8 +163,7 @@ def test_walkthroughs_from_the_search_replace_stale_ones_and_fail_when_an_ending
     out = capsys.readouterr().out
     assert f"removed {folder / 'demo--old.json'}" in out
     assert sorted(p.name for p in folder.glob("*.json")) == ["demo--caught.json", "demo--out.json", "hidden--gone.json"]
-    scenes = HIDDEN["scenes"].replace('if: "patience >= 4", goto: cell', 'if: "patience >= 9", goto: cell')
-    never = write_story(tmp_path / "never", HIDDEN["manifest"], scenes=scenes)
+    never = write_story(tmp_path / "never", HIDDEN["manifest"], scenes=NEVER_CELL)
     assert main(["playtest", str(never), "--exhaustive", "--write-walkthroughs", str(folder)]) == 1
     assert "no walkthrough for 'cell'" in capsys.readouterr().out
 
