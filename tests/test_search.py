@@ -232,7 +232,7 @@ def test_papers_returns_to_each_caller_are_shown(capsys):
     assert "Text coverage (the complete search): 6 of 6 places shown" in capsys.readouterr().out
 
 
-def test_loops_are_proved_by_a_search_with_every_value(tmp_path, capsys):
+def test_a_trap_inside_a_region_is_found_by_the_exact_search_of_its_loop(tmp_path, capsys):
     folder = write_story(
         tmp_path / "hide",
         """
@@ -256,13 +256,12 @@ def test_loops_are_proved_by_a_search_with_every_value(tmp_path, capsys):
         """,
     )
     story = load_story(folder)
-    coarse, exact = explore(story), explore(story, exact=True)
-    assert coarse.abstraction is not None and not coarse.abstraction.bisimilar  # x 0-1 is one region
-    assert exact.abstraction is not None and exact.abstraction.bisimilar
-    assert [f.scene for f in exact.traps] == [f.scene for f in coarse.traps] == ["a"]
+    result = explore(story)
+    assert result.abstraction is not None and result.abstraction.regions["x"] == (0, 2)  # 0 and 1: one region
+    assert result.loops_proved and [(f.scene, f.confirmed) for f in result.traps] == [("a", True)]
     assert main(["playtest", str(folder), "--exhaustive"]) == 1
     out = capsys.readouterr().out
-    assert "Loops with no way to an ending: 1\n  in scene 'a' after: a.dec\n" in out
+    assert "Loops with no way to an ending: 1\n  in scene 'a' after: a.dec a.inc\n" in out  # x is 1 with 'inc' spent
 
 
 def test_reach_without_a_folder_writes_to_the_saves_not_into_the_story(hidden, tmp_path, capsys):
@@ -270,3 +269,117 @@ def test_reach_without_a_folder_writes_to_the_saves_not_into_the_story(hidden, t
     assert main(["playtest", str(hidden), "--reach", "free", "--saves", str(saves)]) == 0
     assert f"wrote {saves / 'hidden--reach-free.json'}" in capsys.readouterr().out
     assert not (hidden / "walkthroughs").exists()
+
+
+# -- the search against every run, on small random stories ---------------------------------------------------
+def _random_story(tmp_path, seed: int):
+    """A small story of meters, loops and draws whose runs can all be listed: 5 scenes, 3 meters from 0 to 4."""
+    rng = random.Random(seed)
+    meters = ("a", "b", "c")
+    lines = ["scenes:"]
+    for number in range(5):
+        lines += [f"  - id: s{number}", f"    title: S{number}", "    text: t", "    choices:"]
+        for index in range(rng.randint(2, 3)):
+            meter, other = rng.sample(meters, 2)
+            parts = [f"id: c{index}", "text: x"]
+            if rng.random() < 0.7:
+                parts.append(f"if: '{meter} {rng.choice(['>=', '<', '=='])} {rng.randint(1, 3)}'")
+            parts.append(f"effects: ['{meter} {rng.choice(['+=', '-='])} {rng.randint(1, 2)}', '{other} += 1']")
+            if rng.random() < 0.3:
+                parts.append("stay: true")
+            elif rng.random() < 0.2:
+                parts.append(f"goto: {{random: {{s{rng.randrange(5)}: 1, e{rng.randrange(2)}: 1}}}}")
+            else:
+                parts.append(f"goto: {rng.choice([f's{rng.randrange(5)}', 'e0', 'e1'])}")
+            lines.append("      - {" + ", ".join(parts) + "}")
+    lines += ["  - {id: e0, title: E0, text: e, ending: e0}", "  - {id: e1, title: E1, text: e, ending: e1}"]
+    manifest = (
+        "id: small\ntitle: Small\nblurb: b\nstart: s0\nvariables:\n"
+        + "".join(f"  {m}: {{value: {rng.randint(0, 4)}, min: 0, max: 4}}\n" for m in meters)
+        + "endings: [{id: e0, title: E0, kind: good}, {id: e1, title: E1, kind: bad}]\n"
+    )
+    folder = tmp_path / f"small{seed}"
+    folder.mkdir()
+    (folder / "story.yaml").write_text(manifest, encoding="utf-8")
+    (folder / "scenes.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return load_story(folder)
+
+
+def _every_run(story):
+    """Every state any run reaches (no abstraction): scenes, endings, stuck scenes, and the scenes of states
+    on a cycle from which no ending (and no soft-lock, reported as such) can be reached."""
+    game = Game(story)
+    game.start(0)
+
+    def key(run):
+        return (run.scene, run.ending, tuple(sorted(run.variables.items())), tuple(sorted(run.chosen)))
+
+    states, nexts, index = [game.checkpoint()], [], {key(game.run): 0}
+    for state in states:
+        nexts.append(set())
+        game.rewind(state)
+        offers = [o.id for o in game.choices() if o.enabled]
+        for choice_id in offers:
+            choice = story.choice_index[f"{state.scene}.{choice_id}"]
+            for outcome in {s for b in choice.goto if b.target.is_random for s in b.target.scenes} or {None}:
+                game.rewind(state)
+                try:
+                    game.choose(choice_id, destination=outcome)
+                except Exception:  # noqa: BLE001 - the outcome belongs to a branch not taken now
+                    continue
+                number = index.setdefault(key(game.run), len(states))
+                if number == len(states):
+                    states.append(game.checkpoint())
+                nexts[-1].add(number)
+    from game.compiler.analysis import closure
+
+    before = [set() for _ in states]
+    for source, targets in enumerate(nexts):
+        for target in targets:
+            before[target].add(source)
+    ends = closure(
+        [n for n, s in enumerate(states) if s.ending or not nexts[n]], before.__getitem__
+    )  # (or a soft-lock)
+    on_cycle = {n for n in range(len(states)) if n in closure(nexts[n], nexts.__getitem__)}
+    return (
+        {s.scene for s in states},
+        {s.ending for s in states if s.ending},
+        {s.scene for n, s in enumerate(states) if not s.ending and not nexts[n]},
+        {states[n].scene for n in on_cycle if n not in ends},
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_search_finds_exactly_what_every_run_finds_on_small_stories(tmp_path, seed):
+    story = _random_story(tmp_path, seed)
+    scenes, endings, stuck, trapped = _every_run(story)
+    result = explore(story)
+    assert not result.capped and result.loops_proved
+    assert set(result.scenes) >= scenes  # nothing a run reaches is missed ...
+    assert {s for s, f in result.scenes.items() if f.confirmed} == scenes  # ... and what is confirmed is real
+    assert {e for e, f in result.endings.items() if f.confirmed} == endings
+    assert {f.scene for f in result.soft_locks if f.confirmed} == stuck
+    # A loop whose only ways out lead into another trap is reported through the loop it leads to, so a
+    # trapped run always has its trap reported, and every trap reported is real.
+    assert {f.scene for f in result.traps if f.confirmed} <= trapped
+    assert bool(trapped) <= bool([f for f in result.traps if f.confirmed])
+
+
+@pytest.mark.parametrize("name", ["grand_illusion", "captured"])
+def test_the_complete_search_finishes_on_every_bundled_story_and_finds_nothing_wrong(name, capsys):
+    assert main(["playtest", name, "--exhaustive", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["complete"] and report["loops_proved"]
+    assert report["scenes_missed"] == report["endings_unreached"] == report["soft_locks"] == report["traps"] == []
+    assert all(found["confirmed"] for found in [*report["endings"].values(), *report["scenes"].values()])
+
+
+def test_the_complete_search_finishes_on_an_authors_story_of_25_scenes_and_20_variables(tmp_path):
+    from benchmarks.searchgen import author_story
+
+    story = load_story(author_story(tmp_path / "author"))
+    assert len(story.scenes) >= 25 and len(story.variables) == 20
+    result = explore(story)
+    assert not result.capped and result.loops_proved and result.loop_states > 0  # it has loops, searched exactly
+    assert set(result.endings) == set(story.endings) and all(f.confirmed for f in result.endings.values())
+    assert not result.soft_locks and not result.traps

@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     playtest.add_argument(
         "--exhaustive", action="store_true", help="the complete search: every reachable state, up to --cap"
     )
-    playtest.add_argument("--cap", type=int, default=500_000, help="the most states the search keeps (500,000)")
+    playtest.add_argument("--cap", type=int, default=100_000, help="the most states the search keeps (100,000)")
     playtest.add_argument(
         "--coverage",
         action="store_true",

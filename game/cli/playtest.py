@@ -25,7 +25,7 @@ from game.tools.abstraction import Abstraction
 from game.tools.coverage import probed, text_coverage
 from game.tools.playtest import Coverage, random_runs
 from game.tools.policies import DEFAULT, POLICIES
-from game.tools.search import Exploration, explore, find_seed
+from game.tools.search import Exploration, Finding, explore, find_seed
 
 
 def _chunk(folder: str, start: int, stop: int, policy: str) -> Coverage:
@@ -253,7 +253,7 @@ def _print_policies(story: Story, policies: dict[str, dict]) -> None:
 
 def run_exhaustive(
     name: str,
-    cap: int = 500_000,
+    cap: int = 100_000,
     as_json: bool = False,
     walkthroughs: str | None = None,
     reach: str | None = None,
@@ -270,15 +270,7 @@ def run_exhaustive(
         )
     began = time.perf_counter()
     result = explore(story, cap, game=watching, text=watching is not None)
-    proved_loops = False
-    if not result.capped and result.abstraction and not result.abstraction.bisimilar:
-        if watching is not None:
-            watching.probes.recording = False  # the text coverage is the first search's
-        exact = explore(story, cap, exact=True)  # loops are proved only where runs share their futures
-        if not exact.capped:
-            result.traps, proved_loops = exact.traps, True
     report = _search_report(story, result, time.perf_counter() - began)
-    report["loops_proved"] = report["loops_proved"] or proved_loops
     if watching is not None:
         report["text_coverage"] = text_coverage(story, probes, watching).as_dict()
     failed = report["soft_locks"] or report["traps"] or (report["endings_unreached"] and not result.capped)
@@ -318,13 +310,19 @@ def _search_report(story: Story, result: Exploration, seconds: float) -> dict[st
         "seconds": round(seconds, 3),
         "regions": _regions(shape) if shape else {},
         "scenes_missed": [s for s in story.scenes if s not in result.scenes],
-        "endings": {e: {"path": _steps(f.path), "confirmed": f.confirmed} for e, f in result.endings.items()},
+        "endings": {e: _finding(f) for e, f in result.endings.items()},
+        "scenes": {s: _finding(f) for s, f in result.scenes.items()},
         "shortest": {e: [list(p) for p in path] for e, path in result.shortest.items()},
         "endings_unreached": [e for e in story.endings if e not in result.endings],
         "soft_locks": [{"scene": f.scene, "path": _steps(f.path), "confirmed": f.confirmed} for f in result.soft_locks],
         "traps": [{"scene": f.scene, "path": _steps(f.path), "confirmed": f.confirmed} for f in result.traps],
-        "loops_proved": not result.capped and bool(shape and shape.bisimilar),
+        "loops_proved": result.loops_proved,
+        "loop_states": result.loop_states,
     }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {"path": _steps(finding.path), "confirmed": finding.confirmed, "shortest": finding.shortest}
 
 
 def _regions(shape: Abstraction) -> dict[str, list[list[int]]]:
@@ -338,9 +336,10 @@ def _regions(shape: Abstraction) -> dict[str, list[list[int]]]:
 def _reach(story: Story, result: Exploration, target: str, folder: Path) -> dict[str, Any]:
     """The shortest path to a scene or an ending, written as a replayable walkthrough; or why there is none."""
     ending = target if target in story.endings else None
-    path = result.endings[target].path if ending and target in result.endings else result.scenes.get(target)
-    if path is None:
+    finding = result.endings.get(target) if ending else result.scenes.get(target)
+    if finding is None:
         return {"target": target, "reached": False, "proved": not result.capped}
+    path = finding.path
     choices = [(scene, choice) for scene, choice, _ in path]
     found = {"target": target, "reached": True, "path": _steps(path), "walkthrough": None}
     for seed in range(20_000):
@@ -373,6 +372,16 @@ def _write_walkthroughs(
     return written, removed
 
 
+def _path_words(found: dict[str, Any]) -> str:
+    """How a finding's path reads in the report."""
+    length = len(found["path"])
+    if not found["confirmed"]:
+        return f"no real run found to confirm it (the search's path of {length} choices does not replay: check it)"
+    if found["shortest"]:
+        return f"shortest path {length} choices"
+    return f"a real path of {length} choices (a shorter one may exist)"
+
+
 def _print_search(story: Story, report: dict[str, Any]) -> None:
     states, seconds = f"{report['states']:,}", report["seconds"]
     if report["capped"]:
@@ -393,12 +402,14 @@ def _print_search(story: Story, report: dict[str, Any]) -> None:
     reached = len(story.endings) - len(report["endings_unreached"])
     print(f"Endings: {reached} of {len(story.endings)} reached")
     for ending, found in report["endings"].items():
-        note = "" if found["confirmed"] else " (the search's path does not replay in the real game: check it)"
-        print(f"  {ending}: shortest path {len(found['path'])} choices{note}")
+        print(f"  {ending}: {_path_words(found)}")
     if report["endings_unreached"]:
         print(f"  never reached{proof}: " + ", ".join(report["endings_unreached"]))
     missed = report["scenes_missed"]
     print(f"Scenes: {len(story.scenes) - len(missed)} of {len(story.scenes)} reached")
+    for scene, found in report["scenes"].items():
+        if not found["confirmed"]:
+            print(f"  {scene}: {_path_words(found)}")
     if missed:
         print(f"  never reached{proof}: " + ", ".join(missed))
     for title, found in (("Soft-locks", report["soft_locks"]), ("Loops with no way to an ending", report["traps"])):
@@ -407,7 +418,7 @@ def _print_search(story: Story, report: dict[str, Any]) -> None:
             continue
         none = f"none{proof}"
         if title.startswith("Loops") and not report["loops_proved"]:
-            none = "none found (not a proof: a loop only some values of a region fall into can hide in it)"
+            none = f"none found (not a proof: the search of the loops stopped at the cap of {states} states)"
         print(f"{title}: {len(found) or none}")
         for item in found[:10]:
             sure = "" if item["confirmed"] else " (not confirmed: the path does not replay in the real game)"

@@ -56,6 +56,52 @@ def closure(starts: Iterable[Hashable], neighbours: Callable[[Any], Iterable[Has
     return seen
 
 
+def components(edges: list[set[int]]) -> list[list[int]]:
+    """The strongly connected components of a graph of numbered nodes (Tarjan's algorithm, without
+    recursion), each a list of its nodes; a component comes after every component it leads to."""
+    index = [-1] * len(edges)  # -1: not visited yet
+    low = [0] * len(edges)
+    on_stack = [False] * len(edges)
+    stack: list[int] = []
+    found: list[list[int]] = []
+    counter = 0
+    for root in range(len(edges)):
+        if index[root] >= 0:
+            continue
+        work = [(root, iter(edges[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            node, neighbours = work[-1]
+            for nxt in neighbours:
+                if index[nxt] < 0:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack[nxt] = True
+                    work.append((nxt, iter(edges[nxt])))
+                    break
+                if on_stack[nxt]:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack[member] = False
+                        component.append(member)
+                        if member == node:
+                            break
+                    found.append(component)
+    return found
+
+
 def reachable(story: Story, graph: dict[str, set[str]] | None = None) -> set[str]:
     """Scenes some path from the start leads to (conditions ignored)."""
     graph = graph or successors(story)

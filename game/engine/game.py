@@ -41,7 +41,7 @@ class Step(NamedTuple):
     changes: tuple[Change, ...] = ()
     gained: tuple[str, ...] = ()
     lost: tuple[str, ...] = ()
-    drawn: bool = False  # the destination came from a random draw
+    drawn: tuple[str, ...] = ()  # the destination came from a random draw among these scenes
     text: str = ""  # the new scene's prose ("" when the choice stays)
     ending: Ending | None = None
     stayed: bool = False  # the choice kept the player in the scene, which was not entered again
@@ -237,12 +237,15 @@ class Game:
         """A copy of the run state, for tools that explore many branches (no validation on the way back)."""
         return self.run.copy()
 
-    def rewind(self, point: RunState) -> None:
-        """Go back to a `checkpoint()` of this same game (its undo history is not kept)."""
+    def rewind(self, point: RunState, render: bool = True) -> None:
+        """Go back to a `checkpoint()` of this same game (its undo history is not kept). A search that
+        never reads `text()` may leave the scene's prose unrendered (`render=False`)."""
+        old = self.state
         self.state = point.copy()
-        self.rng = self._generator(point.seed, point.draws)
+        if old is None or (old.seed, old.draws) != (point.seed, point.draws):  # else the generator is there
+            self.rng = self._generator(point.seed, point.draws)
         self._history.clear()
-        self._text = self._prose()
+        self._text = self._prose() if render else ""
 
     def snapshot(self) -> dict[str, Any]:
         """The run state as plain data (JSON-safe), for saves."""

@@ -49,7 +49,7 @@ class Move(Scope):
         self.turn, self.here = run.turn, run.visits.get(run.scene, 0)
         self.run, self.rng, self.destination = run, rng, destination
         self.roll = 0.0
-        self.drawn = False
+        self.drawn: tuple[str, ...] = ()  # the scenes a random draw was among
         self.entered = False  # the move entered a scene (a choice that stays does not)
         self.outcome = self.text = ""
         self.changes: list[Change] = []
@@ -193,7 +193,7 @@ def draw(scenes: tuple[str, ...], weights: tuple[int, ...]) -> Callback:
 
     def callback(move: Move) -> None:
         move.run.draws += 1
-        move.drawn = True
+        move.drawn = scenes
         move.roll = move.rng.random() * total
         if move.destination is not None:
             if move.destination not in starts:

@@ -80,14 +80,6 @@ class Choice:
         seen = dict.fromkeys(scene for branch in self.goto for scene in branch.target.scenes)
         object.__setattr__(self, "destinations", tuple(seen))
 
-    def drawn_among(self, landed: str) -> tuple[str, ...]:
-        """The scenes of the random target whose draw landed in `landed` (every outcome that draw could
-        have had); () when no random target holds it."""
-        for branch in self.goto:
-            if branch.target.is_random and landed in branch.target.scenes:
-                return branch.target.scenes
-        return ()
-
 
 @dataclass(frozen=True, slots=True)
 class Scene:

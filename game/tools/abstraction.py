@@ -23,6 +23,7 @@ import ast
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from game.compiler.analysis import closure
 from game.compiler.template import TOKEN
@@ -54,6 +55,11 @@ class Abstraction:
     writes: dict[str, frozenset[str]] = field(default_factory=dict)  # choice key -> abstracted variables it may set
     live: dict[str, frozenset[str]] = field(default_factory=dict)  # scene -> what later moves can still read
     shifted: dict[str, frozenset[str]] = field(default_factory=dict)  # choice key -> written, unread, monotone
+    offered: dict[str, tuple[str, ...]] = field(default_factory=dict)  # scene -> abstracted numbers its offers read
+    shown: dict[str, tuple[str, ...]] = field(default_factory=dict)  # scene -> ... its texts read (with `text`)
+    moved: dict[str, frozenset[str]] = field(default_factory=dict)  # choice key -> abstracted numbers its move reads
+    needs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # choice key -> numbers its taking depends on
+    kept: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False)  # `_kept_at`, by scene
 
     @property
     def bisimilar(self) -> bool:
@@ -80,29 +86,56 @@ class Abstraction:
     def key(self, run: RunState) -> tuple[object, ...]:
         """The search state of a run: runs with equal keys read the same in every condition, now and later.
         What no later move can read (a dead variable, item or count) is left out."""
+        return (*self.control(run), self.areas(run))
+
+    def areas(self, run: RunState) -> tuple[int, ...]:
+        """The region each abstracted number is in (0 for a number no later move reads)."""
         live = self.live.get(run.scene, frozenset())
         variables = run.variables
-        counts = []
-        for (kind, name), cap in self.counts.items():
-            if kind == "visit":
-                value = run.visits.get(name, 0) if f"scene:{name}" in live else 0
-            elif kind == "chosen":
-                value = run.chosen.get(name, 0) if f"choice:{name}" in live else 0
-            else:
-                value = run.turn if "@turn" in live else 0
-            counts.append(value if cap is None else min(value, cap))
+        return tuple(
+            bisect_right(starts, variables[name]) - 1 if name in live else 0 for name, starts in self.regions.items()
+        )
+
+    def control(self, run: RunState) -> tuple[object, ...]:
+        """The key without the abstracted numbers: the scene, items, true/false and text variables,
+        numbers kept exactly, counts and the stack, as far as later moves read them."""
+        items, exact, counts, once = self._kept_at(run.scene)
+        variables, chosen = run.variables, run.chosen
+        kept_counts = []
+        for kind, name, cap in counts:
+            value = (
+                run.visits.get(name, 0) if kind == "visit" else chosen.get(name, 0) if kind == "chosen" else run.turn
+            )
+            kept_counts.append(value if cap is None else min(value, cap))
         return (
             run.scene,
             run.ending,
             tuple(run.stack),
-            frozenset(item for item in run.items if f"item:{item}" in live),
-            tuple(variables[name] if name in live else None for name in self.exact),
-            tuple(
-                bisect_right(starts, variables[name]) if name in live else 0 for name, starts in self.regions.items()
-            ),
-            tuple(counts),
-            tuple(key in run.chosen for key in self.once if f"once:{key}" in live),
+            items.intersection(run.items),
+            tuple(variables[name] for name in exact),
+            tuple(kept_counts),
+            tuple(key in chosen for key in once),
         )
+
+    def _kept_at(
+        self, scene: str
+    ) -> tuple[frozenset[str], tuple[str, ...], tuple[tuple[str, str, int | None], ...], tuple[str, ...]]:
+        """What later moves from this scene read: items, exact variables, counts and once-only choices."""
+        kept = self.kept.get(scene)
+        if kept is None:
+            live = self.live.get(scene, frozenset())
+            live_name = {"visit": "scene:{}", "chosen": "choice:{}", "turn": "@turn"}
+            kept = self.kept[scene] = (
+                frozenset(name.removeprefix("item:") for name in live if name.startswith("item:")),
+                tuple(name for name in self.exact if name in live),
+                tuple(
+                    (kind, name, cap)
+                    for (kind, name), cap in self.counts.items()
+                    if live_name[kind].format(name) in live
+                ),
+                tuple(key for key in self.once if f"once:{key}" in live),
+            )
+        return kept
 
 
 def _constant(node: ast.expr) -> int | None:
@@ -207,19 +240,39 @@ def _scan_expr(expr: Expr | None, reads: Reads, numbers: set[str], scene: str) -
 
 
 def _text_sources(template: Template | None) -> list[tuple[str, str]]:
-    """The expressions in a text, each with its parse mode: `{{ }}` values and `{% if/elif %}` conditions."""
+    """The conditions of a text's `{% if/elif %}` branches, each with its parse mode: what decides which
+    branch shows (what `{{ }}` prints decides no branch)."""
     if template is None or template.fn is None:
         return []
     found = []
     for match in TOKEN.finditer(template.source):
         if match.group("expr") is not None:
-            source = match.group("expr").strip()
-            found.append((source if " if " not in source or " else " in source else source + " else ''", "eval"))
             continue
         body = (match.group("line_body") or match.group("tag") or "").strip()
         keyword, _, rest = body.partition(" ")
         if keyword in ("if", "elif") and rest.strip():
             found.append((rest.strip(), "eval"))
+    return found
+
+
+_COUNTED = {"has": "item", "visited": "scene", "chosen": "choice"}
+
+
+def _branch_reads(template: Template | None) -> set[str]:
+    """What the conditions of a text's branches read, named as `_reads_of` names it."""
+    found: set[str] = set()
+    for source, mode in _text_sources(template):
+        for node in ast.walk(_parse(source, mode) or ast.Module(body=[], type_ignores=[])):
+            if isinstance(node, ast.Name):
+                found.add({"turn": "@turn", "visits": "@visits"}.get(node.id, node.id))
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in _COUNTED
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.add(f"{_COUNTED[node.func.id]}:{node.args[0].value!s}")
     return found
 
 
@@ -273,12 +326,7 @@ def _live(story: Story, text: bool = False) -> dict[str, frozenset[str]]:
             if choice.once:
                 reads.add(f"once:{choice.key}")
         if text:
-            reads |= {
-                name
-                for template in _texts(scene)
-                if template is not None
-                for name in template.reads | {f"{ref.kind}:{ref.name}" for ref in template.refs}
-            }
+            reads |= {name for template in _texts(scene) for name in _branch_reads(template)}
         if "@visits" in reads:
             reads.add(f"scene:{scene_id}")
         own[scene_id] = reads
@@ -325,7 +373,7 @@ def abstraction(story: Story, text: bool = False, every_value: bool = False) -> 
     for count in reads.counts_valued:
         counts[count] = None
     once = tuple(sorted(key for key, choice in story.choice_index.items() if choice.once))
-    writes, shifted = {}, {}
+    writes, shifted, moved = {}, {}, {}
     for key, choice in story.choice_index.items():
         effects = list(_effects(choice.effects))
         used = _reads_of([choice.condition, *(b.condition for b in choice.goto)], choice.effects)
@@ -335,11 +383,33 @@ def abstraction(story: Story, text: bool = False, every_value: bool = False) -> 
             used |= _reads_of([], on_enter)
         written = {e.variable for e in effects if e.variable in regions}
         writes[key] = frozenset(written)
+        moved[key] = frozenset(used)
         shifted[key] = frozenset(
             name for name in written if name not in used and all(_shifts(e) for e in effects if e.variable == name)
         )
     exact = tuple(sorted(name for name in story.variables if name not in regions))
-    return Abstraction(regions, highest, exact, dict(sorted(counts.items())), once, writes, _live(story, text), shifted)
+    offered, shown, prose = {}, {}, {}
+    for scene_id, scene in story.scenes.items():
+        read = _reads_of([choice.condition for choice in scene.all_choices], ())
+        offered[scene_id] = tuple(name for name in regions if name in read)
+        if text:  # what the offers show, and what the prose shown on entering reads
+            read = {name for c in scene.all_choices for t in (c.text, c.disabled_text) for name in _branch_reads(t)}
+            shown[scene_id] = tuple(name for name in regions if name in read and name not in offered[scene_id])
+            prose[scene_id] = _branch_reads(scene.text) | _branch_reads(scene.revisit_text)
+    moved = {key: frozenset(name for name in names if name in regions) for key, names in moved.items()}
+    needs = {}
+    for key, choice in story.choice_index.items():
+        own = _reads_of([choice.condition], ()) | moved[key] | (writes[key] - shifted[key])
+        if choice.is_fallback:
+            own |= set(offered[key.partition(".")[0]])
+        if text:
+            own |= _branch_reads(choice.outcome)
+            own |= {name for destination in choice.destinations for name in prose[destination]}
+        needs[key] = tuple(name for name in regions if name in own)
+    live = _live(story, text)
+    return Abstraction(
+        regions, highest, exact, dict(sorted(counts.items())), once, writes, live, shifted, offered, shown, moved, needs
+    )
 
 
 def _shifts(effect: Effect) -> bool:

@@ -74,13 +74,19 @@ class WatchingGame(Game):
                 self.offered[(f"{scene}.{offer.id}", "fallback")] += 1
         return offers
 
-    def rewind(self, point: RunState) -> None:
+    def rewind(self, point: RunState, render: bool = True) -> None:
         """Going back renders the scene's text for `text()`, which no player sees at that moment: unrecorded."""
         self.probes.recording = False
         try:
-            super().rewind(point)
+            super().rewind(point, render)
         finally:
             self.probes.recording = True
+
+    def show(self, point: RunState) -> None:
+        """Go back to a state and show its offers, as a player in it sees them (recorded; its prose is
+        shown, and recorded, by the move that enters the scene)."""
+        self.rewind(point, render=False)
+        self.choices()
 
     def choose(self, choice_id: str, destination: str | None = None) -> Step:
         step = super().choose(choice_id, destination)

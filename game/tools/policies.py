@@ -137,9 +137,7 @@ def drains(game: Game, choice_id: str, lines: dict[str, tuple[int, int]]) -> boo
     try:
         if drained():
             return True
-        outcomes = (
-            game.story.choice_index[f"{step.from_scene}.{choice_id}"].drawn_among(step.scene) if step.drawn else ()
-        )
+        outcomes = step.drawn
     finally:
         game.undo()
     for outcome in outcomes:

@@ -12,19 +12,24 @@ No I/O here: `game.cli.playtest` prints the report and writes walkthroughs.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
 
-from game.compiler.analysis import closure
 from game.engine.game import Game
+from game.engine.rules import is_open
 from game.engine.state import RunState
 from game.errors import EngineError
 from game.model import Choice, Story
 from game.tools.abstraction import Abstraction, abstraction
+from game.tools.loops import draws, trapped
 
 Step = tuple[str, str, str | None]  # scene, choice, the outcome of a random draw (None: no draw)
+WITNESS_CAP = 100_000  # real runs a search for a real path to a finding may keep
+WEIGHT = 2  # how far `witness` trusts the graph's distances: a path at most twice the shortest, found fast
+RUNS_PER_STATE = 8  # real runs `_Runs` keeps in each search state
 
 
 @dataclass
@@ -33,7 +38,8 @@ class Finding:
 
     scene: str
     path: list[Step]
-    confirmed: bool
+    confirmed: bool  # the path replays there in the real game
+    shortest: bool = False  # ... and no real path is shorter
 
     @property
     def choices(self) -> list[tuple[str, str]]:
@@ -44,10 +50,12 @@ class Finding:
 class Exploration:
     states: int = 0
     capped: bool = False
-    scenes: dict[str, list[Step]] = field(default_factory=dict)  # scene -> a shortest path to it
+    scenes: dict[str, Finding] = field(default_factory=dict)  # scene -> a shortest path to it
     endings: dict[str, Finding] = field(default_factory=dict)  # ending id -> a shortest path to it
     soft_locks: list[Finding] = field(default_factory=list)
     traps: list[Finding] = field(default_factory=list)  # loops with no way to an ending
+    loops_proved: bool = False  # every loop was searched to the end: `traps` are all there are
+    loop_states: int = 0  # states the search of the loops kept
     abstraction: Abstraction | None = None
 
     @property
@@ -57,31 +65,70 @@ class Exploration:
 
 
 class _Graph:
-    """The states found so far, the moves between them, and how each was first reached."""
+    """The search's states so far, one per control key (`Abstraction.control`), each with the regions
+    each abstracted number can be in there (a bit per region: its *box*), the moves between them, and
+    how each was first reached. A box only grows; a state whose box grew is searched again."""
 
-    def __init__(self, cap: int):
-        self.cap = cap
+    def __init__(self, shape: Abstraction, cap: int):
+        self.shape, self.cap = shape, cap
+        self.names = tuple(shape.regions)
         self.index: dict[tuple[object, ...], int] = {}
         self.keys: list[tuple[object, ...]] = []
-        self.states: list[RunState] = []
+        self.bases: list[RunState] = []  # a run state with the key (its abstracted numbers are set per move)
+        self.boxes: list[list[int]] = []
         self.parents: list[tuple[int, Step] | None] = []
+        self.depths: list[int] = []  # the length of the path by which each was first reached
         self.edges: list[set[int]] = []
+        self.queued: list[bool] = []
+        self.queue: deque[int] = deque()
         self.capped = False
 
-    def add(self, key: tuple[object, ...], state: RunState, parent: tuple[int, Step] | None) -> tuple[int | None, bool]:
-        """The number of the state with this key (None when the cap leaves it out), and whether it is new."""
+    def box_of(self, state: RunState, box: list[int], touched: tuple[str, ...]) -> list[int]:
+        """`box` with the `touched` numbers in the region the state has them in, and each number that no
+        later move reads in its first region (its value no longer matters)."""
+        shape, live = self.shape, self.shape.live.get(state.scene, frozenset())
+        result = list(box)
+        for position, name in enumerate(self.names):
+            if name not in live:
+                result[position] = 1
+            elif name in touched:
+                result[position] = 1 << shape.region(name, int(state.variables[name]))
+        return result
+
+    def join(self, state: RunState, box: list[int], parent: tuple[int, Step] | None) -> int | None:
+        """The number of the state with this run state's key, its box grown by `box` (None when the cap
+        leaves a new state out)."""
+        key = self.shape.control(state)
         number = self.index.get(key)
-        if number is not None:
-            return number, False
-        if len(self.states) >= self.cap:
-            self.capped = True
-            return None, False
-        number = self.index[key] = len(self.states)
-        self.keys.append(key)
-        self.states.append(state)
-        self.parents.append(parent)
-        self.edges.append(set())
-        return number, True
+        if number is None:
+            if len(self.keys) >= self.cap:
+                self.capped = True
+                return None
+            number = self.index[key] = len(self.keys)
+            self.keys.append(key)
+            self.bases.append(state)
+            self.boxes.append(box)
+            self.parents.append(parent)
+            self.depths.append(0 if parent is None else self.depths[parent[0]] + 1)
+            self.edges.append(set())
+            self.queued.append(True)
+            self.queue.append(number)
+            return number
+        old, grown = self.boxes[number], False
+        for position, bits in enumerate(box):
+            if bits & ~old[position]:
+                old[position] |= bits
+                grown = True
+        if grown and not self.queued[number]:
+            self.queued[number] = True
+            self.queue.append(number)
+        return number
+
+    def starts(self, number: int, names: tuple[str, ...]) -> Iterator[tuple[int, ...]]:
+        """Every combination of the regions the named numbers can be in at this state."""
+        positions = [self.names.index(name) for name in names]
+        box = self.boxes[number]
+        return product(*([r for r in range(box[p].bit_length()) if box[p] >> r & 1] for p in positions))
 
     def path(self, number: int) -> list[Step]:
         steps = []
@@ -108,180 +155,194 @@ def _starts(base: RunState, names: tuple[str, ...], shape: Abstraction) -> Itera
         yield start
 
 
-def _at_ends(start: RunState, names: tuple[str, ...], shape: Abstraction) -> tuple[RunState, RunState]:
-    """The state with the named variables at the first, and at the last, value of their regions."""
-    low, high = start.copy(), start.copy()
-    for name in names:
-        span = shape.span(name, int(start.variables[name]))
-        low.variables[name], high.variables[name] = span[0], span[-1]
-    return low, high
-
-
-def _spread(low: RunState, high: RunState, names: tuple[str, ...], shape: Abstraction) -> Iterator[RunState]:
-    """The states a move reaches from a whole region of each named variable, given where it takes the
-    region's two ends: the variables were moved in order by amounts that do not depend on them, so each
-    lands somewhere from its low result to its high one, one state per region it can land in."""
-    choices = []
-    for name in names:
-        first, last = int(low.variables[name]), int(high.variables[name])
-        starts = [first] + [start for start in shape.regions[name] if first < start <= last]
-        choices.append(starts)
-    for values in product(*choices):
-        state = low.copy()
-        state.variables.update(zip(names, values, strict=True))
-        yield state
-
-
-def _outcomes(game: Game, choice: Choice) -> list[str | None]:
-    """The outcomes to try for this choice from the game's state: every scene of the draw, if it draws."""
-    if not any(branch.target.is_random for branch in choice.goto):
-        return [None]
-    step = game.choose(choice.id)
-    game.undo()
-    return list(choice.drawn_among(step.scene)) if step.drawn else [None]
-
-
-def explore(
-    story: Story, cap: int = 500_000, game: Game | None = None, text: bool = False, exact: bool = False
-) -> Exploration:
+def explore(story: Story, cap: int = 100_000, game: Game | None = None, text: bool = False) -> Exploration:
     """Every state reachable from the start, up to `cap` states (see the module's docstring). `game`: the
-    Game to search in (a tool that watches the search passes its own); `text`: states also differ in what
-    their texts show; `exact`: compared numbers are kept exactly (see `abstraction`)."""
-    shape = abstraction(story, text, every_value=exact)
+    Game to search in (a tool that watches the search passes its own); `text`: also try every region of
+    the numbers the texts read, so that a watching game sees every branch a state can show."""
+    shape = abstraction(story, text)
     result = Exploration(abstraction=shape)
     game = game or Game(story)
+    look = getattr(game, "show", None) or (lambda state: game.rewind(state, render=False))  # a watching game
+    # records what each state shows
     game.start(0)
-    graph = _Graph(cap)
-    graph.add(shape.key(game.run), game.checkpoint(), None)
-    queue = deque([0])
-    locked: list[int] = []
-    while queue:
-        number = queue.popleft()
-        base = graph.states[number]
-        result.scenes.setdefault(base.scene, graph.path(number))
+    graph = _Graph(shape, cap)
+    start = game.checkpoint()
+    graph.join(start, graph.box_of(start, [0] * len(graph.names), graph.names), None)
+    locked: dict[str, list[int]] = {}
+    while graph.queue:
+        number = graph.queue.popleft()
+        graph.queued[number] = False
+        base = graph.bases[number]
         if base.ending is not None:
-            result.endings.setdefault(base.ending, Finding(base.scene, graph.path(number), False))
             continue
-        game.rewind(base)
-        offers = [offer.id for offer in game.choices() if offer.enabled]
-        if not offers:
-            locked.append(number)
-            continue
-        for choice_id in offers:
-            choice = story.choice_index[f"{base.scene}.{choice_id}"]
-            _moves(game, graph, shape, number, base, choice, queue)
-    result.states = len(graph.states)
+        _search(story, game, graph, number, look, locked)
+    result.states = len(graph.keys)
     result.capped = graph.capped
-    _findings(story, shape, graph, result, locked)
+    _findings(story, game, graph, result, locked)
     return result
 
 
-def _moves(
-    game: Game, graph: _Graph, shape: Abstraction, number: int, base: RunState, choice: Choice, queue: deque[int]
+def _search(
+    story: Story, game: Game, graph: _Graph, number: int, look: Callable[[RunState], None], locked: dict[str, list[int]]
 ) -> None:
-    """Every state the choice leads to from any run of the base's state (see the module's docstring)."""
-    shifted = tuple(sorted(shape.shifted[choice.key]))
+    """Every move from the state: each choice taken from every combination of regions of the numbers it
+    reads or sets (the others cannot change what it does), and every combination of what the scene's
+    conditions and texts read looked at for an empty menu and for what it shows."""
+    shape, base, box = graph.shape, graph.bases[number], list(graph.boxes[number])
+    scene = story.scenes[base.scene]
+    lowest = base.copy()
+    for position, name in enumerate(graph.names):
+        region = (box[position] & -box[position]).bit_length() - 1
+        lowest.variables[name] = shape.regions[name][region]
+    seen = shape.offered[scene.id] + shape.shown.get(scene.id, ())
+    for regions in graph.starts(number, seen):
+        look(_at(lowest, seen, regions, shape))
+        if not any(offer.enabled for offer in game.choices()):
+            locked.setdefault(scene.id, []).append(number)
+            break
+    for choice in scene.all_choices:
+        names = shape.needs[choice.key]
+        for regions in graph.starts(number, names):
+            state = _at(lowest, names, regions, shape)
+            game.rewind(state, render=False)
+            if _open(game, choice):
+                _moves(game, graph, number, box, state, choice, names)
+
+
+def _open(game: Game, choice: Choice) -> bool:
+    if choice.is_fallback:
+        return any(offer.id == choice.id and offer.enabled for offer in game.choices())
+    return is_open(choice, game.scope())
+
+
+def _at(state: RunState, names: tuple[str, ...], regions: tuple[int, ...], shape: Abstraction) -> RunState:
+    """The state with each named number at the first value of the given region."""
+    if not names:
+        return state
+    moved = state.copy()
+    for name, region in zip(names, regions, strict=True):
+        moved.variables[name] = shape.regions[name][region]
+    return moved
+
+
+def _moves(
+    game: Game, graph: _Graph, number: int, box: list[int], base: RunState, choice: Choice, touched: tuple[str, ...]
+) -> None:
+    """Every state the choice leads to from the runs of the state's box whose `touched` numbers are in the
+    base's regions (each value of them, for the numbers the move sets from their own value). A number the
+    move only shifts (sets by an amount that does not depend on it, and reads nowhere) is not combined
+    with the rest: the move is also taken with it at the two ends of each region of its box, and, as it
+    moves the number in order, each region lands between where the region's two ends land."""
+    shape = graph.shape
+    shifted = tuple(name for name in graph.names if name in shape.shifted[choice.key])
+    ends = [_ends(graph, box, name) for name in shifted]
+    tries = max((len(values) for values in ends), default=1)
     others = tuple(sorted(shape.writes[choice.key] - shape.shifted[choice.key]))
     for start in _starts(base, others, shape):
-        low, high = _at_ends(start, shifted, shape) if shifted else (start, start)
-        game.rewind(low)
-        for outcome in _outcomes(game, choice):
-            game.choose(choice.id, destination=outcome)
-            reached = [game.checkpoint()]
-            game.undo()
-            if shifted:
-                game.rewind(high)
+        game.rewind(start, render=False)
+        for outcome in draws(game, choice):
+            reached = []
+            for attempt in range(tries):
+                if shifted:
+                    moved = start.copy()
+                    for name, values in zip(shifted, ends, strict=True):
+                        moved.variables[name] = values[min(attempt, len(values) - 1)]
+                    game.rewind(moved, render=False)
                 game.choose(choice.id, destination=outcome)
-                reached = list(_spread(reached[0], game.checkpoint(), shifted, shape))
-                game.rewind(low)
-            step: Step = (base.scene, choice.id, outcome)
-            for state in reached:
-                target, new = graph.add(shape.key(state), state, (number, step))
-                if target is not None:
-                    if new:
-                        queue.append(target)
-                    graph.edges[number].add(target)
+                reached.append(game.checkpoint())
+                game.undo()
+            after = reached[0]
+            target_box = graph.box_of(after, box, touched)
+            live = shape.live.get(after.scene, frozenset())
+            for name, values in zip(shifted, ends, strict=True):
+                if name in live:
+                    landed = [int(reached[min(i, tries - 1)].variables[name]) for i in range(len(values))]
+                    target_box[graph.names.index(name)] = _landing(shape, name, landed)
+            target = graph.join(after, target_box, (number, (base.scene, choice.id, outcome)))
+            if target is not None:
+                graph.edges[number].add(target)
 
 
-def _findings(story: Story, shape: Abstraction, graph: _Graph, result: Exploration, locked: list[int]) -> None:
-    """Soft-locks, traps and endings, each checked by replaying its path in the real game."""
-    for ending, finding in result.endings.items():
-        game = replay_path(story, finding.path)
-        finding.confirmed = game is not None and game.run.ending == ending
-        if not finding.confirmed:
-            real = concrete_path(story, shape, lambda g, e=ending: g.run.ending == e)  # type: ignore[misc]
-            if real is not None:
-                finding.path, finding.confirmed = real, True
-    seen_scenes: set[str] = set()
-    for number in locked:
-        state = graph.states[number]
-        if state.scene in seen_scenes:
-            continue
-        seen_scenes.add(state.scene)
-        path = graph.path(number)
-        game = replay_path(story, path)
-        stuck = game is not None and _stuck(game)
-        if not stuck:  # the search's path took a value the real run does not have: look for a real one
-            real = concrete_path(story, shape, lambda g, scene=state.scene: g.run.scene == scene and _stuck(g))  # type: ignore[misc]
-            path, stuck = (real, True) if real is not None else (path, False)
-        result.soft_locks.append(Finding(state.scene, path, stuck))
-    if graph.capped:
-        return  # a trap needs every way on to be known
-    incoming: list[list[int]] = [[] for _ in graph.edges]
-    for source, targets in enumerate(graph.edges):
-        for target in targets:
-            incoming[target].append(source)
-    ended = [number for number, state in enumerate(graph.states) if state.ending is not None]
-    can_end = closure(ended, incoming.__getitem__)
-    trapped: dict[str, int] = {}
-    for number, state in enumerate(graph.states):
-        if number not in can_end and graph.edges[number] and state.scene not in trapped:
-            trapped[state.scene] = number
-    for scene, number in sorted(trapped.items(), key=lambda item: len(graph.path(item[1]))):
-        path = graph.path(number)
-        game = replay_path(story, path)
-        key = graph.keys[number]
-        confirmed = game is not None and shape.key(game.run) == key
-        if not confirmed:  # as for soft-locks: look for a real run that gets into the loop
-            real = concrete_path(story, shape, lambda g, key=key: shape.key(g.run) == key)  # type: ignore[misc]
-            path, confirmed = (real, True) if real is not None else (path, False)
-        result.traps.append(Finding(scene, path, confirmed))
+def _ends(graph: _Graph, box: list[int], name: str) -> list[int]:
+    """The first and the last value of each region of the number's box, in order."""
+    shape, bits = graph.shape, box[graph.names.index(name)]
+    values = []
+    for region in range(bits.bit_length()):
+        if bits >> region & 1:
+            span = shape.span(name, shape.regions[name][region])
+            values += [span[0], span[-1]]
+    return values
 
 
-def concrete_path(
-    story: Story, shape: Abstraction, goal: Callable[[Game], bool], cap: int = 50_000
-) -> list[Step] | None:
-    """A shortest path of the real game to a state where `goal` holds, searching real values (no regions)
-    up to `cap` states; None if there is none within the cap. Confirms what the abstract search found
-    when its own path took a value the real run does not have."""
+def _landing(shape: Abstraction, name: str, landed: list[int]) -> int:
+    """The regions (as bits) that the regions whose ends landed at `landed` (pairs, in order) land in."""
+    bits = 0
+    for low, high in zip(landed[::2], landed[1::2], strict=True):
+        first, last = shape.region(name, low), shape.region(name, high)
+        bits |= ((1 << (last + 1)) - 1) & ~((1 << first) - 1)
+    return bits
+
+
+def witness(story: Story, graph: _Graph, targets: set[int], goal: Callable[[Game], bool]) -> list[Step] | None:
+    """A real path from the start to a run where `goal` holds, in one of the search states `targets`;
+    None when there is none within `WITNESS_CAP` runs. A weighted A* search over real runs, guided by
+    each run's distance to the targets in the search's graph (never more than its real distance: every
+    real move is a move of the graph): the path found is at most `WEIGHT` times a shortest, and runs
+    whose state cannot lead to a target are never tried."""
+    before: list[set[int]] = [set() for _ in graph.edges]
+    for source, nexts in enumerate(graph.edges):
+        for target in nexts:
+            before[target].add(source)
+    distance = {number: 0 for number in targets}
+    queue = deque(targets)
+    while queue:
+        number = queue.popleft()
+        for source in before[number]:
+            if source not in distance:
+                distance[source] = distance[number] + 1
+                queue.append(source)
+    shape = graph.shape
     game = Game(story)
     game.start(0)
     start = game.checkpoint()
+    if 0 not in distance:
+        return None
+    runs: list[tuple[RunState, int, Step]] = [(start, -1, ("", "", None))]  # run, parent, step
     seen = {_exactly(shape, start)}
-    queue: deque[tuple[RunState, list[Step]]] = deque([(start, [])])
-    while queue:
-        state, path = queue.popleft()
-        game.rewind(state)
-        if goal(game):
-            return path
-        if game.is_over:
-            continue
+    heap = [(WEIGHT * distance[0], 0, 0)]  # estimate, length, run
+    while heap and len(runs) <= WITNESS_CAP:
+        _, length, at = heapq.heappop(heap)
+        state = runs[at][0]
+        game.rewind(state, render=False)
+        if graph.index.get(shape.control(state)) in targets and goal(game):
+            steps = []
+            while at > 0:
+                _, parent, step = runs[at]
+                steps.append(step)
+                at = parent
+            return steps[::-1]
         for offer in [o for o in game.choices() if o.enabled]:
             choice = story.choice_index[f"{state.scene}.{offer.id}"]
-            game.rewind(state)
-            for outcome in _outcomes(game, choice):
+            game.rewind(state, render=False)
+            for outcome in draws(game, choice):
                 game.choose(offer.id, destination=outcome)
                 after = game.checkpoint()
-                key = _exactly(shape, after)
-                if key not in seen and len(seen) < cap:
-                    seen.add(key)
-                    queue.append((after, [*path, (state.scene, offer.id, outcome)]))
                 game.undo()
+                left = distance.get(graph.index.get(shape.control(after), -1))
+                key = _exactly(shape, after)
+                if left is None or key in seen:
+                    continue
+                seen.add(key)
+                runs.append((after, at, (state.scene, offer.id, outcome)))
+                heapq.heappush(heap, (length + 1 + WEIGHT * left, length + 1, len(runs) - 1))
     return None
 
 
 def _exactly(shape: Abstraction, state: RunState) -> tuple[object, ...]:
-    return (shape.key(state), tuple(sorted(state.variables.items())))
+    """Everything about a run that its future can depend on: its search state's key and the values of
+    the abstracted numbers later moves read."""
+    live = shape.live.get(state.scene, frozenset())
+    return (shape.control(state), tuple(state.variables[name] for name in shape.regions if name in live))
 
 
 def _stuck(game: Game) -> bool:
@@ -314,3 +375,138 @@ def find_seed(story: Story, path: list[tuple[str, str]], ending: str, tries: int
         if divergence is None and game.run.ending == ending:
             return seed
     return None
+
+
+class _Runs:
+    """Real runs through the search's graph, breadth first from the start, a few in each search state:
+    real paths to what the search found, when its own path (found through regions joined from several
+    runs) does not replay. A state keeps a run that has some abstracted number higher or lower than
+    every run kept there before: conditions compare numbers with thresholds, so the extremes are the
+    runs that open what the others cannot."""
+
+    def __init__(self, story: Story, graph: _Graph, game: Game, per_state: int):
+        self.runs: list[tuple[RunState, int, Step]] = [(graph.bases[0], -1, ("", "", None))]  # run, parent, step
+        self.at: list[list[int]] = [[] for _ in graph.keys]  # search state -> its runs, shortest first
+        self.at[0].append(0)
+        shape = graph.shape
+        names = tuple(shape.regions)
+        lows: list[list[int]] = [[] for _ in graph.keys]
+        highs: list[list[int]] = [[] for _ in graph.keys]
+        queue = deque([0])
+        while queue:
+            run = queue.popleft()
+            state = self.runs[run][0]
+            if state.ending is not None:
+                continue
+            game.rewind(state, render=False)
+            for offer in [o for o in game.choices() if o.enabled]:
+                choice = story.choice_index[f"{state.scene}.{offer.id}"]
+                game.rewind(state, render=False)
+                for outcome in draws(game, choice):
+                    game.choose(offer.id, destination=outcome)
+                    after = game.checkpoint()
+                    game.undo()
+                    number = graph.index.get(shape.control(after))
+                    if number is None or len(self.at[number]) >= per_state:
+                        continue
+                    values = [int(after.variables[name]) for name in names]
+                    low, high = lows[number], highs[number]
+                    if low and not any(v < a or v > b for v, a, b in zip(values, low, high, strict=True)):
+                        continue
+                    lows[number] = [min(pair) for pair in zip(values, low or values, strict=True)]
+                    highs[number] = [max(pair) for pair in zip(values, high or values, strict=True)]
+                    self.at[number].append(len(self.runs))
+                    self.runs.append((after, run, (state.scene, offer.id, outcome)))
+                    queue.append(len(self.runs) - 1)
+
+    def path(self, run: int) -> list[Step]:
+        steps = []
+        while run > 0:
+            _, parent, step = self.runs[run]
+            steps.append(step)
+            run = parent
+        return steps[::-1]
+
+    def shortest(
+        self, numbers: Iterable[int], goal: Callable[[RunState], bool] = lambda run: True
+    ) -> list[Step] | None:
+        """The shortest path among the runs in these search states where `goal` holds."""
+        found = [self.path(run) for number in numbers for run in self.at[number] if goal(self.runs[run][0])]
+        return min(found, key=len, default=None)
+
+
+class _Confirm:
+    """Real paths to what the search found: the search's own path when it replays, else the shortest of
+    the real runs through the graph (`_Runs`), else one found by `witness`. A real path no longer than
+    the search's own (a lower bound: every real move is a move of the graph) is a shortest."""
+
+    def __init__(self, story: Story, graph: _Graph, game: Game):
+        self.story, self.graph = story, graph
+        self.runs = _Runs(story, graph, game, RUNS_PER_STATE)
+        self.passed: dict[str, list[Step]] = {}  # scene -> the shortest start of a real path found that gets there
+
+    def passing(self, path: list[Step]) -> None:
+        """Note the scenes a real path passes through, each with the start of the path that gets there."""
+        game = Game(self.story)
+        game.start(0)
+        for length, (_, choice_id, outcome) in enumerate(path, 1):
+            game.choose(choice_id, destination=outcome)
+            known = self.passed.get(game.run.scene)
+            if known is None or len(known) > length:
+                self.passed[game.run.scene] = path[:length]
+
+    def finding(self, scene: str, targets: set[int], goal: Callable[[Game], bool]) -> Finding:
+        graph = self.graph
+        nearest = min(targets, key=graph.depths.__getitem__)
+        path = graph.path(nearest)
+        game = replay_path(self.story, path)
+        if game is not None and graph.index.get(graph.shape.control(game.run)) in targets and goal(game):
+            self.passing(path)
+            return Finding(scene, path, True, True)
+        checking = Game(self.story)
+
+        def holds(run: RunState) -> bool:
+            checking.rewind(run, render=False)
+            return goal(checking)
+
+        real = self.runs.shortest(targets, holds)
+        passed = self.passed.get(scene)
+        if passed is not None and goal is self.scene_goal and (real is None or len(passed) < len(real)):
+            real = passed
+        real = real or witness(self.story, graph, targets, goal)
+        if real is None:
+            return Finding(scene, path, False)
+        self.passing(real)
+        return Finding(scene, real, True, len(real) <= graph.depths[nearest])
+
+    @staticmethod
+    def scene_goal(game: Game) -> bool:
+        return True  # any run in a state of the scene is in the scene
+
+
+def _ends_in(ending: str) -> Callable[[Game], bool]:
+    return lambda game: game.run.ending == ending
+
+
+def _findings(story: Story, game: Game, graph: _Graph, result: Exploration, locked: dict[str, list[int]]) -> None:
+    """Every scene, ending and soft-lock the search found, each with a real path when there is one."""
+    confirm = _Confirm(story, graph, game)
+    scenes: dict[str, set[int]] = {}
+    endings: dict[str, set[int]] = {}
+    for number, base in enumerate(graph.bases):
+        scenes.setdefault(base.scene, set()).add(number)
+        if base.ending is not None:
+            endings.setdefault(base.ending, set()).add(number)
+    for ending, numbers in endings.items():
+        scene = graph.bases[min(numbers)].scene
+        result.endings[ending] = confirm.finding(scene, numbers, _ends_in(ending))
+    for scene in sorted(scenes, key=lambda s: min(graph.depths[n] for n in scenes[s])):
+        result.scenes[scene] = confirm.finding(scene, scenes[scene], confirm.scene_goal)
+    for scene, stuck_at in locked.items():
+        result.soft_locks.append(confirm.finding(scene, set(stuck_at), _stuck))
+    if not graph.capped:
+        held = trapped(story, graph.shape, game, graph.index, graph.bases, graph.boxes, graph.edges, graph.cap)
+        for scene, trap in held.traps.items():
+            holds = lambda g, t=trap: t.holds(graph.shape, graph.index.get(graph.shape.control(g.run)), g.run)  # noqa: E731
+            result.traps.append(confirm.finding(scene, set(trap.states), holds))
+        result.loops_proved, result.loop_states = held.proved, held.states
