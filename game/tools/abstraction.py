@@ -4,15 +4,17 @@ A number variable is *abstracted* when every condition and effect reads it only 
 constant (`stamina > 2`, `3 <= suspicion`), apart from the effects that set it (`stamina -= 1`,
 `stamina = max(0, stamina - 2)`), and it has both a `min` and a `max`. Its range then falls into
 *regions*, cut at every constant it is compared with: inside a region every condition of the story
-reads the same. A state of the search keeps the region, not the value.
+reads the same. A state of the search keeps, for each such number, the set of regions runs in it can
+have the number in (its *box*), not the values.
 
 Visit and choice counts and `turn` only grow, so when conditions and effects only compare them with
 constants, every count at or above the highest constant reads the same forever: the count is kept up
 to that constant (and a once-only choice as taken or not).
 
 Text is left out: what a scene prints changes no state (unless a coverage run asks which of its
-branches each state shows: then texts are read like conditions). Everything else (the scene, items, true/false
-and text variables, the numbers that are read as values, the stack of subscene calls) is kept exactly.
+branches each state shows: then the conditions of its branches are read like the story's). Everything
+else (the scene, items, true/false and text variables, the numbers that are read as values, the stack
+of subscene calls) is kept exactly: that is the search state's *control key*.
 See docs/AUTHORING.md, "How the exhaustive search works", for why a search over these states misses no
 reachable scene, ending, soft-lock or trap.
 """
@@ -61,18 +63,6 @@ class Abstraction:
     needs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # choice key -> numbers its taking depends on
     kept: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False)  # `_kept_at`, by scene
 
-    @property
-    def bisimilar(self) -> bool:
-        """Whether every run in a search state has the same futures: true when no abstracted number has a
-        region of several values that conditions tell from another region (a number never compared has
-        one region, whose values no condition tells apart). Then a search state that cannot reach an
-        ending is a loop for every run in it, and the other way round."""
-        for name, starts in self.regions.items():
-            ends = [*starts[1:], self.highest[name] + 1]
-            if len(starts) > 1 and any(end - start > 1 for start, end in zip(starts, ends, strict=True)):
-                return False
-        return True
-
     def region(self, name: str, value: int) -> int:
         return bisect_right(self.regions[name], value) - 1
 
@@ -82,11 +72,6 @@ class Abstraction:
         index = bisect_right(starts, value) - 1
         end = starts[index + 1] if index + 1 < len(starts) else self.highest[name] + 1
         return range(starts[index], end)
-
-    def key(self, run: RunState) -> tuple[object, ...]:
-        """The search state of a run: runs with equal keys read the same in every condition, now and later.
-        What no later move can read (a dead variable, item or count) is left out."""
-        return (*self.control(run), self.areas(run))
 
     def areas(self, run: RunState) -> tuple[int, ...]:
         """The region each abstracted number is in (0 for a number no later move reads)."""
@@ -343,10 +328,9 @@ def _live(story: Story, text: bool = False) -> dict[str, frozenset[str]]:
     return live
 
 
-def abstraction(story: Story, text: bool = False, every_value: bool = False) -> Abstraction:
-    """The abstraction of this story's runs (see the module's docstring). With `text`, what the texts read
-    counts as well (so that a search can tell which `{% if %}` branches each state shows); with `every_value`,
-    every compared number is cut at every value (runs in one search state then share their futures)."""
+def abstraction(story: Story, text: bool = False) -> Abstraction:
+    """The abstraction of this story's runs (see the module's docstring). With `text`, what the conditions
+    of the texts' branches read counts as well (so that a search can tell which branches each state shows)."""
     numbers = {name for name, variable in story.variables.items() if variable.type == INT}
     reads = Reads()
     for scene in story.scenes.values():
@@ -363,8 +347,6 @@ def abstraction(story: Story, text: bool = False, every_value: bool = False) -> 
             continue
         low, high = variable.minimum, variable.maximum
         cuts = reads.cuts.get(name, set())
-        if every_value and cuts:
-            cuts = set(range(low + 1, high + 1))
         regions[name] = (low, *sorted(c for c in cuts if low < c <= high))
         highest[name] = high
     counts: dict[Count, int | None] = {}

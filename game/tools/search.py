@@ -1,11 +1,18 @@
 """The exhaustive search of a story: every state a run can reach, as `abstraction` sees states.
 
-Breadth first from the start, so the first path found to anything is a shortest one. From each state,
-every open choice is taken for every value its effects can start from (each value of the regions of the
-abstracted numbers the move may set) and every outcome of a random draw. The search therefore covers at
-least every state some run can reach: a scene, an ending, a soft-lock or a trap that it does not find,
-no run can reach. What it does find is checked against the real game: its path is replayed from the
-start, and only a replay that arrives there makes a finding *confirmed*.
+A search state is a control key (the scene, items, flags, counts, stack) with a *box*: the regions each
+abstracted number can be in there. From a state, each open choice is taken for every combination of
+regions of the numbers it reads or sets (each value of them, for a number it sets from its own value;
+the two ends of each region, for a number it only shifts), and every outcome of a random draw; what it
+reaches joins the box of its control key, and a state whose box grows is searched again. Breadth first,
+with that rule, a state is first reached by a path no longer than any real run's. The boxes therefore
+hold at least every state some run can reach: a scene, an ending or a soft-lock that the search does
+not find, no run can reach. Loops are then searched again exactly, one at a time (`game.tools.loops`).
+
+What the search finds is checked against the real game: its own path is replayed from the start, and
+when it does not get there (a box joins several runs, so a path through it can take a value no run
+has), real runs look for one that does (`_Runs`, then `witness`). Only a real path makes a finding
+*confirmed*; a real path no longer than the search's own is a *shortest*.
 
 No I/O here: `game.cli.playtest` prints the report and writes walkthroughs.
 """
