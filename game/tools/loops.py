@@ -10,20 +10,22 @@ component: states that can all reach each other) is searched again, exactly, in 
   kept value by value, those it only reads keep their region (they cannot change inside the loop);
 - the loop is entered from every state outside it that leads into it, with every value the search's
   regions allow there;
-- a state of the loop that can reach a move out of it (or an ending, or an empty menu, reported as a
-  soft-lock) is free; every other state is a trap.
+- a state of the loop that can reach an ending, or a move out of the loop to a run from which an
+  ending can still be reached, is free; every other state that lies on a cycle of the loop is a trap.
+  Whether an ending can be reached from a run that leaves is asked of a search over real runs (`hope`,
+  in `game.tools.search`), which says so exactly, or, stopped by its cap, says it does not know: the
+  loops are then not proved.
 
-Moves inside the loop are then exact: every run that agrees on the kept values has the same moves. So a
-run that is in the loop and is not in a trap state can leave it, and, the search's graph of loops being
-acyclic, can leave every later loop too: it reaches an ending (or a soft-lock). The loops therefore
-prove that no run can be trapped, or name the states where one can be; the search confirms each such
-state with a real run.
+Moves inside the loop are exact: every run that agrees on the kept values has the same moves, so a run
+in a state that is not free can never reach an ending, and one in a free state can. The loops therefore
+prove that no run can be caught in a loop with no way to an ending, or name the states where one can
+be; the search confirms each such state with a real run.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -86,9 +88,10 @@ def trapped(
     boxes: list[list[int]],
     edges: list[set[int]],
     cap: int,
+    hope: Callable[[RunState], bool],
 ) -> Loops:
     """The traps of every loop of the search's graph (see the module's docstring), searching at most
-    `cap` states in all."""
+    `cap` states in all; `hope` tells whether an ending can be reached from a run that leaves a loop."""
     incoming: list[set[int]] = [set() for _ in edges]
     for source, targets in enumerate(edges):
         for target in targets:
@@ -97,7 +100,7 @@ def trapped(
     for component in reversed(components(edges)):  # the loops nearer the start first
         if len(component) == 1 and component[0] not in edges[component[0]]:
             continue  # a state no move returns to: every run leaves it (or is stuck there)
-        loop = _Loop(story, shape, game, index, bases, boxes, set(component))
+        loop = _Loop(story, shape, game, index, bases, boxes, set(component), hope)
         entries = [n for n in sorted(component) if n == 0 or incoming[n] - loop.members]
         if loop.search(entries, cap - result.states):
             loop.trapped(result.traps)
@@ -119,8 +122,9 @@ class _Loop:
         bases: list[RunState],
         boxes: list[list[int]],
         members: set[int],
+        hope: Callable[[RunState], bool],
     ):
-        self.story, self.shape, self.game, self.index = story, shape, game, index
+        self.story, self.shape, self.game, self.index, self.hope = story, shape, game, index, hope
         self.bases, self.boxes, self.members = bases, boxes, members
         read: set[str] = set()
         written: set[str] = set()
@@ -135,7 +139,8 @@ class _Loop:
         self.states: dict[Local, int] = {}
         self.runs: list[RunState] = []
         self.nexts: list[set[int]] = []
-        self.free: set[int] = set()  # states with a move out of the loop, an ending, or no move at all
+        self.free: set[int] = set()  # states with a move to an ending
+        self.exits: dict[int, list[RunState]] = {}  # state -> the runs its moves out of the loop lead to
 
     def local(self, number: int, state: RunState) -> Local:
         shape, variables = self.shape, state.variables
@@ -185,8 +190,6 @@ class _Loop:
             state = self.runs[at]
             game.rewind(state, render=False)
             offers = [offer.id for offer in game.choices() if offer.enabled]
-            if not offers:
-                self.free.add(at)
             for choice_id in offers:
                 choice = story.choice_index[f"{state.scene}.{choice_id}"]
                 game.rewind(state, render=False)
@@ -195,8 +198,10 @@ class _Loop:
                     after = game.checkpoint()
                     game.undo()
                     number = self.index.get(shape.control(after), -1)
-                    if after.ending is not None or number not in self.members:
+                    if after.ending is not None:
                         self.free.add(at)
+                    elif number not in self.members:
+                        self.exits.setdefault(at, []).append(after)
                     else:
                         self.nexts[at].add(self.add(self.local(number, after), after, queue))
         return True
@@ -208,8 +213,14 @@ class _Loop:
             for target in targets:
                 before[target].add(source)
         free = closure(self.free, before.__getitem__)
+        for at, landings in reversed(self.exits.items()):  # a way out frees every state that can get to it
+            if at not in free and any(self.hope(landing) for landing in landings):
+                free |= closure([at], before.__getitem__)
+        looping = {
+            at for component in components(self.nexts) for at in component if len(component) > 1 or at in self.nexts[at]
+        }
         for (number, exact, coarse), at in self.states.items():
-            if at not in free:
+            if at not in free and at in looping:
                 trap = traps.setdefault(self.runs[at].scene, Trap(self.runs[at].scene))
                 trap.states.setdefault(number, set()).add((exact, coarse))
                 trap.exact[number], trap.coarse[number] = self.exact, self.coarse

@@ -37,6 +37,8 @@ Step = tuple[str, str, str | None]  # scene, choice, the outcome of a random dra
 WITNESS_CAP = 100_000  # real runs a search for a real path to a finding may keep
 WEIGHT = 2  # how far `witness` trusts the graph's distances: a path at most twice the shortest, found fast
 RUNS_PER_STATE = 8  # real runs `_Runs` keeps in each search state
+HOPE_CAP = 5_000  # real runs a search for an ending from a loop's way out may try
+HOPE_BUDGET = 2_000_000  # ... and all those searches together
 
 
 @dataclass
@@ -292,15 +294,20 @@ def _landing(shape: Abstraction, name: str, landed: list[int]) -> int:
 
 def witness(story: Story, graph: _Graph, targets: set[int], goal: Callable[[Game], bool]) -> list[Step] | None:
     """A real path from the start to a run where `goal` holds, in one of the search states `targets`;
-    None when there is none within `WITNESS_CAP` runs. A weighted A* search over real runs, guided by
-    each run's distance to the targets in the search's graph (never more than its real distance: every
-    real move is a move of the graph): the path found is at most `WEIGHT` times a shortest, and runs
-    whose state cannot lead to a target are never tried."""
+    None when there is none within `WITNESS_CAP` runs (see `_guided`)."""
+    game = Game(story)
+    game.start(0)
+    return _guided(story, graph, game.checkpoint(), targets, goal, WITNESS_CAP)[0]
+
+
+def _distances(graph: _Graph, targets: set[int]) -> dict[int, int]:
+    """How many moves of the search's graph each state is from the nearest of `targets` (states that
+    cannot reach one are left out)."""
     before: list[set[int]] = [set() for _ in graph.edges]
     for source, nexts in enumerate(graph.edges):
         for target in nexts:
             before[target].add(source)
-    distance = {number: 0 for number in targets}
+    distance = dict.fromkeys(targets, 0)
     queue = deque(targets)
     while queue:
         number = queue.popleft()
@@ -308,26 +315,53 @@ def witness(story: Story, graph: _Graph, targets: set[int], goal: Callable[[Game
             if source not in distance:
                 distance[source] = distance[number] + 1
                 queue.append(source)
+    return distance
+
+
+def _guided(
+    story: Story,
+    graph: _Graph,
+    start: RunState,
+    targets: set[int],
+    goal: Callable[[Game], bool],
+    cap: int,
+    distance: dict[int, int] | None = None,
+    hopeful: set[tuple[object, ...]] | None = None,
+) -> tuple[list[Step] | None, bool, int]:
+    """A real path from `start` to a run where `goal` holds, in one of the states `targets`, and whether
+    every run from `start` that could lead there was tried (so that None proves there is none). A
+    weighted A* search over real runs, guided by each run's distance to the targets in the search's
+    graph (never more than its real distance: every real move is a move of the graph): the path found is
+    at most `WEIGHT` times a shortest, and runs whose state cannot lead to a target are never tried.
+    The third value is how many runs were tried. `hopeful`: runs (by `_exactly`) known to lead to a target; reaching one is as good as the target, and
+    the runs of a path found are added to it."""
+    distance = _distances(graph, targets) if distance is None else distance
     shape = graph.shape
+    first = distance.get(graph.index.get(shape.control(start), -1))
+    if first is None:
+        return None, True, 0
     game = Game(story)
-    game.start(0)
-    start = game.checkpoint()
-    if 0 not in distance:
-        return None
     runs: list[tuple[RunState, int, Step]] = [(start, -1, ("", "", None))]  # run, parent, step
     seen = {_exactly(shape, start)}
-    heap = [(WEIGHT * distance[0], 0, 0)]  # estimate, length, run
-    while heap and len(runs) <= WITNESS_CAP:
+    heap = [(WEIGHT * first, 0, 0)]  # estimate, length, run
+    while heap:
+        if len(runs) > cap:
+            return None, False, len(runs)
         _, length, at = heapq.heappop(heap)
         state = runs[at][0]
         game.rewind(state, render=False)
-        if graph.index.get(shape.control(state)) in targets and goal(game):
+        arrived = hopeful is not None and _exactly(shape, state) in hopeful
+        if arrived or (graph.index.get(shape.control(state)) in targets and goal(game)):
             steps = []
             while at > 0:
                 _, parent, step = runs[at]
                 steps.append(step)
+                if hopeful is not None:
+                    hopeful.add(_exactly(shape, runs[at][0]))
                 at = parent
-            return steps[::-1]
+            if hopeful is not None:
+                hopeful.add(_exactly(shape, start))
+            return steps[::-1], True, len(runs)
         for offer in [o for o in game.choices() if o.enabled]:
             choice = story.choice_index[f"{state.scene}.{offer.id}"]
             game.rewind(state, render=False)
@@ -342,7 +376,38 @@ def witness(story: Story, graph: _Graph, targets: set[int], goal: Callable[[Game
                 seen.add(key)
                 runs.append((after, at, (state.scene, offer.id, outcome)))
                 heapq.heappush(heap, (length + 1 + WEIGHT * left, length + 1, len(runs) - 1))
-    return None
+    return None, True, len(runs)
+
+
+class _Hope:
+    """Whether some ending can still be reached from a real run: a guided search toward the endings,
+    remembered per run. `unsure` becomes true when a search had to stop before it could tell."""
+
+    def __init__(self, story: Story, graph: _Graph):
+        self.story, self.graph = story, graph
+        self.ends = {number for number, base in enumerate(graph.bases) if base.ending is not None}
+        self.distance = _distances(graph, self.ends)
+        self.known: dict[tuple[object, ...], bool] = {}
+        self.hopeful: set[tuple[object, ...]] = set()
+        self.unsure = False
+        self.budget = HOPE_BUDGET
+
+    def __call__(self, run: RunState) -> bool:
+        key = _exactly(self.graph.shape, run)
+        known = True if key in self.hopeful else self.known.get(key)
+        if known is None:
+            cap = min(HOPE_CAP, self.budget)
+            path, complete, tried = _guided(
+                self.story, self.graph, run, self.ends, _any, cap, self.distance, self.hopeful
+            )
+            self.budget -= tried
+            known = self.known[key] = path is not None or not complete
+            self.unsure = self.unsure or (path is None and not complete)
+        return known
+
+
+def _any(game: Game) -> bool:
+    return True
 
 
 def _exactly(shape: Abstraction, state: RunState) -> tuple[object, ...]:
@@ -512,8 +577,9 @@ def _findings(story: Story, game: Game, graph: _Graph, result: Exploration, lock
     for scene, stuck_at in locked.items():
         result.soft_locks.append(confirm.finding(scene, set(stuck_at), _stuck))
     if not graph.capped:
-        held = trapped(story, graph.shape, game, graph.index, graph.bases, graph.boxes, graph.edges, graph.cap)
+        hope = _Hope(story, graph)
+        held = trapped(story, graph.shape, game, graph.index, graph.bases, graph.boxes, graph.edges, graph.cap, hope)
         for scene, trap in held.traps.items():
             holds = lambda g, t=trap: t.holds(graph.shape, graph.index.get(graph.shape.control(g.run)), g.run)  # noqa: E731
             result.traps.append(confirm.finding(scene, set(trap.states), holds))
-        result.loops_proved, result.loop_states = held.proved, held.states
+        result.loops_proved, result.loop_states = held.proved and not hope.unsure, held.states
