@@ -164,6 +164,11 @@ class _Scanner:
         for node in ast.walk(tree):
             if isinstance(node, ast.Compare):
                 self._compare(node)
+            for tested in _truth_tests(node):  # `if chosen('x')` reads the count as `chosen('x') >= 1`
+                count = self.count_of(tested)
+                if count is not None:
+                    self.reads.count_cuts.setdefault(count, set()).add(1)
+                    self.compared.update(id(arg) for arg in ast.walk(tested))
         for node in ast.walk(tree):
             if id(node) in self.compared:
                 continue
@@ -193,6 +198,20 @@ class _Scanner:
             elif isinstance(subject, ast.Name) and subject.id in self.numbers:
                 self.reads.cuts.setdefault(subject.id, set()).update(cuts)
                 self.compared.add(id(subject))
+
+
+def _truth_tests(node: ast.AST) -> list[ast.expr]:
+    """The parts of a node read only as true or false: a condition's own root, the operands of `and`,
+    `or` and `not`, and the test of `a if test else b`."""
+    if isinstance(node, ast.Expression):
+        return [node.body]
+    if isinstance(node, ast.BoolOp):
+        return list(node.values)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return [node.operand]
+    if isinstance(node, ast.IfExp):
+        return [node.test]
+    return []
 
 
 def _parse(source: str, mode: str) -> ast.AST | None:
@@ -259,6 +278,12 @@ def _branch_reads(template: Template | None) -> set[str]:
             ):
                 found.add(f"{_COUNTED[node.func.id]}:{node.args[0].value!s}")
     return found
+
+
+def _prose_reads(story: Story, scene_id: str) -> set[str]:
+    """What the branches of a scene's prose read."""
+    scene = story.scenes[scene_id]
+    return _branch_reads(scene.text) | _branch_reads(scene.revisit_text)
 
 
 def _texts(scene: Scene) -> list[Template | None]:
@@ -366,8 +391,16 @@ def abstraction(story: Story, text: bool = False) -> Abstraction:
         written = {e.variable for e in effects if e.variable in regions}
         writes[key] = frozenset(written)
         moved[key] = frozenset(used)
+        # a number the texts shown after the move read is taken at every value, not only at its region's ends
+        shown_after = (
+            (_branch_reads(choice.outcome) | {n for d in choice.destinations for n in _prose_reads(story, d)})
+            if text
+            else set()
+        )
         shifted[key] = frozenset(
-            name for name in written if name not in used and all(_shifts(e) for e in effects if e.variable == name)
+            name
+            for name in written
+            if name not in used and name not in shown_after and all(_shifts(e) for e in effects if e.variable == name)
         )
     exact = tuple(sorted(name for name in story.variables if name not in regions))
     offered, shown, prose = {}, {}, {}
@@ -377,7 +410,7 @@ def abstraction(story: Story, text: bool = False) -> Abstraction:
         if text:  # what the offers show, and what the prose shown on entering reads
             read = {name for c in scene.all_choices for t in (c.text, c.disabled_text) for name in _branch_reads(t)}
             shown[scene_id] = tuple(name for name in regions if name in read and name not in offered[scene_id])
-            prose[scene_id] = _branch_reads(scene.text) | _branch_reads(scene.revisit_text)
+            prose[scene_id] = _prose_reads(story, scene_id)
     moved = {key: frozenset(name for name in names if name in regions) for key, names in moved.items()}
     needs = {}
     for key, choice in story.choice_index.items():
