@@ -11,8 +11,10 @@ Visit and choice counts and `turn` only grow, so when conditions and effects onl
 constants, every count at or above the highest constant reads the same forever: the count is kept up
 to that constant (and a once-only choice as taken or not).
 
-Text is left out: what a scene prints changes no state (unless a coverage run asks which of its
-branches each state shows: then the conditions of its branches are read like the story's). Everything
+Text is left out: what a scene prints changes no state. A coverage run asks which of its branches
+each state shows: then the numbers the branches' conditions compare are cut like the story's, and the
+true/false variables, items and counts they read that no later move reads are not followed at all: the
+search shows each text with every value of them (`Abstraction.free`), which can only show more. Everything
 else (the scene, items, true/false and text variables, the numbers that are read as values, the stack
 of subscene calls) is kept exactly: that is the search state's *control key*.
 See docs/AUTHORING.md, "How the exhaustive search works", for why a search over these states misses no
@@ -23,14 +25,14 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from game.compiler.analysis import closure
 from game.compiler.template import TOKEN
 from game.engine.state import RunState
-from game.model import INT, Choice, Effect, Expr, Scene, Story, Template
+from game.model import BOOL, INT, Choice, Effect, Expr, Scene, Story, Template
 
 Count = tuple[str, str]  # ("visit", scene id) | ("chosen", choice key) | ("turn", "")
 
@@ -61,7 +63,15 @@ class Abstraction:
     shown: dict[str, tuple[str, ...]] = field(default_factory=dict)  # scene -> ... its texts read (with `text`)
     moved: dict[str, frozenset[str]] = field(default_factory=dict)  # choice key -> abstracted numbers its move reads
     needs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # choice key -> numbers its taking depends on
+    domains: dict[str, tuple[object, ...]] = field(default_factory=dict)  # `_domains`
     kept: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False)  # `_kept_at`, by scene
+
+    def free(self, templates: list[Template | None], scene: str, at: str) -> tuple[str, ...]:
+        """The names the branches of these texts (of `scene`) read that no later move reads from scene
+        `at`: a search shows the texts with each of them at every value (`domains`)."""
+        live = self.live.get(at, frozenset())
+        names = {name for template in templates for name in _branch_reads(template, scene)}
+        return tuple(sorted(name for name in names if name in self.domains and name not in live))
 
     def region(self, name: str, value: int) -> int:
         return bisect_right(self.regions[name], value) - 1
@@ -262,13 +272,15 @@ def _text_sources(template: Template | None) -> list[tuple[str, str]]:
 _COUNTED = {"has": "item", "visited": "scene", "chosen": "choice"}
 
 
-def _branch_reads(template: Template | None) -> set[str]:
-    """What the conditions of a text's branches read, named as `_reads_of` names it."""
+def _branch_reads(template: Template | None, scene: str | None = None) -> set[str]:
+    """What the conditions of a text's branches read, named as `_reads_of` names it (`visits`, in a
+    text of `scene`, as that scene's visit count)."""
     found: set[str] = set()
     for source, mode in _text_sources(template):
         for node in ast.walk(_parse(source, mode) or ast.Module(body=[], type_ignores=[])):
             if isinstance(node, ast.Name):
-                found.add({"turn": "@turn", "visits": "@visits"}.get(node.id, node.id))
+                here = f"scene:{scene}" if scene is not None else "@visits"
+                found.add({"turn": "@turn", "visits": here}.get(node.id, node.id))
             elif (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
@@ -323,9 +335,11 @@ def _reads_of(exprs: list[Expr | None], effects: tuple[Effect, ...]) -> set[str]
     return found
 
 
-def _live(story: Story, text: bool = False) -> dict[str, frozenset[str]]:
+def _live(story: Story, text: Callable[[str], bool] | None = None) -> dict[str, frozenset[str]]:
     """For each scene, what any later move can still read: the names read by the choices of every scene
-    reachable from it (itself included) and by the entry effects of every scene a move can enter."""
+    reachable from it (itself included) and by the entry effects of every scene a move can enter. With
+    `text`, also what the branches of later texts read, except the names `text` accepts (those a search
+    tries at every value where it shows a text, instead of following them)."""
     own: dict[str, set[str]] = {}
     entry: dict[str, set[str]] = {}
     nxt: dict[str, set[str]] = {}
@@ -335,8 +349,8 @@ def _live(story: Story, text: bool = False) -> dict[str, frozenset[str]]:
             reads |= _reads_of([choice.condition, *(b.condition for b in choice.goto)], choice.effects)
             if choice.once:
                 reads.add(f"once:{choice.key}")
-        if text:
-            reads |= {name for template in _texts(scene) for name in _branch_reads(template)}
+        if text is not None:
+            reads |= {name for t in _texts(scene) for name in _branch_reads(t, scene_id) if not text(name)}
         if "@visits" in reads:
             reads.add(f"scene:{scene_id}")
         own[scene_id] = reads
@@ -421,10 +435,38 @@ def abstraction(story: Story, text: bool = False) -> Abstraction:
             own |= _branch_reads(choice.outcome)
             own |= {name for destination in choice.destinations for name in prose[destination]}
         needs[key] = tuple(name for name in regions if name in own)
-    live = _live(story, text)
+    domains = _domains(story, counts)
+    live = _live(story, domains.__contains__ if text else None)
     return Abstraction(
-        regions, highest, exact, dict(sorted(counts.items())), once, writes, live, shifted, offered, shown, moved, needs
+        regions,
+        highest,
+        exact,
+        dict(sorted(counts.items())),
+        once,
+        writes,
+        live,
+        shifted,
+        offered,
+        shown,
+        moved,
+        needs,
+        domains=domains,
     )
+
+
+def _domains(story: Story, counts: dict[Count, int | None]) -> dict[str, tuple[object, ...]]:
+    """The names a search can try at every value where a text shows them, with their values: true/false
+    variables, items, and counts kept up to a constant (a text variable or a number read by value can
+    take any value, so it is followed instead)."""
+    domains: dict[str, tuple[object, ...]] = {
+        name: (False, True) for name, variable in story.variables.items() if variable.type == BOOL
+    }
+    domains.update({f"item:{item}": (False, True) for item in story.items})
+    names = {"visit": "scene:{}", "chosen": "choice:{}"}
+    for (kind, name), cap in counts.items():
+        if cap is not None and kind in names:  # (`turn` numbers the log: it is followed)
+            domains[names[kind].format(name)] = tuple(range(cap + 1))
+    return domains
 
 
 def _shifts(effect: Effect) -> bool:

@@ -184,7 +184,7 @@ def explore(story: Story, cap: int = 100_000, game: Game | None = None, text: bo
         base = graph.bases[number]
         if base.ending is not None:
             continue
-        _search(story, game, graph, number, look, locked)
+        _search(story, game, graph, number, look, locked, text)
     result.states = len(graph.keys)
     result.capped = graph.capped
     _findings(story, game, graph, result, locked)
@@ -192,7 +192,13 @@ def explore(story: Story, cap: int = 100_000, game: Game | None = None, text: bo
 
 
 def _search(
-    story: Story, game: Game, graph: _Graph, number: int, look: Callable[[RunState], None], locked: dict[str, list[int]]
+    story: Story,
+    game: Game,
+    graph: _Graph,
+    number: int,
+    look: Callable[[RunState], None],
+    locked: dict[str, list[int]],
+    text: bool = False,
 ) -> None:
     """Every move from the state: each choice taken from every combination of regions of the numbers it
     reads or sets (the others cannot change what it does), and every combination of what the scene's
@@ -204,18 +210,59 @@ def _search(
         region = (box[position] & -box[position]).bit_length() - 1
         lowest.variables[name] = shape.regions[name][region]
     seen = shape.offered[scene.id] + shape.shown.get(scene.id, ())
+    offers = [t for choice in scene.all_choices for t in (choice.text, choice.disabled_text)]
+    free = shape.free(offers, scene.id, scene.id) if text else ()
+    stuck = False
     for regions in graph.starts(number, seen):
-        look(_at(lowest, seen, regions, shape))
-        if not any(offer.enabled for offer in game.choices()):
-            locked.setdefault(scene.id, []).append(number)
-            break
+        for values in _values(shape, free):
+            look(_given(_at(lowest, seen, regions, shape), free, values))
+            stuck = stuck or not any(offer.enabled for offer in game.choices())
+    if stuck:
+        locked.setdefault(scene.id, []).append(number)
     for choice in scene.all_choices:
         names = shape.needs[choice.key]
+        free = _shown_after(story, shape, choice) if text else ()
         for regions in graph.starts(number, names):
             state = _at(lowest, names, regions, shape)
             game.rewind(state, render=False)
             if _open(game, choice):
-                _moves(game, graph, number, box, state, choice, names)
+                for values in _values(shape, free):
+                    _moves(game, graph, number, box, _given(state, free, values), choice, names)
+
+
+def _shown_after(story: Story, shape: Abstraction, choice: Choice) -> tuple[str, ...]:
+    """The names the texts a move shows (its outcome, the prose of where it leads) read and no later
+    move reads: the move is taken with each of them at every value."""
+    here = choice.key.partition(".")[0]
+    found = set(shape.free([choice.outcome], here, here))
+    for destination in choice.destinations:
+        scene = story.scenes[destination]
+        found.update(shape.free([scene.text, scene.revisit_text], destination, here))
+    return tuple(sorted(found))
+
+
+def _values(shape: Abstraction, names: tuple[str, ...]) -> Iterator[tuple[object, ...]]:
+    return product(*(shape.domains[name] for name in names))
+
+
+def _given(state: RunState, names: tuple[str, ...], values: tuple[object, ...]) -> RunState:
+    """The state with each named item, true/false variable or count (see `Abstraction.free`) at a value."""
+    if not names:
+        return state
+    state = state.copy()
+    for name, value in zip(names, values, strict=True):
+        kind, _, rest = name.partition(":")
+        if kind == "item":
+            (state.items.add if value else state.items.discard)(rest)
+        elif kind in ("scene", "choice"):
+            counts = state.visits if kind == "scene" else state.chosen
+            if value:
+                counts[rest] = int(value)  # type: ignore[call-overload]
+            else:
+                counts.pop(rest, None)
+        else:
+            state.variables[name] = bool(value)
+    return state
 
 
 def _open(game: Game, choice: Choice) -> bool:
