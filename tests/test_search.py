@@ -278,13 +278,15 @@ def _random_story(tmp_path, seed: int):
     meters = ("a", "b", "c")
     lines = ["scenes:"]
     for number in range(5):
-        lines += [f"  - id: s{number}", f"    title: S{number}", "    text: t", "    choices:"]
+        text = f"{{% if {rng.choice(meters)} == {rng.randint(0, 4)} and (f or visited('s{rng.randrange(5)}')) %}}Y{{% endif %}}"
+        lines += [f"  - id: s{number}", f"    title: S{number}", f'    text: "{text}"', "    choices:"]
         for index in range(rng.randint(2, 3)):
             meter, other = rng.sample(meters, 2)
             parts = [f"id: c{index}", "text: x"]
             if rng.random() < 0.7:
                 parts.append(f"if: '{meter} {rng.choice(['>=', '<', '=='])} {rng.randint(1, 3)}'")
-            parts.append(f"effects: ['{meter} {rng.choice(['+=', '-='])} {rng.randint(1, 2)}', '{other} += 1']")
+            flag = ", 'f = true'" if rng.random() < 0.1 else ""
+            parts.append(f"effects: ['{meter} {rng.choice(['+=', '-='])} {rng.randint(1, 2)}', '{other} += 1'{flag}]")
             if rng.random() < 0.3:
                 parts.append("stay: true")
             elif rng.random() < 0.2:
@@ -296,6 +298,7 @@ def _random_story(tmp_path, seed: int):
     manifest = (
         "id: small\ntitle: Small\nblurb: b\nstart: s0\nvariables:\n"
         + "".join(f"  {m}: {{value: {rng.randint(0, 4)}, min: 0, max: 4}}\n" for m in meters)
+        + "  f: false\n"
         + "endings: [{id: e0, title: E0, kind: good}, {id: e1, title: E1, kind: bad}]\n"
     )
     folder = tmp_path / f"small{seed}"
@@ -305,10 +308,10 @@ def _random_story(tmp_path, seed: int):
     return load_story(folder)
 
 
-def _every_run(story):
+def _every_run(story, game=None):
     """Every state any run reaches (no abstraction): scenes, endings, stuck scenes, and the scenes of states
     on a cycle from which no ending can be reached."""
-    game = Game(story)
+    game = game or Game(story)
     game.start(0)
 
     def key(run):
@@ -350,12 +353,24 @@ def _every_run(story):
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_the_search_finds_exactly_what_every_run_finds_on_small_stories(tmp_path, seed):
+def test_the_search_finds_exactly_what_every_run_finds_on_small_stories(tmp_path, seed, monkeypatch):
     story = _random_story(tmp_path, seed)
     scenes, endings, stuck, trapped = _every_run(story)
     result = explore(story)
     assert not result.capped and result.loops_proved
     assert set(result.scenes) >= scenes  # nothing a run reaches is missed ...
+    # and no text any run shows is proved never shown by the search itself (the real runs that confirm
+    # its findings are left out: they show texts too)
+    from game.tools import search
+    from game.tools.coverage import probed, text_coverage
+
+    monkeypatch.setattr(search, "_findings", lambda *args: None)
+    every = probed(tmp_path / f"small{seed}")
+    _every_run(every[0], every[2])
+    searched = probed(tmp_path / f"small{seed}")
+    explore(searched[0], game=searched[2], text=True)
+    unseen_by_runs = {str(site) for site in text_coverage(*every).unseen}
+    assert {str(site) for site in text_coverage(*searched).unseen} <= unseen_by_runs
     assert {s for s, f in result.scenes.items() if f.confirmed} == scenes  # ... and what is confirmed is real
     assert {e for e, f in result.endings.items() if f.confirmed} == endings
     assert {f.scene for f in result.soft_locks if f.confirmed} == stuck
