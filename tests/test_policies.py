@@ -283,3 +283,53 @@ def test_random_run_options_are_refused_with_exhaustive(capsys, extra):
     assert main(["playtest", str(DEMO), "--exhaustive", *extra]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"escape: error: {extra[0]}: only for random runs; --exhaustive explores every state")
+
+
+def test_cautious_keeps_a_meter_that_is_good_when_low_down(tmp_path):
+    folder = write_story(
+        tmp_path / "watch",
+        """
+        id: watch
+        title: Watch
+        blurb: b
+        start: yard
+        variables:
+          suspicion: {value: 4, min: 0, max: 9, label: Suspicion, show: stat, good: low}
+        endings: [{id: home, title: Home, kind: good}]
+        """,
+        scenes="""
+        scenes:
+          - id: yard
+            title: Yard
+            text: y
+            choices:
+              - {id: loiter, text: Loiter, effects: [suspicion += 3], goto: home_end}
+              - {id: hide, text: Hide, effects: [suspicion -= 3], goto: home_end}
+          - {id: home_end, title: Home, text: h, ending: home}
+        """,
+    )
+    story = load_story(folder)
+    assert story.variables["suspicion"].good == "low"
+    assert set(first_choices(story, "cautious", range(100))) == {"hide"}  # 4 -> 7 is above two thirds of 0..9
+    assert set(first_choices(story, "uniform", range(100))) == {"hide", "loiter"}
+
+
+def test_good_is_for_numbers(tmp_path, capsys):
+    folder = write_story(
+        tmp_path / "odd",
+        """
+        id: odd
+        title: Odd
+        blurb: b
+        start: a
+        variables: {alarm: {value: false, good: low}}
+        endings: [{id: e, title: E, kind: good}]
+        """,
+        scenes="""
+        scenes:
+          - {id: a, title: A, text: "{{ alarm }}", choices: [{id: go, text: Go, goto: e}]}
+          - {id: e, title: E, text: e, ending: e}
+        """,
+    )
+    assert main(["validate", str(folder)]) == 1
+    assert "error: 'good' applies to numbers; 'alarm' holds true/false [schema]" in capsys.readouterr().out

@@ -233,6 +233,8 @@ class StoryCompiler:
                 self.at(doc, ("variables", name, "min"), f"'min' ({lo}) is above 'max' ({hi})", "schema")
             if kind == INT and ((lo is not None and value < lo) or (hi is not None and value > hi)):
                 self.at(doc, ("variables", name, "value"), f"the starting value {value} is outside min/max", "schema")
+            if "good" in spec and kind != INT:
+                self.at(doc, ("variables", name, "good"), f"'good' applies to numbers; '{name}' holds {kind}", "schema")
             if spec.get("show") == "companion" and kind != BOOL:
                 self.at(doc, ("variables", name, "show"), "a companion must be a true/false variable", "schema")
             if name in RESERVED:
@@ -246,6 +248,7 @@ class StoryCompiler:
                 hi,
                 spec.get("label") or name.replace("_", " ").capitalize(),
                 spec.get("show", "hidden"),
+                spec.get("good", "high"),
             )
         items: dict[str, Item] = {}
         for item_id, spec in (data.get("items") or {}).items():

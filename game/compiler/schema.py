@@ -447,6 +447,7 @@ VARIABLE = Record(
         "max": (Whole(), False),
         "label": (Text(), False),
         "show": (OneOfValues(("hidden", "stat", "companion")), False),
+        "good": (OneOfValues(("high", "low")), False),
     },
 )
 ITEM = Record("item", {"name": (Text(), True), "text": (Text(), False)})

@@ -17,6 +17,7 @@ class Variable:
     maximum: int | None = None
     label: str = ""
     show: str = "hidden"  # hidden | stat | companion
+    good: str = "high"  # high | low: which end of a meter the player wants (suspicion: low)
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,7 +87,8 @@ class Greedy(Policy):
 class Cautious(Policy):
     """Guards the shown meters: never takes a choice that lowers a meter (a number variable with
     `show: stat`, a min and a max) to below a third of its range while another open choice does not;
-    among the rest it picks at random, as `uniform` does. A meter counts as good when high.
+    among the rest it picks at random, as `uniform` does. A meter declared `good: low` (suspicion) is
+    guarded the other way: a choice that raises it above two thirds of its range is avoided.
 
     It learns what a choice does by taking it and undoing it. For a random target it tries every
     outcome (it cannot know how the draw will fall) and counts the choice as draining if any outcome
@@ -104,9 +105,11 @@ class Cautious(Policy):
 
 
 def meter_lines(story: Story) -> dict[str, tuple[int, int]]:
-    """The shown meters: name -> (min, max), for number variables with `show: stat`, a min and a max."""
+    """The shown meters: name -> (min, max), for number variables with `show: stat`, a min and a max. A
+    meter that is good when low is given upside down, (-max, -min), so that every meter reads as good
+    when high."""
     return {
-        name: (v.minimum, v.maximum)
+        name: (v.minimum, v.maximum) if v.good == "high" else (-v.maximum, -v.minimum)
         for name, v in story.variables.items()
         if v.show == "stat" and v.minimum is not None and v.maximum is not None and v.maximum > v.minimum
     }
@@ -126,8 +129,10 @@ def drains(game: Game, choice_id: str, lines: dict[str, tuple[int, int]]) -> boo
         after = game.run.variables
         for name, bounds in lines.items():
             old, new = before.get(name), after.get(name)
-            if isinstance(old, int) and isinstance(new, int) and new < old and low(new, bounds):
-                return True
+            if isinstance(old, int) and isinstance(new, int):
+                sign = 1 if game.story.variables[name].good == "high" else -1
+                if sign * new < sign * old and low(sign * new, bounds):
+                    return True
         return False
 
     try:
