@@ -71,7 +71,8 @@ def _starts(base: RunState, names: tuple[str, ...], shape: Abstraction) -> Itera
 def explore(story: Story, cap: int = 100_000, game: Game | None = None, text: bool = False) -> Exploration:
     """Every state reachable from the start, up to `cap` states (see the module's docstring). `game`: the
     Game to search in (a tool that watches the search passes its own); `text`: also try every region of
-    the numbers the texts read, so that a watching game sees every branch a state can show."""
+    the numbers the texts' branches compare, and every value of what only texts read, so that a watching
+    game sees every branch a state can show."""
     shape = abstraction(story, text)
     result = Exploration(abstraction=shape)
     game = game or Game(story)
@@ -116,12 +117,12 @@ def _search(
     seen = shape.offered[scene.id] + shape.shown.get(scene.id, ())
     offers = [t for choice in scene.all_choices for t in (choice.text, choice.disabled_text)]
     free = shape.free(offers, scene.id, scene.id) if text else ()
-    stuck = False
+    empty_menu = False
     for regions in graph.starts(number, seen):
         for values in _values(shape, free):
             look(_given(_at(lowest, seen, regions, shape), free, values))
-            stuck = stuck or not any(offer.enabled for offer in game.choices())
-    if stuck:
+            empty_menu = empty_menu or not any(offer.enabled for offer in game.choices())
+    if empty_menu:
         locked.setdefault(scene.id, []).append(number)
     for choice in scene.all_choices:
         names = shape.needs[choice.key]
