@@ -811,3 +811,16 @@ def test_the_size_caps_of_a_saved_run_hold_exactly(demo_story):
     data["items"].append("lamp")
     with pytest.raises(EngineError):
         state_from_data(data)
+
+
+def test_rewind_without_rendering_leaves_the_text_empty_and_the_generator_in_step(demo_story):
+    game = Game(demo_story)
+    shown = game.start(5)
+    point = game.checkpoint()
+    game.rewind(point, render=False)  # what a search does: it never reads the prose
+    assert game.text() == ""
+    game.rewind(point)
+    assert game.text() == shown
+    fresh = Game(demo_story)
+    fresh.start(5)
+    assert game.rng.random() == fresh.rng.random()  # the generator kept is the one a fresh run has
