@@ -268,6 +268,8 @@ def run_exhaustive(
         raise EscapeError(
             f"--reach: '{reach}' is no scene or ending of '{story.id}'{did_you_mean(reach, [*story.scenes, *story.endings])}"
         )
+    if sys.stderr.isatty():  # the search prints nothing until it is done: say it has started
+        sys.stderr.write(f"Searching every state of {story.title} (at most {cap:,})...\n")
     began = time.perf_counter()
     result = explore(story, cap, game=watching, text=watching is not None)
     report = _search_report(story, result, time.perf_counter() - began)
