@@ -50,6 +50,15 @@ def test_plain_play_rejects_bad_input_without_losing_the_run():
     assert "The match flares" in transcript
 
 
+@pytest.mark.parametrize("typed", ["\u00b2", "\u2460", "\u0661", "1" + "0" * 4300, " 1 1", "+1", "1.0"])
+def test_plain_play_answers_a_number_it_cannot_use_with_the_help_line(typed):
+    # '²', '①' and Arabic-Indic digits pass str.isdigit; int() refuses some, and 4,301 digits is too many
+    code, transcript = play(f"{typed}\n1\nq\n", saves=None)
+    assert code == 0 and "Traceback" not in transcript
+    assert transcript.count("Type a number from 1 to 1 (or ? for help).") == 1
+    assert "The match flares" in transcript
+
+
 def test_autosave_and_continue(tmp_path):
     play("1\n1\nq\n", saves=str(tmp_path))
     saved = json.loads((tmp_path / "demo--autosave.json").read_text())

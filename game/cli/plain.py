@@ -110,8 +110,9 @@ class PlainFrontEnd:
                 self.say("(You take back your last choice.)")
                 self.show_scene()
                 return True
-            if answer.isdigit() and 1 <= int(answer) <= len(enabled):
-                step = self.session.choose(enabled[int(answer) - 1].id)
+            number = listed_number(answer, len(enabled))
+            if number is not None:
+                step = self.session.choose(enabled[number - 1].id)
                 self.show_step(step)
                 self.check_saving()
                 if not step.stayed:  # a choice that stays shows its outcome and the choices, not the scene again
@@ -161,9 +162,19 @@ def _pick_story(out: TextIO, inp: TextIO) -> str | None:
         if line == "":
             return None
         answer = line.strip()
-        if answer.isdigit() and 1 <= int(answer) <= len(loaded):
-            return loaded[int(answer) - 1][0]
+        number = listed_number(answer, len(loaded))
+        if number is not None:
+            return loaded[number - 1][0]
         out.write(f"Type a number from 1 to {len(loaded)}.\n")
+
+
+def listed_number(answer: str, count: int) -> int | None:
+    """The number typed, if it is one of 1 to `count` written in ASCII digits (not '²', '①' or a
+    4,000-digit number, which `str.isdigit` accepts); else None."""
+    if not 0 < len(answer) <= 6 or not all("0" <= ch <= "9" for ch in answer):
+        return None
+    number = int(answer)
+    return number if 1 <= number <= count else None
 
 
 def run_plain(
