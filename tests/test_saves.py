@@ -343,3 +343,34 @@ def test_writes_never_go_through_a_link_and_say_why_they_fail(tmp_path):
     with pytest.raises(SaveError) as info:
         write_atomic(blocker / "save.json", "{}")
     assert str(info.value) == f"cannot write {blocker / 'save.json'}: File exists"  # the OS's reason, no more
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_in_the_saves_folder_is_refused_without_waiting_and_kept(tmp_path):
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "captured--autosave.json")  # opening it to read would wait for a writer forever
+    command = [sys.executable, "-m", "game"]
+    listed = subprocess.run([*command, "saves", "--saves", str(tmp_path)], capture_output=True, text=True, timeout=30)
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr
+    resumed = subprocess.run(
+        [*command, "play", "captured", "--plain", "--continue", "--saves", str(tmp_path)],
+        input="q\n",
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert "not a regular file" in resumed.stderr and "Traceback" not in resumed.stderr
+    assert (tmp_path / "captured--autosave.json").is_fifo()
+
+
+@pytest.mark.parametrize("seconds", ['"abc"', "NaN", "Infinity", "[1]", "-5", "true", "1e400"])
+def test_a_damaged_play_time_reads_as_zero_and_lists(tmp_path, demo_story, seconds):
+    game = Game(demo_story)
+    game.start(3)
+    path = save_game(game, tmp_path, "named", check_existing=False)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'"play_seconds": [^,\n]*', f'"play_seconds": {seconds}', text), encoding="utf-8")
+    assert read_save(path)["play_seconds"] == 0
+    assert [info.play_seconds for info in list_saves(tmp_path)] == [0]

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -178,7 +179,11 @@ def read_save(path: str | Path) -> dict[str, Any]:
     try:
         if path.is_symlink():
             raise SaveError(f"{path}: a symbolic link, not a save file")
-        with path.open("rb") as handle:
+        # never blocks: a FIFO opened without O_NONBLOCK waits for a writer; it is refused below anyway
+        fd = os.open(path, os.O_RDONLY | NO_FOLLOW | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise SaveError(f"{path}: not a regular file (a FIFO, device or socket is never read as a save)")
             raw = handle.read(MAX_SAVE_BYTES + 1)
     except OSError as err:
         raise SaveError(f"{path}: cannot read: {err.strerror or err}") from err
@@ -221,6 +226,8 @@ def parse_save(raw: bytes, path: str | Path) -> dict[str, Any]:
         raise SaveError(f"{path}: the run state is damaged: {err}") from None
     if state.story_id != data["story"]:
         raise SaveError(f"{path}: the run state belongs to '{state.story_id}', not '{data['story']}'")
+    seconds = data.get("play_seconds")  # only shown: a damaged count ("abc", NaN, [1]) reads as 0
+    data["play_seconds"] = seconds if type(seconds) is int and 0 <= seconds <= 10**9 else 0
     return data
 
 
