@@ -162,9 +162,9 @@ def _pick_story(out: TextIO, inp: TextIO) -> str | None:
         if line == "":
             return None
         answer = line.strip()
-        number = listed_number(answer, len(loaded))
-        if number is not None:
-            return loaded[number - 1][0]
+        picked = listed_number(answer, len(loaded))
+        if picked is not None:
+            return loaded[picked - 1][0]
         out.write(f"Type a number from 1 to {len(loaded)}.\n")
 
 
