@@ -374,3 +374,35 @@ def test_a_damaged_play_time_reads_as_zero_and_lists(tmp_path, demo_story, secon
     path.write_text(re.sub(r'"play_seconds": [^,\n]*', f'"play_seconds": {seconds}', text), encoding="utf-8")
     assert read_save(path)["play_seconds"] == 0
     assert [info.play_seconds for info in list_saves(tmp_path)] == [0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_reading_a_fifo_as_a_save_returns_at_once(tmp_path):
+    import threading
+
+    fifo = tmp_path / "captured--autosave.json"
+    os.mkfifo(fifo)
+    refused: list[str] = []
+
+    def read() -> None:
+        try:
+            read_save(fifo)
+        except SaveError as err:
+            refused.append(str(err))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(5)
+    waiting = reader.is_alive()
+    if waiting:  # let a reader that waits for a writer go, so that the test ends either way
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(5)
+    assert not waiting and refused == [f"{fifo}: not a regular file (a FIFO, device or socket is never read as a save)"]
+
+
+@pytest.mark.parametrize(("seconds", "read"), [(10**9, 10**9), (10**9 + 1, 0), (59, 59)])
+def test_a_play_time_is_kept_up_to_a_billion_seconds(tmp_path, demo_story, seconds, read):
+    game = Game(demo_story)
+    game.start(3)
+    path = save_game(game, tmp_path, "named", check_existing=False, play_seconds=seconds)
+    assert read_save(path)["play_seconds"] == read
