@@ -148,3 +148,38 @@ def test_help_and_version(args, start, words):
     assert result.stdout.startswith(start)
     for word in words:
         assert word in result.stdout
+
+
+def test_a_story_or_save_that_is_not_there_is_an_error_before_any_screen(capsys):
+    assert main(["play", "captued"]) == 1
+    assert "escape: error: no story 'captued' (did you mean 'captured'?)" in capsys.readouterr().err
+    assert main(["replay", "missing.json"]) == 1  # (it used to open the full-screen game to say so)
+    assert "escape: error: missing.json: cannot read: No such file or directory" in capsys.readouterr().err
+
+
+def test_without_a_terminal_play_is_plain_text_and_says_so(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "play", "captured", "--saves", str(tmp_path)],
+        input="1\nq\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and "playing in plain text" in done.stderr
+    assert done.stdout.startswith("CAPTURED!") and "\x1b[" not in done.stdout
+
+
+def test_a_dumb_terminal_is_no_terminal_to_draw_on(monkeypatch):
+    import sys
+
+    from game.cli.play import has_terminal
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert has_terminal()
+    monkeypatch.setenv("TERM", "dumb")
+    assert not has_terminal()

@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from game.cli import saves_dir
+from game.compiler.bundled import find_story
 from game.errors import EscapeError
+
+
+def has_terminal() -> bool:
+    """Whether the full-screen game can run: standard input and output are a terminal that draws."""
+    return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
 
 
 def run(args: argparse.Namespace) -> int:
     story = getattr(args, "story", None)
     saves = saves_dir(getattr(args, "saves", None))
-    if getattr(args, "plain", False):
+    if story is not None:
+        find_story(story)  # a story that is not there is an error before any screen is drawn
+    plain = getattr(args, "plain", False)
+    if not plain and not getattr(args, "watch", False) and not has_terminal():
+        print(
+            "escape: no terminal to draw on (input or output is not one, or TERM=dumb): playing in plain text",
+            file=sys.stderr,
+        )
+        plain = True
+    if plain:
         from game.cli.plain import run_plain
 
-        if args.watch:
+        if getattr(args, "watch", False):
             raise EscapeError("--watch is a live preview in the full-screen game; leave out --plain")
-        return run_plain(story, seed=args.seed, saves=saves, resume=args.resume)
+        return run_plain(story, seed=getattr(args, "seed", None), saves=saves, resume=getattr(args, "resume", False))
     from game.tui import make_app
 
     app = make_app(

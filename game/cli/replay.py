@@ -23,6 +23,7 @@ MAX_LEVELS = 32  # how far up from a save its story folder is looked for
 def run(args: argparse.Namespace) -> int:
     if args.check:
         return run_replay_check(args.save, args.story)
+    read_save(args.save)  # a save that is not there, or not readable, is an error before any screen is drawn
     from game.tui import make_app
 
     stories = None
