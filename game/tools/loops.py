@@ -13,13 +13,16 @@ component: states that can all reach each other) is searched again, exactly, in 
 - a state of the loop that can reach an ending, or a move out of the loop to a run from which an
   ending can still be reached, is free; every other state that lies on a cycle of the loop is a trap.
   Whether an ending can be reached from a run that leaves is asked of a search over real runs (`hope`,
-  in `game.tools.search`), which says so exactly, or, stopped by its cap, says it does not know: the
-  loops are then not proved.
+  `game.tools.witnesses.Hope`), which says so exactly, or, stopped by its cap, says it does not know:
+  the loops are then not proved.
 
-Moves inside the loop are exact: every run that agrees on the kept values has the same moves, so a run
-in a state that is not free can never reach an ending, and one in a free state can. The loops therefore
-prove that no run can be caught in a loop with no way to an ending, or name the states where one can
-be; the search confirms each such state with a real run.
+Moves inside the loop are exact: every run that agrees on the kept values has the same moves in it and
+the same ways out. So when no loop has a trap (and no state is a soft-lock), every run can leave every
+loop it is in, and what it leads to can be left in turn, the loops of the search's graph leading to
+each other without a cycle: every run can reach an ending, and the report says so as a proof. A trap
+is named by the states where runs can be caught; since where a way out leads can also depend on what
+the loop does not read, the search confirms each with a real run in that state from which no ending
+can be reached.
 """
 
 from __future__ import annotations

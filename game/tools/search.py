@@ -28,7 +28,7 @@ from game.engine.rules import is_open
 from game.engine.state import RunState
 from game.model import Choice, Story
 from game.tools.abstraction import Abstraction, abstraction
-from game.tools.loops import draws, trapped
+from game.tools.loops import Trap, draws, trapped
 from game.tools.states import Finding, StateGraph, Step
 from game.tools.witnesses import Confirm, Hope, find_seed, replay_path, stuck, witness
 
@@ -268,6 +268,11 @@ def _findings(story: Story, game: Game, graph: StateGraph, result: Exploration, 
         hope = Hope(story, graph)
         held = trapped(story, graph.shape, game, graph.index, graph.bases, graph.boxes, graph.edges, graph.cap, hope)
         for scene, trap in held.traps.items():
-            holds = lambda g, t=trap: t.holds(graph.shape, graph.index.get(graph.shape.control(g.run)), g.run)  # noqa: E731
+            # a real run in the trap's state, from which no ending can be reached (the loop keeps only what
+            # its own conditions read: what lies beyond it is checked on the run itself)
+            def holds(g: Game, t: Trap = trap) -> bool:
+                number = graph.index.get(graph.shape.control(g.run))
+                return t.holds(graph.shape, number, g.run) and not hope(g.run.copy())
+
             result.traps.append(confirm.finding(scene, set(trap.states), holds))
         result.loops_proved, result.loop_states = held.proved and not hope.unsure, held.states
