@@ -37,6 +37,7 @@ from game.engine.game import Game
 from game.engine.state import RunState
 from game.model import Choice, Story
 from game.tools.abstraction import Abstraction
+from game.tools.states import Step
 
 Local = tuple[int, tuple[int, ...], tuple[int, ...]]  # state number, kept values, kept regions
 
@@ -80,6 +81,20 @@ def draws(game: Game, choice: Choice) -> list[str | None]:
     step = game.choose(choice.id)
     game.undo()
     return list(step.drawn) or [None]
+
+
+def moves_from(game: Game, state: RunState) -> Iterator[tuple[Step, RunState]]:
+    """Every move a real run can make from `state`: each open choice, with each outcome of its draw, and
+    the run state it leads to. The game is left at `state` between moves."""
+    game.rewind(state, render=False)
+    for offer in [o for o in game.choices() if o.enabled]:
+        choice = game.story.choice_index[f"{state.scene}.{offer.id}"]
+        game.rewind(state, render=False)
+        for outcome in draws(game, choice):
+            game.choose(offer.id, destination=outcome)
+            after = game.checkpoint()
+            game.undo()
+            yield (state.scene, offer.id, outcome), after
 
 
 def trapped(
@@ -185,28 +200,20 @@ class _Loop:
         for number in entries:
             for state in self.entries(number):
                 self.add(self.local(number, state), state, queue)
-        game, story, shape = self.game, self.story, self.shape
+        game, shape = self.game, self.shape
         while queue:
             if len(self.runs) > cap:
                 return False
             at = queue.popleft()
             state = self.runs[at]
-            game.rewind(state, render=False)
-            offers = [offer.id for offer in game.choices() if offer.enabled]
-            for choice_id in offers:
-                choice = story.choice_index[f"{state.scene}.{choice_id}"]
-                game.rewind(state, render=False)
-                for outcome in draws(game, choice):
-                    game.choose(choice_id, destination=outcome)
-                    after = game.checkpoint()
-                    game.undo()
-                    number = self.index.get(shape.control(after), -1)
-                    if after.ending is not None:
-                        self.free.add(at)
-                    elif number not in self.members:
-                        self.exits.setdefault(at, []).append(after)
-                    else:
-                        self.nexts[at].add(self.add(self.local(number, after), after, queue))
+            for _, after in moves_from(game, state):
+                number = self.index.get(shape.control(after), -1)
+                if after.ending is not None:
+                    self.free.add(at)
+                elif number not in self.members:
+                    self.exits.setdefault(at, []).append(after)
+                else:
+                    self.nexts[at].add(self.add(self.local(number, after), after, queue))
         return True
 
     def trapped(self, traps: dict[str, Trap]) -> None:

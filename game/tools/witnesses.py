@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from game.engine.game import Game
 from game.engine.state import RunState
 from game.errors import EngineError
 from game.model import Story
 from game.tools.abstraction import Abstraction
-from game.tools.loops import draws
+from game.tools.loops import moves_from
 from game.tools.states import Finding, StateGraph, Step
 
 WITNESS_CAP = 100_000  # real runs a search for a real path to a finding may keep
@@ -83,31 +83,34 @@ def _guided(
         game.rewind(state, render=False)
         arrived = hopeful is not None and exactly(shape, state) in hopeful
         if arrived or (graph.index.get(shape.control(state)) in targets and goal(game)):
-            steps = []
-            while at > 0:
-                _, parent, step = runs[at]
-                steps.append(step)
-                if hopeful is not None:
-                    hopeful.add(exactly(shape, runs[at][0]))
-                at = parent
             if hopeful is not None:
-                hopeful.add(exactly(shape, start))
-            return steps[::-1], True, len(runs)
-        for offer in [o for o in game.choices() if o.enabled]:
-            choice = story.choice_index[f"{state.scene}.{offer.id}"]
-            game.rewind(state, render=False)
-            for outcome in draws(game, choice):
-                game.choose(offer.id, destination=outcome)
-                after = game.checkpoint()
-                game.undo()
-                left = distance.get(graph.index.get(shape.control(after), -1))
-                key = exactly(shape, after)
-                if left is None or key in seen:
-                    continue
-                seen.add(key)
-                runs.append((after, at, (state.scene, offer.id, outcome)))
-                heapq.heappush(heap, (length + 1 + WEIGHT * left, length + 1, len(runs) - 1))
+                hopeful.update(exactly(shape, run) for run in _along(runs, at))
+            return _path(runs, at), True, len(runs)
+        for step, after in moves_from(game, state):
+            left = distance.get(graph.index.get(shape.control(after), -1))
+            key = exactly(shape, after)
+            if left is None or key in seen:
+                continue
+            seen.add(key)
+            runs.append((after, at, step))
+            heapq.heappush(heap, (length + 1 + WEIGHT * left, length + 1, len(runs) - 1))
     return None, True, len(runs)
+
+
+def _along(runs: list[tuple[RunState, int, Step]], at: int) -> Iterator[RunState]:
+    """The runs from the start to run `at`, following each run's parent (the start has none)."""
+    while at >= 0:
+        yield runs[at][0]
+        at = runs[at][1]
+
+
+def _path(runs: list[tuple[RunState, int, Step]], at: int) -> list[Step]:
+    """The steps from the start to run `at`."""
+    steps = []
+    while at > 0:
+        steps.append(runs[at][2])
+        at = runs[at][1]
+    return steps[::-1]
 
 
 class Hope:
@@ -187,7 +190,7 @@ class Runs:
     every run kept there before: conditions compare numbers with thresholds, so the extremes are the
     runs that open what the others cannot."""
 
-    def __init__(self, story: Story, graph: StateGraph, game: Game, per_state: int):
+    def __init__(self, graph: StateGraph, game: Game, per_state: int):
         self.runs: list[tuple[RunState, int, Step]] = [(graph.bases[0], -1, ("", "", None))]  # run, parent, step
         self.at: list[list[int]] = [[] for _ in graph.keys]  # search state -> its runs, shortest first
         self.at[0].append(0)
@@ -201,34 +204,22 @@ class Runs:
             state = self.runs[run][0]
             if state.ending is not None:
                 continue
-            game.rewind(state, render=False)
-            for offer in [o for o in game.choices() if o.enabled]:
-                choice = story.choice_index[f"{state.scene}.{offer.id}"]
-                game.rewind(state, render=False)
-                for outcome in draws(game, choice):
-                    game.choose(offer.id, destination=outcome)
-                    after = game.checkpoint()
-                    game.undo()
-                    number = graph.index.get(shape.control(after))
-                    if number is None or len(self.at[number]) >= per_state:
-                        continue
-                    values = [int(after.variables[name]) for name in names]
-                    low, high = lows[number], highs[number]
-                    if low and not any(v < a or v > b for v, a, b in zip(values, low, high, strict=True)):
-                        continue
-                    lows[number] = [min(pair) for pair in zip(values, low or values, strict=True)]
-                    highs[number] = [max(pair) for pair in zip(values, high or values, strict=True)]
-                    self.at[number].append(len(self.runs))
-                    self.runs.append((after, run, (state.scene, offer.id, outcome)))
-                    queue.append(len(self.runs) - 1)
+            for step, after in moves_from(game, state):
+                number = graph.index.get(shape.control(after))
+                if number is None or len(self.at[number]) >= per_state:
+                    continue
+                values = [int(after.variables[name]) for name in names]
+                low, high = lows[number], highs[number]
+                if low and not any(v < a or v > b for v, a, b in zip(values, low, high, strict=True)):
+                    continue
+                lows[number] = [min(pair) for pair in zip(values, low or values, strict=True)]
+                highs[number] = [max(pair) for pair in zip(values, high or values, strict=True)]
+                self.at[number].append(len(self.runs))
+                self.runs.append((after, run, step))
+                queue.append(len(self.runs) - 1)
 
     def path(self, run: int) -> list[Step]:
-        steps = []
-        while run > 0:
-            _, parent, step = self.runs[run]
-            steps.append(step)
-            run = parent
-        return steps[::-1]
+        return _path(self.runs, run)
 
     def shortest(
         self, numbers: Iterable[int], goal: Callable[[RunState], bool] = lambda run: True
@@ -245,7 +236,7 @@ class Confirm:
 
     def __init__(self, story: Story, graph: StateGraph, game: Game):
         self.story, self.graph = story, graph
-        self.runs = Runs(story, graph, game, RUNS_PER_STATE)
+        self.runs = Runs(graph, game, RUNS_PER_STATE)
         self.passed: dict[str, list[Step]] = {}  # scene -> the shortest start of a real path found that gets there
 
     def passing(self, path: list[Step]) -> None:
