@@ -104,12 +104,12 @@ class Cautious(Policy):
         return picker.choice(safe or open_ids)
 
 
-def meter_lines(story: Story) -> dict[str, tuple[int, int]]:
-    """The shown meters: name -> (min, max), for number variables with `show: stat`, a min and a max. A
-    meter that is good when low is given upside down, (-max, -min), so that every meter reads as good
-    when high."""
+def meter_lines(story: Story) -> dict[str, tuple[int, int, int]]:
+    """The shown meters: name -> (sign, min, max), for number variables with `show: stat`, a min and a
+    max, read so that every meter is good when high: a meter that is good when low has the sign -1 and
+    its range upside down, (-max, -min), so that sign * value is the value to guard."""
     return {
-        name: (v.minimum, v.maximum) if v.good == "high" else (-v.maximum, -v.minimum)
+        name: (1, v.minimum, v.maximum) if v.good == "high" else (-1, -v.maximum, -v.minimum)
         for name, v in story.variables.items()
         if v.show == "stat" and v.minimum is not None and v.maximum is not None and v.maximum > v.minimum
     }
@@ -121,18 +121,16 @@ def low(value: int, bounds: tuple[int, int]) -> bool:
     return 3 * (value - lo) < hi - lo
 
 
-def drains(game: Game, choice_id: str, lines: dict[str, tuple[int, int]]) -> bool:
+def drains(game: Game, choice_id: str, lines: dict[str, tuple[int, int, int]]) -> bool:
     """Whether taking the choice lowers a meter to below a third of its range (in some outcome)."""
     before = dict(game.run.variables)
 
     def drained() -> bool:
         after = game.run.variables
-        for name, bounds in lines.items():
+        for name, (sign, lo, hi) in lines.items():
             old, new = before.get(name), after.get(name)
-            if isinstance(old, int) and isinstance(new, int):
-                sign = 1 if game.story.variables[name].good == "high" else -1
-                if sign * new < sign * old and low(sign * new, bounds):
-                    return True
+            if isinstance(old, int) and isinstance(new, int) and sign * new < sign * old and low(sign * new, (lo, hi)):
+                return True
         return False
 
     try:
