@@ -47,7 +47,7 @@ from game import __version__  # noqa: E402
 from game.compiler.loader import load_story  # noqa: E402
 from game.engine import Game  # noqa: E402
 from game.model import Story  # noqa: E402
-from game.saves.files import parse_save, save_text  # noqa: E402
+from game.saves.files import Header, parse_save, save_text  # noqa: E402
 
 WORK = HERE / ".work"
 CACHE = WORK / "cache"  # the Escape Lines story cache, warm for every measurement but one
@@ -150,7 +150,7 @@ def save_figures(game: Game, step: int, seed: int, repetitions: int) -> dict[str
     if game.is_over:
         raise BenchError(f"playthrough {seed} ends before step {step}")
     story = game.story
-    raw = save_text(game, "bench", None, 0).encode("utf-8")
+    raw = save_text(game, Header("bench")).encode("utf-8")
     into = Game(story)
 
     def restore_fresh() -> None:
@@ -161,7 +161,7 @@ def save_figures(game: Game, step: int, seed: int, repetitions: int) -> dict[str
 
     figures = {
         f"save_{step}_bytes": len(raw),
-        f"save_{step}_ms": median_ms(repetitions, lambda: save_text(game, "bench", None, 0)),
+        f"save_{step}_ms": median_ms(repetitions, lambda: save_text(game, Header("bench"))),
         f"restore_{step}_ms": median_ms(repetitions, restore_fresh),
         f"restore_into_game_{step}_ms": median_ms(repetitions, restore_into_game),
     }

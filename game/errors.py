@@ -52,3 +52,7 @@ class EngineError(EscapeError):
 
 class SaveError(EscapeError):
     """A save file that cannot be read or written."""
+
+
+class SaveExists(SaveError):
+    """A save of that name is already there; the front end asks before replacing it."""

@@ -281,7 +281,7 @@ SAVE_CASES = [
     (
         "future",
         lambda d: mutate(d, version=7),
-        "made by a newer version of the game (save format 7; this game reads 2)",
+        "made by a newer version of the game (save format 7; this game reads 3)",
     ),
     ("story-number", lambda d: mutate(d, story=5), "the field 'story' is missing or of the wrong type"),
     ("log-text", lambda d: mutate(d, state={**d["state"], "log": "all of it"}), "'log' must be a list"),
@@ -304,6 +304,7 @@ SAVE_CASES = [
 
 @pytest.mark.parametrize("case, make, expected", SAVE_CASES, ids=[c[0] for c in SAVE_CASES])
 def test_hostile_save(tmp_path, case, make, expected):
+    from game.cli.plain import run_plain
     from tests.conftest import DEMO
 
     path = good_save(tmp_path)
@@ -313,8 +314,13 @@ def test_hostile_save(tmp_path, case, make, expected):
     assert code == 1 and expected in out + err, out + err
     assert "Traceback" not in out + err and seconds < 2.0 and peak < 200 * 1024 * 1024
     code, out, err, _, _ = run(["play", str(DEMO), "--plain", "--continue", "--saves", str(path.parent)])
-    assert code == 1 and expected in err
-    assert listing(tmp_path) == before
+    assert code == 1 and f"{path.name} cannot be read: " in err and expected in err, err
+    code, out, err, _, _ = run(["saves", "--saves", str(path.parent)])
+    assert code == 0 and f"  {path.name}: " in out and expected in out, out  # listed with the reason
+    played = io.StringIO()
+    assert run_plain(str(DEMO), seed=1, saves=str(path.parent), out=played, inp=io.StringIO("1\nq\n")) == 0
+    assert "Saving is off" not in played.getvalue()  # a new run saves beside it
+    assert listing(tmp_path)[str(path)] == before[str(path)]  # the bad file: untouched
 
 
 @pytest.mark.posix

@@ -20,7 +20,8 @@ from game.compiler.loader import load_story
 from game.engine.game import Game
 from game.engine.replay import Divergence, Reading, replay
 from game.errors import SaveError
-from game.saves.files import list_saves, read_save, save_game, save_path, saved_steps
+from game.saves.files import read_save, save_game, saved_steps
+from game.saves.runs import list_saves
 from game.saves.session import Session
 from tests.conftest import DEMO
 
@@ -148,52 +149,62 @@ def test_replay_check_command(tmp_path, capsys):
 
 def test_saves_listing(tmp_path, capsys, demo_story):
     game = random_run(demo_story, 3, steps=2)
-    save_game(game, tmp_path, "first", play_seconds=125)
+    path = save_game(game, tmp_path, "first", play_seconds=125)
     (tmp_path / "junk.json").write_text("not a save")
+    (tmp_path / "bad\x1b]0;pwned\x07.json").write_text("{}")
     assert run_saves(str(tmp_path)) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["story", "name", "scene", "saved", "played"]
-    assert out[1].split()[:3] == ["demo", "first", game.run.scene] and out[1].endswith("2 min")
-    assert len(out) == 2
+    assert out[0] == f"Saves in {tmp_path}:"
+    assert out[1].split() == ["file", "story", "kind", "choices", "where", "saved", "played"]
+    assert out[2].split()[:6] == [path.name, "demo", "save", "'first'", "2", game.run.scene] and out[2].endswith(
+        "2 min"
+    )
+    assert "Cannot be read (2; left as they are, never written over):" in out
+    assert "  junk.json: not a readable save (truncated or corrupt): Expecting value: line 1 column 1 (char 0)" in out
+    assert "  bad?]0;pwned?.json: not an Escape Lines save" in out  # no escape sequence reaches the terminal
 
 
-def test_damaged_autosave_is_never_overwritten(tmp_path, demo_story):
-    path = save_path(tmp_path, "demo", "autosave")
+def test_a_damaged_file_is_listed_never_overwritten_and_play_saves_beside_it(tmp_path, demo_story):
+    path = tmp_path / "demo--autosave.json"
     path.write_text('{"format": "escape-lines-save", "version": 1, "sto')
     session = Session(demo_story, tmp_path)
     session.start(1)
     session.choose("lamp")
-    assert not session.saving and "will not be overwritten" in session.save_problem
+    session.choose("search")
+    assert session.saving and session.run_file != path
     assert path.read_text() == '{"format": "escape-lines-save", "version": 1, "sto'
-    session.choose("search")  # play goes on with saving off
-    assert session.game.run.scene == "barrels"
+    [bad] = list_saves(tmp_path).unreadable
+    assert bad.path == path and "truncated or corrupt" in bad.reason
 
 
 SAVER = textwrap.dedent(
     """
     import random, sys
-    from game.engine.game import Game
     from game.compiler.loader import load_story
-    from game.saves.files import save_game
+    from game.saves.session import Session
     story = load_story(sys.argv[1])
     picker = random.Random(0)
-    game = Game(story)
+    session = Session(story, sys.argv[2])
     seed = 0
     print("ready", flush=True)
     while True:
-        if game.state is None or game.is_over:
+        if session.game.state is None or session.game.is_over:
             seed += 1
-            game.start(seed)
-        game.choose(picker.choice([o.id for o in game.choices() if o.enabled]))
-        save_game(game, sys.argv[2], check_existing=False)
+            session.start(seed)  # a new run, in a file of its own; the finished one stays
+        session.choose(picker.choice([o.id for o in session.game.choices() if o.enabled]))
+        if session.game.run.turn % 3 == 0:
+            session.save_as("checkpoint", replace=True)
     """
 )
 
 
 @pytest.mark.posix
 def test_saves_survive_sigkill_at_any_instant(tmp_path, demo_story):
+    """Runs, a named save replaced again and again, and the endings record: killed at random instants, every
+    file is whole (the old version or the new), and nothing half-written is ever listed as a save."""
+    from game.saves.endings import ENDINGS_FILE, _read_endings
+
     saves = tmp_path / "saves"
-    path = save_path(saves, "demo", "autosave")
     rng = random.Random(1234)
     killed_while_saving, checked = 0, 0
     for _ in range(25):
@@ -202,13 +213,18 @@ def test_saves_survive_sigkill_at_any_instant(tmp_path, demo_story):
         time.sleep(rng.uniform(0.0, 0.15))
         proc.send_signal(signal.SIGKILL)
         killed_while_saving += proc.wait() == -signal.SIGKILL  # the kill landed in the saving loop
-        if path.exists():
-            data = read_save(path)  # raises if a kill ever left a torn file
-            Game(demo_story).restore(data["state"])
-            checked += 1
+        listing = list_saves(saves)
+        assert listing.unreadable == []  # a killed write never leaves a torn file or a visible temporary one
+        for info in listing.saves:
+            Game(demo_story).restore(read_save(info.path)["state"])
+        if (saves / ENDINGS_FILE).exists():
+            _read_endings(saves)  # raises if a kill tore the record
+        checked += bool(listing.saves)
     assert killed_while_saving == 25  # every run was cut short, none had ended on its own
-    assert checked >= 20  # and the save was there to check after (nearly) every kill
-    assert [info.name for info in list_saves(saves)] == ["autosave"]  # a killed write's temporary file is no save
+    assert checked >= 20  # and there were saves to check after (nearly) every kill
+    kinds = {info.kind for info in list_saves(saves).saves}
+    assert kinds == {"run", "save"}
+    assert (saves / ENDINGS_FILE).exists()  # runs ended along the way and were recorded
 
 
 def test_replay_can_stop_after_some_steps(demo_story):

@@ -10,7 +10,13 @@ import pytest
 
 from game.engine.game import Game
 from game.errors import SaveError
-from game.saves.files import list_saves, read_save, restore_game, save_game, save_path
+from game.saves.files import read_save, restore_game, save_game, save_path, story_key, story_origin
+from game.saves.runs import list_saves
+
+
+def key_of(story) -> str:
+    """The name a story's save files start with: its id, and a hash of its folder unless it is bundled."""
+    return story_key(story.id, story_origin(story))
 
 
 def played(demo_story) -> Game:
@@ -24,16 +30,21 @@ def played(demo_story) -> Game:
 def test_round_trip_equals_the_run(tmp_path, demo_story):
     game = played(demo_story)
     path = save_game(game, tmp_path, "before the door", play_seconds=42)
-    assert path == tmp_path / "demo--before_the_door.json"
+    assert path == tmp_path / "demo--before_the_door.json"  # portable: the same name on every machine
     data = read_save(path)
     assert (
-        data["version"] == 2 and data["story"] == "demo" and data["state"]["seed"] == 21 and data["play_seconds"] == 42
+        data["version"] == 3
+        and data["kind"] == "save"
+        and data["origin"] == ""
+        and data["story"] == "demo"
+        and data["state"]["seed"] == 21
+        and data["play_seconds"] == 42
     )
     assert data["state"]["log"] == ["cellar.lamp", "cellar.search"]
     copy = Game(demo_story)
     restore_game(copy, data, path)
     assert copy.snapshot() == game.snapshot()
-    assert [s.name for s in list_saves(tmp_path)] == ["before the door"]
+    assert [s.name for s in list_saves(tmp_path).saves] == ["before the door"]
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -101,7 +112,7 @@ def test_a_version_1_save_is_read_as_version_2_and_left_as_it_is(tmp_path, demo_
     path = tmp_path / "demo--old.json"
     path.write_text(json.dumps(old))
     data = read_save(path)
-    assert data["version"] == 2 and data["state"]["log"] == ["cellar.lamp", "cellar.search"]
+    assert data["version"] == 3 and data["state"]["log"] == ["cellar.lamp", "cellar.search"]
     copy = Game(demo_story)
     restore_game(copy, data, path)
     assert copy.snapshot() == game.snapshot() and copy.run.visits == game.run.visits
@@ -163,7 +174,19 @@ def test_a_save_is_one_field_a_line_in_utf8(tmp_path, story_dir):
     lines = text.splitlines()
     assert lines[0] == "{" and lines[-1] == "}" and text.endswith("}\n")
     keys = [line.split('"')[1] for line in lines[1:-1] if line.startswith(' "')]
-    assert keys == ["format", "version", "name", "story", "story_hash", "started", "saved", "play_seconds", "state"]
+    assert keys == [
+        "format",
+        "version",
+        "name",
+        "kind",
+        "story",
+        "origin",
+        "story_hash",
+        "started",
+        "saved",
+        "play_seconds",
+        "state",
+    ]
     assert ' "name": "autosave",' in lines and ' "started": "2026-01-02T03:04:05Z",' in lines
     assert ' "play_seconds": 9,' in lines
     assert re.fullmatch(r' "saved": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",', next(x for x in lines if '"saved"' in x))
@@ -176,7 +199,8 @@ def test_save_game_defaults_to_the_autosave_and_refuses_to_overwrite_a_damaged_f
     game = played(demo_story)
     path = save_game(game, tmp_path)
     data = read_save(path)
-    assert path.name == "demo--autosave.json" and data["name"] == "autosave" and data["play_seconds"] == 0
+    assert path.name == "demo--autosave.json" and data["name"] == "autosave"
+    assert data["play_seconds"] == 0
     assert data["started"] == data["saved"] or data["started"] <= data["saved"]
     path.write_text("{damaged")
     with pytest.raises(SaveError) as info:
@@ -288,7 +312,7 @@ def test_the_list_of_saves_is_newest_first_and_leaves_out_what_is_not_a_save(tmp
     (tmp_path / "endings.json").write_text(json.dumps({"version": 1, "stories": {}}))
     (tmp_path / ".hidden.json").write_text(older.read_text())
     (tmp_path / "aaa-broken.json").write_text("{broken")  # sorts first, and is skipped, not the end of the list
-    infos = list_saves(tmp_path)
+    infos = list_saves(tmp_path).saves
     assert [(i.name, i.path, i.story, i.scene, i.saved, i.play_seconds) for i in infos] == [
         ("newer", newer, "demo", "barrels", "2026-01-02T00:00:00Z", 3),
         ("older", older, "demo", "barrels", "2026-01-01T00:00:00Z", 60),
@@ -322,7 +346,7 @@ def test_old_formats_without_an_upgrade_and_plain_listing_fields(tmp_path, demo_
     data = json.loads(made.read_text())
     del data["saved"], data["play_seconds"]  # written by hand: the listing still shows it
     made.write_text(json.dumps(data))
-    [info] = list_saves(tmp_path)
+    [info] = list_saves(tmp_path).saves
     assert (info.name, info.saved, info.play_seconds) == ("bare", "", 0)
 
 
@@ -354,6 +378,7 @@ def test_a_fifo_in_the_saves_folder_is_refused_without_waiting_and_kept(tmp_path
     command = [sys.executable, "-m", "game"]
     listed = subprocess.run([*command, "saves", "--saves", str(tmp_path)], capture_output=True, text=True, timeout=30)
     assert listed.returncode == 0 and "Traceback" not in listed.stderr
+    assert "captured--autosave.json: not a regular file" in listed.stdout  # listed with the reason, not opened
     resumed = subprocess.run(
         [*command, "play", "captured", "--plain", "--continue", "--saves", str(tmp_path)],
         input="q\n",
@@ -361,7 +386,16 @@ def test_a_fifo_in_the_saves_folder_is_refused_without_waiting_and_kept(tmp_path
         text=True,
         timeout=30,
     )
-    assert "not a regular file" in resumed.stderr and "Traceback" not in resumed.stderr
+    assert resumed.returncode == 1 and "no unfinished run of Captured!" in resumed.stderr
+    assert "Traceback" not in resumed.stderr
+    played = subprocess.run(
+        [*command, "play", "captured", "--plain", "--seed", "3", "--saves", str(tmp_path)],
+        input="1\nq\n",
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert played.returncode == 0 and "Saving is off" not in played.stdout and "Traceback" not in played.stderr
     assert (tmp_path / "captured--autosave.json").is_fifo()
 
 
@@ -373,7 +407,7 @@ def test_a_damaged_play_time_reads_as_zero_and_lists(tmp_path, demo_story, secon
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r'"play_seconds": [^,\n]*', f'"play_seconds": {seconds}', text), encoding="utf-8")
     assert read_save(path)["play_seconds"] == 0
-    assert [info.play_seconds for info in list_saves(tmp_path)] == [0]
+    assert [info.play_seconds for info in list_saves(tmp_path).saves] == [0]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")

@@ -10,13 +10,22 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from game.cli.plain import run_plain
-from game.saves.files import read_save, save_path
-from game.saves.session import Session, endings_found
+from game.compiler.loader import load_story
+from game.errors import SaveError
+from game.saves.endings import endings_found
+from game.saves.files import read_save, story_key, story_origin
+from game.saves.session import Session
 from tests.conftest import DEMO
+
+
+def key_of(story) -> str:
+    return story_key(story.id, story_origin(story))
+
 
 RUNNER = textwrap.dedent(
     """
@@ -30,14 +39,15 @@ RUNNER = textwrap.dedent(
     picker = random.Random(seed)
     print("ready", flush=True)
     sys.stdin.readline()  # both start together
-    endings = []
+    endings, files = [], []
     for _ in range(300):
         if session.game.is_over:
             endings.append(session.game.run.ending)
+            files.append(str(session.run_file))
             session.start(seed := seed + 2)
         session.choose(picker.choice([o.id for o in session.game.choices() if o.enabled]))
-    print(json.dumps({"slot": session.autosave_name, "log": [f"{s}.{c}" for s, c in session.game.run.log], "endings": endings,
-                      "saving": session.saving}), flush=True)
+    print(json.dumps({"file": str(session.run_file), "log": [f"{s}.{c}" for s, c in session.game.run.log],
+                      "endings": endings, "finished": files, "saving": session.saving}), flush=True)
     time.sleep(0.5)
     """
 )
@@ -62,13 +72,16 @@ def test_two_games_autosaving_one_story_lose_nothing(tmp_path):
     results = [json.loads(proc.stdout.readline()) for proc in procs]
     for proc in procs:
         proc.wait(timeout=60)
-    assert sorted(r["slot"] for r in results) == ["autosave", "autosave-2"]
+    files = [Path(f) for r in results for f in [r["file"], *r["finished"]]]
+    assert len(set(files)) == len(files) == sum(1 + len(r["endings"]) for r in results)  # a file per run
+    assert sorted(files) == sorted(p for p in saves.glob("*.json") if p.name != "endings.json")
     for result in results:
         assert result["saving"] is True
-        data = read_save(save_path(saves, "demo", result["slot"]))
-        assert data["state"]["log"] == result["log"]  # each game's own run, whole
+        assert read_save(result["file"])["state"]["log"] == result["log"]  # each game's own run, whole
+        for path, ending in zip(result["finished"], result["endings"], strict=True):
+            assert read_save(path)["state"]["ending"] == ending  # finished runs kept as they ended
     every_ending = {e for r in results for e in r["endings"]}
-    assert set(endings_found(saves, "demo")) == every_ending
+    assert set(endings_found(saves, key_of(load_story(DEMO)))) == every_ending
 
 
 def play_a_little(session: Session) -> None:
@@ -97,7 +110,7 @@ def test_full_disk_turns_saving_off_and_keeps_the_previous_save(tmp_path, demo_s
     session = Session(demo_story, tmp_path)
     session.start(5)
     session.choose("lamp")
-    before = save_path(tmp_path, "demo", "autosave").read_text()
+    before = session.run_file.read_text()
 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -105,7 +118,7 @@ def test_full_disk_turns_saving_off_and_keeps_the_previous_save(tmp_path, demo_s
     monkeypatch.setattr(os, "fsync", full)
     session.choose("search")
     assert not session.saving and "No space left on device" in session.save_problem
-    assert save_path(tmp_path, "demo", "autosave").read_text() == before  # the previous save, whole
+    assert session.run_file.read_text() == before  # the previous save, whole
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # no half-written leftovers
     assert session.game.run.scene == "barrels"
 
@@ -113,7 +126,7 @@ def test_full_disk_turns_saving_off_and_keeps_the_previous_save(tmp_path, demo_s
 def test_missing_folder_is_created_and_impossible_folder_turns_saving_off(tmp_path, demo_story):
     session = Session(demo_story, tmp_path / "new" / "saves")
     play_a_little(session)
-    assert session.saving and save_path(tmp_path / "new" / "saves", "demo", "autosave").is_file()
+    assert session.saving and session.run_file.parent == tmp_path / "new" / "saves" and session.run_file.is_file()
     blocker = tmp_path / "file"
     blocker.write_text("x")
     session = Session(demo_story, blocker / "saves")
@@ -127,8 +140,8 @@ def test_plain_mode_says_saving_is_off(tmp_path):
     out = io.StringIO()
     assert run_plain(str(DEMO), seed=5, saves=str(blocker / "saves"), out=out, inp=io.StringIO("1\n1\nq\n")) == 0
     text = out.getvalue()
-    assert text.count("[Saving is off:") == 1 and "== Behind the barrels ==" in text
-    assert "Your run is autosaved" not in text
+    assert text.count("[Saving is off:") == 1 and "\nBehind the barrels\n" in text
+    assert "Your run is saved" not in text
 
 
 async def test_ui_says_saving_is_off(tmp_path):
@@ -145,11 +158,32 @@ async def test_ui_says_saving_is_off(tmp_path):
         assert app.screen.session.game.run.turn == 1
 
 
-@pytest.mark.parametrize("name", ["autosave", "at the gate"])
-def test_slots_are_reused_by_one_game(tmp_path, demo_story, name):
-    first = Session(demo_story, tmp_path, autosave_name=name)
+def test_a_new_run_never_touches_another_and_a_continued_run_keeps_its_file(tmp_path, demo_story):
+    first = Session(demo_story, tmp_path)
     play_a_little(first)
     first.close()
-    second = Session(demo_story, tmp_path, autosave_name=name)
+    kept = first.run_file.read_bytes()
+    second = Session(demo_story, tmp_path)  # a new run while the first waits
     play_a_little(second)
-    assert second.autosave_name == name
+    second.choose("wake_dog")
+    assert second.run_file != first.run_file and first.run_file.read_bytes() == kept
+    assert read_save(second.run_file)["state"]["log"] == ["cellar.lamp", "cellar.search", "barrels.wake_dog"]
+    third = Session(demo_story, tmp_path)
+    third.resume(first.run_file)  # Continue: the same run, in the same file
+    assert third.run_file == first.run_file
+    third.choose("wake_dog")
+    assert read_save(first.run_file)["state"]["log"] == ["cellar.lamp", "cellar.search", "barrels.wake_dog"]
+    assert len(list(tmp_path.glob("*--run.*.json"))) == 2
+
+
+def test_a_run_open_in_one_game_cannot_be_continued_in_another(tmp_path, demo_story):
+    first = Session(demo_story, tmp_path)
+    play_a_little(first)
+    second = Session(demo_story, tmp_path)
+    with pytest.raises(SaveError, match="open in another game"):
+        second.resume(first.run_file)
+    [waiting] = second.runs_waiting()
+    assert waiting.in_use and waiting.path == first.run_file
+    first.close()
+    second.resume(first.run_file)
+    assert second.run_file == first.run_file and second.runs_waiting()[0].in_use  # held by this game now

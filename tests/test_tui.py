@@ -8,7 +8,7 @@ import re
 import pytest
 from textual.widgets import Static
 
-from game.saves.files import read_save
+from game.saves.files import read_save, story_key
 from game.tui import make_app
 from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen, SaveNameScreen
 from game.tui.ending_screen import EndingScreen
@@ -21,6 +21,9 @@ from tests.conftest import DEMO
 
 # seed 5: the key opens the door first time (see the golden transcript)
 WINNING_KEYS = ["1", "1", "1", "1", "1"]  # lamp, search, wake the dog, door, go out
+
+
+DEMO_KEY = story_key("demo", str(DEMO.resolve()))  # what the demo story's saves and endings are filed under
 
 
 def app_for(tmp_path, **kwargs):
@@ -40,7 +43,7 @@ async def test_title_to_ending_with_keys_alone(tmp_path):
         text = app.screen.query_one("#ending-text").source
         assert "# Out Into the Rain" in text and "Endings found: 1 of 2" in text
     record = json.loads((tmp_path / "saves" / "endings.json").read_text())
-    assert record["stories"] == {"demo": ["out"]}
+    assert record["stories"] == {DEMO_KEY: ["out"]}
 
 
 async def test_play_to_ending_with_the_mouse(tmp_path):
@@ -75,7 +78,7 @@ async def test_undo(tmp_path):
         assert game.run.scene == "barrels"
         await pilot.press("u")
         assert game.run.scene == "cellar" and game.run.turn == 1
-        assert read_save(tmp_path / "saves" / "demo--autosave.json")["state"]["log"] == ["cellar.lamp"]
+        assert read_save(app.screen.session.run_file)["state"]["log"] == ["cellar.lamp"]
 
 
 async def test_save_with_a_name_then_load_it_from_the_title(tmp_path):
@@ -88,7 +91,7 @@ async def test_save_with_a_name_then_load_it_from_the_title(tmp_path):
         assert "a save name is" in str(app.screen.query_one("#save-error").render())
         await pilot.press(*["backspace"] * 6, *"at the barrels", "enter")
         assert isinstance(app.screen, PlayScreen)
-        assert (tmp_path / "saves" / "demo--at_the_barrels.json").is_file()
+        assert (tmp_path / "saves" / f"{DEMO_KEY}--at_the_barrels.json").is_file()
         await pilot.press("q", "y")
         assert isinstance(app.screen, TitleScreen)
         await pilot.press("l")
@@ -132,14 +135,16 @@ async def test_quit_asks_first_and_autosaves(tmp_path):
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert isinstance(app.screen, PlayScreen)
+        run_file = app.screen.session.run_file
         await pilot.press("q", "y")
         assert isinstance(app.screen, TitleScreen)
-        await pilot.press("c")  # continue the autosave
+        await pilot.press("c")  # continue the one run waiting
         assert isinstance(app.screen, PlayScreen)
         assert app.screen.session.game.run.log == [("cellar", "lamp")]
         await pilot.press("1")
-        assert app.screen.session.autosave_name == "autosave"  # the same slot, not a second one
-        assert read_save(tmp_path / "saves" / "demo--autosave.json")["state"]["log"] == ["cellar.lamp", "cellar.search"]
+        assert app.screen.session.run_file == run_file  # the same run goes on in its own file
+        assert read_save(run_file)["state"]["log"] == ["cellar.lamp", "cellar.search"]
+        assert len(list((tmp_path / "saves").glob("*.json"))) == 1
         await pilot.press("ctrl+q")
     assert app.return_code == 0
 
@@ -181,7 +186,8 @@ async def test_replay_steps_and_takes_over_without_touching_the_save(tmp_path):
         for key in WINNING_KEYS:
             await pilot.press(key)
         assert isinstance(app.screen, EndingScreen)
-        autosave = (tmp_path / "saves" / "demo--autosave.json").read_text()
+        original = app.screen.session.run_file
+        autosave = original.read_text()
         await pilot.press("r")
         assert isinstance(app.screen, ReplayScreen)
         assert "Step 0 of 5" in str(app.screen.query_one("#replay-status").render())
@@ -191,9 +197,12 @@ async def test_replay_steps_and_takes_over_without_touching_the_save(tmp_path):
         await pilot.press("o")
         assert isinstance(app.screen, PlayScreen)
         assert app.screen.session.game.run.scene == "barrels"
+        branch = app.screen.session.run_file
+        assert branch is not None and branch != original  # written at once, as a run of its own
         await pilot.press("2")
-        assert (tmp_path / "saves" / "demo--autosave.json").read_text() == autosave
-        assert read_save(tmp_path / "saves" / "demo--branch.json")["state"]["log"][-1] == "barrels.leave_dog"
+        assert original.read_text() == autosave
+        assert read_save(branch)["state"]["log"][-1] == "barrels.leave_dog"
+        assert [i.path for i in app.runs_waiting(DEMO_KEY)] == [branch]  # Continue finds the take-over
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
 
@@ -16,13 +17,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Escape Lines: First World War escape stories as interactive fiction, and the tools to write more.",
     )
     parser.add_argument("--version", action="version", version=f"escape-lines {__version__}")
+    parser.add_argument("--saves", dest="top_saves", metavar="DIR", help=SAVES_HELP + " (also after any command)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     play = commands.add_parser("play", help="play a story (with no command: the title screen)")
     play.add_argument("story", nargs="?", help="a bundled story (grand_illusion, captured) or a story folder")
     play.add_argument("--plain", action="store_true", help="plain text on stdin/stdout: for pipes and screen readers")
     play.add_argument("--seed", type=int, help="the run's random seed (the same seed and choices replay exactly)")
-    play.add_argument("--saves", metavar="DIR", help="where saves go (default: $ESCAPE_SAVES or ./saves)")
+    play.add_argument("--saves", metavar="DIR", help=SAVES_HELP)
     play.add_argument("--continue", dest="resume", action="store_true", help="continue the story's autosaved run")
     play.add_argument(
         "--watch", action="store_true", help="live preview: reload the story when a file changes and carry the run over"
@@ -36,10 +38,19 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "--story", metavar="STORY", help="the story folder (default: the one the save is in, or the bundled story)"
     )
-    replay.add_argument("--saves", metavar="DIR", help="where saves go (default: $ESCAPE_SAVES or ./saves)")
+    replay.add_argument("--saves", metavar="DIR", help=SAVES_HELP)
 
-    saves = commands.add_parser("saves", help="list the saves")
-    saves.add_argument("--saves", metavar="DIR", help="the saves folder (default: $ESCAPE_SAVES or ./saves)")
+    saves = commands.add_parser(
+        "saves", help="list the saves and the files that cannot be read; delete, rename or import saves"
+    )
+    saves.add_argument("--saves", metavar="DIR", help=SAVES_HELP)
+    act = saves.add_mutually_exclusive_group()
+    act.add_argument("--delete", metavar="FILE", help="delete a save (its file name as listed); asks first")
+    act.add_argument("--rename", nargs=2, metavar=("FILE", "NAME"), help="give a save a new name; asks to replace")
+    act.add_argument(
+        "--import", dest="import_from", metavar="DIR", help="copy the saves of another folder (an older ./saves) here"
+    )
+    saves.add_argument("--yes", action="store_true", help="answer yes to the question --delete or --rename asks")
 
     playtest = commands.add_parser(
         "playtest", help="seeded random runs (or --exhaustive search) with a coverage report"
@@ -137,9 +148,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+SAVES_HELP = "where saves are kept (default: $ESCAPE_SAVES, else saves/ of a source checkout or your data folder)"
+
+
 def saves_dir(arg: str | None) -> str:
-    """The saves folder: --saves, $ESCAPE_SAVES, or ./saves."""
-    return arg or os.environ.get("ESCAPE_SAVES") or "saves"
+    """The saves folder: --saves, $ESCAPE_SAVES, or the default (see game.saves.location)."""
+    from game.saves.location import saves_folder
+
+    return str(saves_folder(arg))
 
 
 # Each command is a module of this package with a `run(args) -> int`; imported only when used, so that
@@ -160,7 +176,12 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a stream that cannot show a character shows '?' instead
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     args = _parser().parse_args(argv)
+    if getattr(args, "saves", None) is None:  # `escape --saves DIR` (the title screen) and `escape --saves DIR play`
+        args.saves = args.top_saves
     from game.errors import EscapeError
 
     try:

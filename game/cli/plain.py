@@ -1,22 +1,36 @@
 """Plain-text play: prose and numbered choices on stdout, one line of input per turn on stdin.
 
-Works through a pipe and with a screen reader: no colour, no cursor movement, and a clean exit at
-end of input. Commands: a number takes that choice; `u` undoes the last choice; `q` quits; `?` helps.
+Works through a pipe and with a screen reader: no colour, no cursor movement, no runs of symbols,
+text wrapped to the terminal's width and a clean exit at end of input. A number takes that choice;
+the other commands (status, inventory, journal, undo, redo...) are listed by `?`.
 """
 
 from __future__ import annotations
 
+import enum
 import re
+import shutil
 import sys
+import textwrap
+from collections.abc import Callable
 from typing import TextIO
 
 from game.compiler.bundled import bundled_stories, find_story
 from game.compiler.loader import load_story
-from game.engine.game import Step
-from game.errors import EscapeError, StoryError
+from game.engine.game import Change, Offer, Step
+from game.engine.journal import Entry, journal
+from game.engine.replay import Divergence
+from game.errors import EngineError, EscapeError, SaveError, SaveExists, StoryError
+from game.model import Story, Variable
+from game.model.shown import shown
+from game.saves.files import RUN
+from game.saves.runs import SaveInfo, list_saves, unreadable_of
 from game.saves.session import Session
 
 _BLOCK = re.compile(r"^\s*([-*+>#|]|\d+[.)]\s)")
+_MARKER = re.compile(r"\s*(?:[-*+>#|]+|\d+[.)])\s*")  # a list item's or quote's mark, for the hanging indent
+MIN_WIDTH, MAX_WIDTH = 20, 100
+ECHO_LIMIT = 60  # the most characters of the player's own words said back
 
 
 def reflow(text: str) -> str:
@@ -31,19 +45,125 @@ def reflow(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-HELP = "Type the number of a choice and press Enter. u: undo the last choice. q: quit. ?: this help."
+def wrap_line(line: str, width: int, hang: int = 0) -> str:
+    """One line filled to `width`, never breaking a word; lines after the first are indented `hang`."""
+    return textwrap.fill(
+        line,
+        width,
+        subsequent_indent=" " * min(hang, width // 2),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def wrap(text: str, width: int) -> str:
+    """Markdown prose reflowed and wrapped: paragraphs filled, list items and quotes kept on their own
+    lines with a hanging indent under their text."""
+    paragraphs = []
+    for paragraph in reflow(text).split("\n\n"):
+        lines = []
+        for line in paragraph.splitlines():
+            marker = _MARKER.match(line) if _BLOCK.match(line) else None
+            hang = len(marker.group()) if marker else len(line) - len(line.lstrip())
+            lines.append(wrap_line(line, width, hang))
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def terminal_width() -> int:
+    """The terminal's columns (80 when there is none), kept from 20 to 100."""
+    return max(MIN_WIDTH, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns))
+
+
+def sentence(text: str) -> str:
+    """`text` ending with a full stop, unless it ends with a stop of its own."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def printable(text: str, limit: int = ECHO_LIMIT) -> str:
+    """The player's own words, safe to say back: no control or format characters, and not too long."""
+    kept = "".join(ch for ch in text if ch.isprintable()).strip()
+    return kept if len(kept) <= limit else kept[: limit - 3].rstrip() + "..."
+
+
+def change_sentence(variable: Variable, change: Change) -> str | None:
+    """A change as one sentence read aloud well ("Nerve falls from 3 to 1."); None for hidden variables."""
+    label = variable.label or variable.name
+    if variable.show == "companion":
+        return f"{label} is with you now." if change.after else f"{label} is no longer with you."
+    if variable.show != "stat":
+        return None
+    before, after = change.before, change.after
+    if isinstance(before, int | float) and isinstance(after, int | float) and before != after:
+        return f"{label} {'rises' if after > before else 'falls'} from {before} to {after}."
+    return f"{label} is now {after}."
+
+
+HELP = """\
+Commands (type one and press Enter):
+  a number: take that choice
+  s or status: where you are, your stats and who is with you
+  i or inventory: what you carry
+  r or repeat: the scene again, then the choices
+  c or choices: the choices again
+  j or journal: the scenes you have passed through
+  j WORDS: the scenes that mention those words
+  u or undo: take back your last choice
+  redo: make again the choice you took back
+  save NAME: save the run under a name
+  load: continue a saved run
+  q or quit: stop playing
+  ? or help: this list"""
+
+
+class Next(enum.Enum):
+    """What the game does after one line of input."""
+
+    ASK = "ask"  # ask again: the choices on screen still stand
+    TURN = "turn"  # a new turn: list the choices
+    LEAVE = "leave"  # the player leaves
 
 
 class PlainFrontEnd:
-    def __init__(self, session: Session, out: TextIO, inp: TextIO):
+    """The game as lines of text: show the scene, list the choices, answer one line at a time."""
+
+    def __init__(self, session: Session, out: TextIO, inp: TextIO, width: int | None = None):
         self.session = session
         self.game = session.game
         self.out = out
         self.inp = inp
+        self.width = terminal_width() if width is None else max(MIN_WIDTH, width)
         self.warned = not session.saving
+        self.shown_chapter: str | None = None  # the chapter of the last scene shown
+        self.enabled: list[Offer] = []  # the choices a number can take this turn, in order
+        self.commands: dict[str, Callable[[], Next]] = {
+            **dict.fromkeys(("?", "h", "help"), self.command_help),
+            **dict.fromkeys(("s", "status"), self.command_status),
+            **dict.fromkeys(("i", "inventory"), self.command_inventory),
+            **dict.fromkeys(("r", "repeat"), self.command_repeat),
+            **dict.fromkeys(("c", "choices"), self.command_choices),
+            **dict.fromkeys(("u", "undo"), self.command_undo),
+            "redo": self.command_redo,
+            "load": self.command_load,
+            **dict.fromkeys(("q", "quit"), self.command_quit),
+        }
+        self.commands_with_words: dict[str, Callable[[str], Next]] = {
+            **dict.fromkeys(("j", "journal"), self.command_journal),
+            "save": self.command_save,
+        }
 
+    # output ---------------------------------------------------------------------------------------------
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
+
+    def say_wrapped(self, text: str, hang: int = 0) -> None:
+        """One line of ours, wrapped to the width (`hang`: the indent of the lines after the first)."""
+        self.say(wrap_line(text, self.width, hang))
+
+    def say_prose(self, text: str) -> None:
+        """The story's Markdown prose, reflowed and wrapped."""
+        self.say(wrap(text, self.width))
 
     def ask(self, prompt: str = "> ") -> str | None:
         self.out.write(prompt)
@@ -52,81 +172,242 @@ class PlainFrontEnd:
         return None if line == "" else line.strip()
 
     def show_scene(self) -> None:
+        """The scene's title on its own line, its chapter when that changes, then its prose."""
         scene = self.game.scene
         self.say()
-        heading = f"== {scene.title} =="
-        self.say(heading if not scene.chapter else f"{heading}  ({scene.chapter})")
+        self.say_wrapped(scene.title)
+        if scene.chapter and scene.chapter != self.shown_chapter:
+            self.say_wrapped(f"Chapter: {scene.chapter}")
+        self.shown_chapter = scene.chapter
         self.say()
-        self.say(reflow(self.game.text()))
+        self.say_prose(self.game.text())
+
+    def show_choices(self) -> None:
+        """The choices, numbered; a wrapped choice goes on under its text, after the number."""
+        offers = self.game.choices()
+        self.enabled = [offer for offer in offers if offer.enabled]
+        self.say()
+        for offer in offers:
+            if offer.enabled:
+                number = f"  {self.enabled.index(offer) + 1}. "
+                self.say_wrapped(number + offer.text, len(number))
+            else:
+                self.say_wrapped(f"  -  {offer.text} (unavailable: {offer.reason})", 5)
 
     def show_step(self, step: Step) -> None:
-        story = self.game.story
+        """What a choice did: its outcome, then one sentence per change."""
         if step.outcome:
             self.say()
-            self.say(reflow(step.outcome))
-        notes = []
-        for change in step.changes:
-            variable = story.variables[change.name]
-            if variable.show == "stat":
-                notes.append(f"{variable.label}: {change.before} -> {change.after}")
-            elif variable.show == "companion":
-                notes.append(f"{variable.label} {'is with you' if change.after else 'is no longer with you'}")
-        notes += [f"you now carry: {story.items[i].name}" for i in step.gained]
-        notes += [f"you no longer carry: {story.items[i].name}" for i in step.lost]
+            self.say_prose(step.outcome)
+        notes = self.change_notes(step)
         if notes:
             self.say()
-            self.say("(" + "; ".join(notes) + ")")
+            self.say_wrapped(" ".join(notes))
+
+    def change_notes(self, step: Step) -> list[str]:
+        story = self.game.story
+        notes = [change_sentence(story.variables[change.name], change) for change in step.changes]
+        return [
+            *(note for note in notes if note),
+            *(f"You now carry: {sentence(story.items[item].name)}" for item in step.gained),
+            *(f"You no longer carry: {sentence(story.items[item].name)}" for item in step.lost),
+        ]
 
     def check_saving(self) -> None:
         if not self.warned and not self.session.saving:
             self.warned = True
             self.say(f"[Saving is off: {self.session.save_problem}]")
 
-    def turn(self) -> bool:
-        """One prompt; False when the player leaves."""
-        offers = self.game.choices()
-        enabled = [o for o in offers if o.enabled]
-        self.say()
-        for offer in offers:
-            if offer.enabled:
-                self.say(f"  {enabled.index(offer) + 1}. {offer.text}")
-            else:
-                self.say(f"  -  {offer.text} (unavailable: {offer.reason})")
-        while True:
-            answer = self.ask()
-            if answer is None or answer.lower() in ("q", "quit"):
-                self.say()
-                self.say("Goodbye." + (" Your run is autosaved." if self.session.saving else ""))
-                return False
-            if answer in ("?", "h", "help"):
-                self.say(HELP)
-                continue
-            if answer.lower() in ("u", "undo"):
-                if not self.game.can_undo():
-                    self.say("Nothing to undo.")
-                    continue
-                self.session.undo()
-                self.check_saving()
-                self.say("(You take back your last choice.)")
-                self.show_scene()
-                return True
-            number = listed_number(answer, len(enabled))
-            if number is not None:
-                step = self.session.choose(enabled[number - 1].id)
-                self.show_step(step)
-                self.check_saving()
-                if not step.stayed:  # a choice that stays shows its outcome and the choices, not the scene again
-                    self.show_scene()
-                return True
-            self.say(f"Type a number from 1 to {len(enabled)} (or ? for help).")
+    def range_help(self) -> str:
+        count = len(self.enabled)
+        return f"Type a number from 1 to {count} (or ? for help)." if count else "Type ? for help."
 
+    # input ----------------------------------------------------------------------------------------------
+    def turn(self) -> bool:
+        """List the choices and answer lines until one moves the run on; False when the player leaves."""
+        self.show_choices()
+        while True:
+            line = self.ask()
+            next_ = self.command_quit() if line is None else self.answer(line)
+            if next_ is not Next.ASK:
+                return next_ is Next.TURN
+
+    def answer(self, line: str) -> Next:
+        """Do what one line of input asks: a choice's number or a command (any case, any spaces)."""
+        number = listed_number(line, len(self.enabled))
+        if number is not None:
+            return self.take(self.session.choose(self.enabled[number - 1].id))
+        word, *rest = line.split(maxsplit=1) or [""]
+        word, words = word.lower(), "".join(rest).strip()
+        if word in self.commands_with_words:
+            return self.commands_with_words[word](words)
+        if word in self.commands and not words:
+            return self.commands[word]()
+        self.say(self.range_help())
+        return Next.ASK
+
+    def take(self, step: Step) -> Next:
+        """Show what a choice (or a redo) did; a choice that stays shows its outcome and the choices only."""
+        self.show_step(step)
+        self.check_saving()
+        if not step.stayed:
+            self.show_scene()
+        return Next.TURN
+
+    # commands -------------------------------------------------------------------------------------------
+    def command_help(self) -> Next:
+        for line in HELP.splitlines():
+            self.say_wrapped(line, 4)
+        return Next.ASK
+
+    def command_status(self) -> Next:
+        """Where the player is, how far in, the stats, the companions and the seed."""
+        game, story = self.game, self.game.story
+        run = game.run
+        self.say_wrapped(f"Scene: {sentence(game.scene.title)}")
+        if game.scene.chapter:
+            self.say_wrapped(f"Chapter: {sentence(game.scene.chapter)}")
+        self.say(f"Choices made: {run.turn}.")
+        for variable in story.variables.values():
+            if variable.show == "stat":
+                most = f" of {variable.maximum}" if variable.maximum is not None else ""
+                self.say_wrapped(f"{variable.label or variable.name}: {run.variables[variable.name]}{most}.")
+        companions = [v for v in story.variables.values() if v.show == "companion"]
+        if companions:
+            with_you = [v.label or v.name for v in companions if run.variables[v.name]]
+            self.say_wrapped(f"With you: {', '.join(with_you)}." if with_you else "Nobody is with you.", 4)
+        self.say(f"Seed: {run.seed}.")
+        return Next.ASK
+
+    def command_inventory(self) -> Next:
+        """The items carried, in the story's order, each with its description."""
+        carried = [item for item_id, item in self.game.story.items.items() if item_id in self.game.run.items]
+        if not carried:
+            self.say("You carry nothing.")
+            return Next.ASK
+        self.say("You carry:")
+        for item in carried:
+            self.say_wrapped(f"  {item.name}: {sentence(item.text)}" if item.text else f"  {sentence(item.name)}", 4)
+        return Next.ASK
+
+    def command_repeat(self) -> Next:
+        self.show_scene()
+        return Next.TURN
+
+    def command_choices(self) -> Next:
+        return Next.TURN
+
+    def command_journal(self, words: str) -> Next:
+        """Without words, the scenes passed through and the choice made in each; with words, the
+        entries that mention them."""
+        entries = journal(self.game)
+        query = printable(words)
+        if not query:
+            for entry in entries:
+                made = f"you chose {sentence(entry.choice)}" if entry.choice else "you are here."
+                self.say_wrapped(f"{entry.number + 1}. {entry.title}: {made}", 4)
+            return Next.ASK
+        found = [entry for entry in entries if entry.matches(query)]
+        if not found:
+            self.say_wrapped(f"No entry mentions '{query}'.")
+        else:
+            count = "1 entry mentions" if len(found) == 1 else f"{len(found)} entries mention"
+            self.say_wrapped(f"{count} '{query}':")
+        for entry in found:
+            self.show_entry(entry)
+        return Next.ASK
+
+    def show_entry(self, entry: Entry) -> None:
+        """One journal entry in full: heading, prose, the choice made and its outcome."""
+        self.say()
+        chapter = f" (Chapter: {entry.chapter})" if entry.chapter else ""
+        self.say_wrapped(f"{entry.number + 1}. {entry.title}{chapter}", 4)
+        for text in (entry.text, f"You chose: {sentence(entry.choice)}" if entry.choice else "", entry.outcome):
+            if text.strip():
+                self.say_prose(text)
+
+    def command_undo(self) -> Next:
+        if not self.game.can_undo():
+            self.say("Nothing to undo.")
+            return Next.ASK
+        self.session.undo()
+        self.check_saving()
+        self.say("You take back your last choice.")
+        self.show_scene()
+        return Next.TURN
+
+    def command_redo(self) -> Next:
+        if not self.session.can_redo():
+            self.say("Nothing to redo.")
+            return Next.ASK
+        step = self.session.redo()
+        self.say_wrapped(f"You choose again: {sentence(step.choice_text)}")
+        return self.take(step)
+
+    def command_save(self, name: str) -> Next:
+        """Save the run under a name; a save of that name already there is replaced only if the player says so."""
+        if not name:
+            self.say("Type save and a name, for example: save before the wire")
+            return Next.ASK
+        try:
+            try:
+                path = self.session.save_as(name)
+            except SaveExists as err:
+                if not self.confirm(f"{sentence(str(err)).capitalize()} Replace it? (y or n)"):
+                    self.say("Nothing was saved.")
+                    return Next.ASK
+                path = self.session.save_as(name, replace=True)
+        except SaveError as err:
+            self.say_wrapped(f"Cannot save: {shown(str(err), 300)}")
+            return Next.ASK
+        self.say_wrapped(f"Saved as '{name.strip()}' ({shown(path.name, 80)}).")
+        return Next.ASK
+
+    def command_load(self) -> Next:
+        """Continue one of this story's saves (a named save goes on as a new run; the save stays as it is)."""
+        folder = self.session.saves
+        if folder is None:
+            self.say("Saving is off: there are no saves to load.")
+            return Next.ASK
+        mine = self.session.run_file
+        saves = [i for i in list_saves(folder).saves if i.key == self.session.key and i.path != mine]
+        picked = pick_save(saves, self.game.story, self.say_wrapped, self.ask, "Load which save?")
+        if picked is None:
+            self.say("You carry on where you are.")
+            return Next.ASK
+        session = Session(self.game.story, folder)
+        try:
+            divergence = session.resume(picked.path, partial=True)
+        except (SaveError, EngineError) as err:
+            self.say_wrapped(f"Cannot load it: {shown(str(err), 300)}")
+            return Next.ASK
+        self.session.close()
+        self.session, self.game = session, session.game
+        say_divergence(divergence, self.say_wrapped)
+        self.show_scene()
+        return Next.TURN
+
+    def confirm(self, question: str) -> bool:
+        self.say_wrapped(question)
+        answer = self.ask()
+        return answer is not None and answer.lower() in ("y", "yes")
+
+    def command_quit(self) -> Next:
+        self.say()
+        kept = self.session.saving and self.session.run_file is not None
+        self.say_wrapped("Goodbye." + (" Your run is saved: --continue carries on from here." if kept else ""))
+        return Next.LEAVE
+
+    # the whole run --------------------------------------------------------------------------------------
     def play(self) -> int:
         story = self.game.story
-        self.say(story.title.upper())
+        self.say_wrapped(story.title)
         self.say()
-        self.say(story.blurb)
+        self.say_prose(story.blurb)
         self.say()
-        self.say(f"(Seed {self.game.run.seed}. {HELP})")
+        self.say_wrapped(
+            f"Seed {self.game.run.seed}. Type the number of a choice and press Enter; ? lists the other commands."
+        )
         self.show_scene()
         while not self.game.is_over:
             if not self.turn():
@@ -198,13 +479,57 @@ def run_plain(
             print(diag, file=sys.stderr)
         return 1
     session = Session(story, saves)
+    front = PlainFrontEnd(session, out, inp)
     if resume:
-        divergence = session.resume(partial=True)
-        if divergence is not None:
-            out.write(
-                f"[The story has changed since this run was saved: {divergence}. "
-                f"You carry on from step {divergence.step - 1}.]\n"
+        waiting = session.runs_waiting()
+        if not waiting:
+            bad = "".join(
+                f"; {shown(b.path.name, 80)} cannot be read: {shown(b.reason, 200)}"
+                for b in unreadable_of(saves, story.id)[:5]
             )
+            raise EscapeError(
+                f"there is no unfinished run of {shown(story.title, 80)} in {saves} to continue{bad}; "
+                "leave out --continue to start a new one"
+            )
+        picked = waiting[0] if len(waiting) == 1 else pick_save(waiting, story, front.say_wrapped, front.ask)
+        if picked is None:
+            return 0
+        say_divergence(session.resume(picked.path, partial=True), front.say_wrapped)
     else:
         session.start(seed)
-    return PlainFrontEnd(session, out, inp).play()
+    try:
+        return front.play()
+    finally:
+        front.session.close()
+
+
+def pick_save(
+    saves: list[SaveInfo],
+    story: Story,
+    say: Callable[[str], None],
+    ask: Callable[[], str | None],
+    question: str = "Continue which run?",
+) -> SaveInfo | None:
+    """Ask which of `saves` (newest first) to open; None when there is none or the player answers with
+    anything but one of the numbers."""
+    if not saves:
+        say("There are no saves of this story to load.")
+        return None
+    say(question)
+    for number, info in enumerate(saves, start=1):
+        scene = story.scenes.get(info.scene)
+        where = shown(scene.title if scene is not None else info.scene, 80)
+        what = f"a run of {info.turns} choice{'s' * (info.turns != 1)}" if info.kind == RUN else f"'{shown(info.name)}'"
+        busy = " (open in another game)" if info.in_use else ""
+        say(f"  {number}. {what}, at {where}, saved {shown(info.saved.replace('T', ' ').rstrip('Z'), 30)}{busy}")
+    say("Type its number (anything else goes back).")
+    picked = listed_number(ask() or "", len(saves))
+    return saves[picked - 1] if picked is not None else None
+
+
+def say_divergence(divergence: Divergence | None, say: Callable[[str], None]) -> None:
+    if divergence is not None:
+        say(
+            f"[The story has changed since this run was saved: {shown(str(divergence), 300)}. "
+            f"You carry on from step {divergence.step - 1}.]"
+        )

@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         seed=getattr(args, "seed", None),
         resume=getattr(args, "resume", False),
         watch=getattr(args, "watch", False),
+        offer_import=not (getattr(args, "saves", None) or os.environ.get("ESCAPE_SAVES")),
     )
     app.run()
     return app.return_code or 0

@@ -50,6 +50,7 @@ class Step(NamedTuple):
 # What undo needs to put back: the scene, variables, items, turn, draws, ending, the scene's text and the
 # call stack. Visit and choice counts are put back by taking one off, the log by dropping its last step.
 SavePoint = tuple[str, dict[str, Value], set[str], int, int, str | None, str, list[str]]
+HISTORY_REBUILD_LIMIT = 20_000  # the longest log whose undo history is re-made on restore (about a second)
 
 
 class Game:
@@ -232,6 +233,25 @@ class Game:
         _take_one(run.chosen, f"{from_scene}.{choice_id}")
         if run.draws != draws:
             self.rng = self._generator(run.seed, run.draws)
+
+    def rebuild_history(self, limit: int = HISTORY_REBUILD_LIMIT) -> bool:
+        """Make every choice of the run undoable again (after `restore`): its log is re-made in a scratch
+        game from the seed, and that game's undo history is taken if it arrives at this very state. A log
+        longer than `limit`, or one that no longer leads here, leaves the history as it is (False)."""
+        run = self.run
+        if run.turn > limit:
+            return False
+        scratch = Game(self.story)
+        scratch.start(run.seed)
+        try:
+            for _, choice_id in run.log:
+                scratch.choose(choice_id)
+        except EngineError:
+            return False
+        if scratch.snapshot() != self.snapshot() or scratch.run.stack != run.stack:
+            return False
+        self._history = scratch._history
+        return True
 
     def checkpoint(self) -> RunState:
         """A copy of the run state, for tools that explore many branches (no validation on the way back)."""

@@ -8,6 +8,7 @@ file, fsync and rename.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -26,8 +27,14 @@ from game.errors import EngineError, SaveError
 from game.model import Story
 
 SAVE_FORMAT = "escape-lines-save"
-SAVE_VERSION = 2
-MAX_SAVE_BYTES = 4 * 1024 * 1024
+SAVE_VERSION = 3
+MAX_SAVE_BYTES = 4 * 1024 * 1024  # the reader refuses larger files, so the writer never makes one
+WARN_SAVE_BYTES = 3 * 1024 * 1024  # past this a run is told that its saves are near the limit
+COMPACT_LOG_BYTES = 64 * 1024  # a longer log is written as a table of steps and their numbers
+RUN = "run"  # a run's own file, written after every choice (Continue lists these)
+NAMED = "save"  # a save the player named; never written again unless the player says so
+BUNDLED = "bundled"  # the origin of a story that comes with the game
+UNRECORDED = ""  # no origin: a walkthrough or a tool's save, portable, replayed with its story given
 
 
 def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -57,31 +64,73 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     return upgraded
 
 
+_OLD_RUN_NAMES = re.compile(r"^(autosave(-[0-9]+)?|branch)$")
+
+
+def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 had autosave slots ("autosave", "autosave-2", "branch") and no origin: each slot becomes
+    a run of its own, and the story is taken to be the one with its id that comes with the game."""
+    upgraded = dict(data, version=3)
+    name = data.get("name")
+    upgraded["kind"] = RUN if isinstance(name, str) and _OLD_RUN_NAMES.match(name) else NAMED
+    upgraded["origin"] = BUNDLED
+    return upgraded
+
+
 # Older save formats are upgraded in memory (never on disk) one version at a time: {old version: upgrade}.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1, 2: _from_version_2}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,127}(@[0-9a-f]{12})?$")
 
 
-@dataclass(frozen=True, slots=True)
-class SaveInfo:
-    path: Path
-    name: str
-    story: str
-    scene: str
-    saved: str
-    play_seconds: int
+def story_key(story_id: str, origin: str) -> str:
+    """What a story's files are named by: its id for a story that comes with the game, its id and a hash
+    of its folder for any other, so that a pack reusing a bundled id never touches the bundled story's
+    runs or endings record."""
+    if origin in (BUNDLED, UNRECORDED):
+        return story_id
+    return f"{story_id}@{hashlib.sha256(origin.encode('utf-8', 'replace')).hexdigest()[:12]}"
 
 
-def save_path(folder: str | Path, story_id: str, name: str) -> Path:
+def story_origin(story: Story) -> str:
+    """`BUNDLED` for a story that comes with the game, else the absolute path of its folder."""
+    return folder_origin(Path(story.path) if story.path else Path.cwd())
+
+
+def folder_origin(folder: Path) -> str:
+    """The origin of the story in `folder` (see `story_origin`)."""
+    from game.compiler.bundled import scenes_root
+
+    folder = folder.resolve()
+    return BUNDLED if folder.parent == scenes_root().resolve() else str(folder)
+
+
+def save_path(folder: str | Path, key: str, name: str) -> Path:
     """The file for a named save; names are letters, digits, spaces, _ and -, so they stay in the folder."""
     if not _NAME.match(name):
         raise SaveError(f"a save name is 1-64 letters, digits, spaces, '_' or '-', not {name!r}")
     slug = name.strip().lower().replace(" ", "_")
-    return Path(folder) / f"{story_id}--{slug}.json"
+    return Path(folder) / f"{key}--{slug}.json"
+
+
+def run_path(folder: str | Path, key: str, run_id: str) -> Path:
+    """The file of one run; a run id has a dot, which a save's name cannot, so the two never meet."""
+    return Path(folder) / f"{key}--run.{run_id}.json"
 
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What a save says about itself besides the run state."""
+
+    name: str
+    kind: str = NAMED  # RUN or NAMED
+    origin: str = BUNDLED
+    started: str | None = None
+    play_seconds: int = 0
 
 
 def save_game(
@@ -92,9 +141,18 @@ def save_game(
     play_seconds: int = 0,
     check_existing: bool = True,
 ) -> Path:
-    """Write the run atomically; returns the file written. An existing file that is not a readable save
-    of this game (damaged, foreign, newer) is never overwritten: SaveError says why."""
+    """A portable save of the run under `name` in `folder`: walkthroughs and the saves tools write. It names
+    no folder (so it is the same file on every machine) and is replayed with its story given; its file is
+    `<story id>--<name>.json`. An existing file of that name is replaced only if it is a readable save."""
     path = save_path(folder, game.story.id, name)
+    write_save(game, path, Header(name.strip(), NAMED, UNRECORDED, started, play_seconds), check_existing)
+    return path
+
+
+def write_save(game: Game, path: Path, header: Header, check_existing: bool = True) -> int:
+    """Write the run to `path` atomically; returns the file's size. An existing file that is not a readable
+    save of this game (damaged, foreign, newer) is never overwritten: SaveError says why, as it does for a
+    run too long for a save file (nothing is written then either)."""
     if check_existing and (path.exists() or path.is_symlink()):
         try:
             read_save(path)
@@ -102,24 +160,69 @@ def save_game(
             raise SaveError(
                 f"{err}; it is left as it is and will not be overwritten (move it away to save here)"
             ) from None
-    write_atomic(path, save_text(game, name, started, play_seconds))
-    return path
+    data = save_text(game, header).encode("utf-8")
+    write_atomic(path, data)
+    return len(data)
 
 
-def save_text(game: Game, name: str, started: str | None, play_seconds: int) -> str:
-    """The save file's text for the game's run."""
-    payload = {
-        "format": SAVE_FORMAT,
-        "version": SAVE_VERSION,
-        "name": name,
-        "story": game.story.id,
-        "story_hash": game.story.content_hash,
-        "started": started or _now(),
-        "saved": _now(),
-        "play_seconds": int(play_seconds),
-        "state": game.snapshot(),
-    }
-    return _readable_json(payload)
+def save_text(game: Game, header: Header) -> str:
+    """The save file's text for the game's run; SaveError if it would be larger than a save may be."""
+    return payload_text(
+        {
+            "format": SAVE_FORMAT,
+            "version": SAVE_VERSION,
+            "name": header.name,
+            "kind": header.kind,
+            "story": game.story.id,
+            "origin": header.origin,
+            "story_hash": game.story.content_hash,
+            "started": header.started or _now(),
+            "saved": _now(),
+            "play_seconds": int(header.play_seconds),
+            "state": game.snapshot(),
+        }
+    )
+
+
+def payload_text(payload: dict[str, Any]) -> str:
+    """A save's text from its data (a long log written compactly); SaveError if it is too large to read."""
+    payload = dict(payload, format=SAVE_FORMAT, version=SAVE_VERSION)
+    text = _readable_json(payload)
+    log = payload["state"].get("log")
+    if len(text) > COMPACT_LOG_BYTES and isinstance(log, list):  # long runs repeat steps: name each once
+        payload["state"] = dict(payload["state"], log=compact_log(log))
+        text = _readable_json(payload)
+    size = len(text.encode("utf-8"))
+    if size > MAX_SAVE_BYTES:
+        raise SaveError(
+            f"this run needs {size:,} bytes, more than the {MAX_SAVE_BYTES:,} a save file may hold, so it can no "
+            "longer be saved (its last save is kept); a story with shorter loops or text variables avoids this"
+        )
+    return text
+
+
+def compact_log(log: list[str]) -> dict[str, Any]:
+    """A log as its distinct steps and, in order, the number of each step taken (space-separated)."""
+    numbers: dict[str, int] = {}
+    order = [numbers.setdefault(step, len(numbers)) for step in log]
+    return {"steps": list(numbers), "order": " ".join(map(str, order))}
+
+
+def expand_log(value: Any) -> Any:
+    """The log of a save as a list of steps; a compact log (see `compact_log`) is expanded, checked."""
+    if not isinstance(value, dict):
+        return value  # a list, or something `state_from_data` refuses with the reason
+    steps, order = value.get("steps"), value.get("order")
+    if not isinstance(steps, list) or not isinstance(order, str) or set(value) != {"steps", "order"}:
+        raise SaveError("the compact log must have a list 'steps' and a string 'order'")
+    if len(order) > MAX_SAVE_BYTES or not steps and order:
+        raise SaveError("the compact log's 'order' does not fit its steps")
+    log = []
+    for number in order.split():
+        if not number.isascii() or not number.isdigit() or len(number) > 9 or int(number) >= len(steps):
+            raise SaveError(f"the compact log numbers a step {number[:12]!r} that it does not list")
+        log.append(steps[int(number)])
+    return log
 
 
 def _readable_json(payload: dict[str, Any]) -> str:
@@ -140,12 +243,12 @@ def _readable_json(payload: dict[str, Any]) -> str:
 NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Replace `path` with `text` so that a crash at any instant leaves either the old or the new file.
 
     The new text goes to a new hidden file beside it (created exclusively, never through a link), is
     flushed to disk, and is renamed over the old one; then the folder is flushed."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_symlink():
@@ -176,6 +279,12 @@ def write_atomic(path: Path, text: str) -> None:
 def read_save(path: str | Path) -> dict[str, Any]:
     """The save's data, checked for shape; raises SaveError with the reason. Never modifies the file."""
     path = Path(path)
+    return parse_save(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """A save file's bytes (at most one more than a save may have), never following a link and never
+    waiting on a FIFO; SaveError for anything but a regular file."""
     try:
         if path.is_symlink():
             raise SaveError(f"{path}: a symbolic link, not a save file")
@@ -184,10 +293,9 @@ def read_save(path: str | Path) -> dict[str, Any]:
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 raise SaveError(f"{path}: not a regular file (a FIFO, device or socket is never read as a save)")
-            raw = handle.read(MAX_SAVE_BYTES + 1)
+            return handle.read(MAX_SAVE_BYTES + 1)
     except OSError as err:
         raise SaveError(f"{path}: cannot read: {err.strerror or err}") from err
-    return parse_save(raw, path)
 
 
 def parse_save(raw: bytes, path: str | Path) -> dict[str, Any]:
@@ -217,12 +325,17 @@ def parse_save(raw: bytes, path: str | Path) -> dict[str, Any]:
         except SaveError as err:
             raise SaveError(f"{path}: {err}") from None
         version = data["version"]
-    for key, kind in (("story", str), ("story_hash", str), ("name", str), ("state", dict)):
+    for key, kind in (("story", str), ("story_hash", str), ("name", str), ("origin", str), ("state", dict)):
         if not isinstance(data.get(key), kind):
             raise SaveError(f"{path}: the field '{key}' is missing or of the wrong type")
+    if data.get("kind") not in (RUN, NAMED):
+        raise SaveError(f"{path}: the field 'kind' must be '{RUN}' or '{NAMED}'")
+    if not _KEY.match(story_key(data["story"], data["origin"])) or len(data["origin"]) > 4096:
+        raise SaveError(f"{path}: the story id or origin is not one a story can have")
     try:
+        data["state"] = dict(data["state"], log=expand_log(data["state"].get("log")))
         state = state_from_data(data["state"])
-    except EngineError as err:
+    except (EngineError, SaveError) as err:
         raise SaveError(f"{path}: the run state is damaged: {err}") from None
     if state.story_id != data["story"]:
         raise SaveError(f"{path}: the run state belongs to '{state.story_id}', not '{data['story']}'")
@@ -232,7 +345,7 @@ def parse_save(raw: bytes, path: str | Path) -> dict[str, Any]:
 
 
 def restore_game(game: Game, data: dict[str, Any], path: str | Path, partial: bool = False) -> Divergence | None:
-    """Continue the saved run in `game` (a Game of the save's story).
+    """Continue the saved run in `game` (a Game of the save's story), with its undo history.
 
     When the story has changed since the save, the log is replayed; a step that no longer works raises
     SaveError, or with `partial=True` leaves the game at the last step that works and returns the Divergence."""
@@ -242,6 +355,7 @@ def restore_game(game: Game, data: dict[str, Any], path: str | Path, partial: bo
     if data["story_hash"] == story.content_hash:
         try:
             game.restore(data["state"])
+            game.rebuild_history()  # every choice of the run can be undone again
             return None
         except EngineError as err:
             raise SaveError(f"{path}: {err}") from None
@@ -271,26 +385,3 @@ def replay_log(game: Game, data: dict[str, Any], path: str | Path, partial: bool
     if divergence is not None and not partial:
         raise SaveError(f"{path}: the story has changed: {divergence}")
     return divergence
-
-
-def list_saves(folder: str | Path) -> list[SaveInfo]:
-    """Every readable save in the folder, newest first; unreadable files are skipped."""
-    infos = []
-    for path in sorted(Path(folder).glob("*.json")):
-        if path.name.startswith("."):
-            continue
-        try:
-            data = read_save(path)
-        except SaveError:
-            continue
-        infos.append(
-            SaveInfo(
-                path,
-                data["name"],
-                data["story"],
-                str(data["state"].get("scene")),
-                str(data.get("saved", "")),
-                int(data.get("play_seconds", 0) or 0),
-            )
-        )
-    return sorted(infos, key=lambda i: i.saved, reverse=True)

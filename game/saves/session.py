@@ -1,92 +1,54 @@
-"""A player's session with one run: the engine plus the I/O around it (autosave, named saves,
+"""A player's session with one run: the engine plus the I/O around it (the run's own file, named saves,
 the endings found so far). Shared by every front end; the engine itself stays pure."""
 
 from __future__ import annotations
 
-import json
+import secrets
 import time
 from pathlib import Path
-from typing import Any
 
 from game.engine.game import Game, Step
-from game.errors import SaveError
+from game.errors import EngineError, SaveError, SaveExists
 from game.model import Story
+from game.saves.endings import endings_found, record_ending
 from game.saves.files import (
     MAX_SAVE_BYTES,
+    NAMED,
+    RUN,
+    WARN_SAVE_BYTES,
+    Header,
     read_save,
     restore_game,
-    save_game,
+    run_path,
     save_path,
-    write_atomic,
+    story_key,
+    story_origin,
+    write_save,
 )
 from game.saves.locks import FileLock
-
-ENDINGS_FILE = "endings.json"
-
-
-def endings_found(saves: str | Path | None, story_id: str) -> list[str]:
-    """The ids of the endings of `story_id` reached in any run so far (kept in the saves folder)."""
-    if saves is None:
-        return []
-    try:
-        data = _read_endings(Path(saves))
-    except SaveError:
-        return []
-    return list(data.get("stories", {}).get(story_id, []))
-
-
-def _read_endings(folder: Path) -> dict[str, Any]:
-    path = folder / ENDINGS_FILE
-    if not path.exists():
-        return {"version": 1, "stories": {}}
-    if path.is_symlink() or path.stat().st_size > MAX_SAVE_BYTES:
-        raise SaveError(f"{path}: not a file this game wrote")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        raise SaveError(f"{path}: unreadable ({err})") from None
-    stories = data.get("stories") if isinstance(data, dict) else None
-    if not isinstance(stories, dict) or not all(
-        isinstance(v, list) and all(isinstance(e, str) for e in v) for v in stories.values()
-    ):
-        raise SaveError(f"{path}: not an endings record of this game")
-    return data
-
-
-def record_ending(saves: str | Path, story_id: str, ending_id: str) -> None:
-    """Add an ending to the record; a damaged record is left alone (SaveError). Locked, so that games
-    finishing at the same moment do not lose each other's endings."""
-    folder = Path(saves)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(folder / ".endings.lock")
-        lock.acquire()
-    except OSError as err:
-        raise SaveError(f"cannot record the ending in {folder}: {err.strerror or err}") from err
-    try:
-        data = _read_endings(folder)
-        found = data["stories"].setdefault(story_id, [])
-        if ending_id not in found:
-            found.append(ending_id)
-            write_atomic(folder / ENDINGS_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-    finally:
-        lock.release()
+from game.saves.runs import run_lock
 
 
 class Session:
-    """One run with saving: every choice autosaves; reaching an ending records it."""
+    """One run with saving: every choice is written to the run's own file (made at the first choice, never
+    over another file); reaching an ending records it. A continued run keeps its file; a run started from
+    a named save, a replay or a new game gets a new one."""
 
-    def __init__(self, story: Story, saves: str | Path | None, autosave_name: str = "autosave"):
+    def __init__(self, story: Story, saves: str | Path | None, origin: str | None = None):
         self.story = story
-        self.autosave_name = autosave_name
+        self.origin = story_origin(story) if origin is None else origin
+        self.key = story_key(story.id, self.origin)
         self.game = Game(story)
         self.saves = Path(saves) if saves is not None else None
         self.save_problem: str | None = None if saves is not None else "no saves folder"
+        self.save_warning: str | None = None  # said once, when the run's file nears the size limit
         self.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self._clock = time.monotonic()
         self._earlier_seconds = 0
-        self._checked_autosave = False  # the existing autosave file was checked before the first overwrite
-        self._slot: FileLock | None = None  # the autosave slot this game holds while it runs
+        self.run_file: Path | None = None  # this run's own file, once it has one
+        self._checked_run_file = False  # the run's existing file was read before the first overwrite
+        self._lock: FileLock | None = None  # held on the run's file while this game plays it
+        self._redo: list[str] = []  # choices taken back by undo, the latest last
 
     @property
     def saving(self) -> bool:
@@ -97,62 +59,99 @@ class Session:
         return self._earlier_seconds + int(time.monotonic() - self._clock)
 
     def start(self, seed: int | None = None) -> None:
+        """A new run: it gets a file of its own at its first choice (the last run's file stays as it is)."""
+        self.close()
+        self.run_file, self._redo = None, []
         self.game.start(seed)
+        self.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self._earlier_seconds, self._clock = 0, time.monotonic()
 
-    def resume(self, path: str | Path | None = None, partial: bool = False):  # noqa: ANN201
-        """Continue a saved run (the autosave by default). With `partial`, a save that no longer replays to
-        its end continues from its last working step, and the Divergence is returned."""
-        if path is None:
-            if self.saves is None:
-                raise SaveError("there is no saves folder to continue from")
-            path = save_path(self.saves, self.story.id, "autosave")
+    def resume(self, path: str | Path, partial: bool = False):  # noqa: ANN201
+        """Continue a saved run. A run's own file goes on being written (while this game holds it); from a
+        named save the run goes on in a new file and the save stays as it is. Every choice of the run can
+        be undone again. With `partial`, a save that no longer replays to its end continues from its last
+        working step, and the Divergence is returned."""
+        path = Path(path)
         data = read_save(path)
-        divergence = restore_game(self.game, data, path, partial)
-        self.started = str(data.get("started") or self.started)
-        seconds = data.get("play_seconds")
-        self._earlier_seconds = seconds if isinstance(seconds, int) and seconds >= 0 else 0
+        own = (
+            data["kind"] == RUN
+            and self.saves is not None
+            and path.parent.resolve() == self.saves.resolve()
+            and story_key(data["story"], data["origin"]) == self.key
+        )
+        if own:
+            self._hold(path)
+        try:
+            divergence = restore_game(self.game, data, path, partial)
+        except BaseException:
+            self.close()
+            raise
+        if own and divergence is None:
+            self.run_file, self._checked_run_file = path, True
+        elif own:  # the run goes on from an earlier step: its file keeps the whole run
+            self.close()
+        self.started = str(data.get("started") or self.started)[:40]
+        self._earlier_seconds = data["play_seconds"]
         self._clock = time.monotonic()
         return divergence
 
-    def _claim_slot(self, folder: Path) -> None:
-        """Hold an autosave slot of our own: `autosave`, or `autosave-2`... when another game holds it."""
+    def _hold(self, path: Path) -> None:
+        lock = run_lock(path)
+        try:
+            lock.path.parent.mkdir(exist_ok=True)
+            held = lock.acquire(wait=False)
+        except OSError:
+            held = True  # a read-only folder: nothing will be written there anyway
+            lock = None  # type: ignore[assignment]
+        if not held:
+            raise SaveError(f"{path.name}: this run is open in another game; carry on there, or leave it first")
+        self.close()
+        self._lock = lock
+
+    def _new_run_file(self, folder: Path) -> None:
+        """A file of its own for this run: a new id whose file and lock nobody has."""
         folder.mkdir(parents=True, exist_ok=True)
-        base = self.autosave_name
-        for number in range(1, 100):
-            name = base if number == 1 else f"{base}-{number}"
-            lock = FileLock(folder / f".{save_path(folder, self.story.id, name).stem}.lock")
-            if lock.acquire(wait=False):
-                self._slot, self.autosave_name = lock, name
-                if number > 1:
-                    self._checked_autosave = False
-                return
-        raise SaveError("every autosave slot of this story is held by another running game")
+        for _ in range(100):
+            path = run_path(folder, self.key, secrets.token_hex(4))
+            if path.exists() or path.is_symlink():
+                continue
+            self._hold(path)
+            if path.exists() or path.is_symlink():  # taken between the look and the lock
+                self.close()
+                continue
+            self.run_file, self._checked_run_file = path, False
+            return
+        raise SaveError(f"cannot find a free file name for a new run in {folder}")  # pragma: no cover
 
     def close(self) -> None:
-        """Let go of the autosave slot (it is let go anyway when the process ends)."""
-        if self._slot is not None:
-            self._slot.release()
-            self._slot = None
+        """Let go of the run's file (it is let go anyway when the process ends)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def keep(self) -> None:
+        """Write the run now (a take-over does, before its first choice)."""
+        self._autosave()
 
     def _autosave(self) -> None:
         folder = self.saves
         if folder is None or not self.saving:
             return
         try:
-            if self._slot is None:
-                self._claim_slot(folder)
-            save_game(
-                self.game,
-                folder,
-                self.autosave_name,
-                self.started,
-                self.play_seconds,
-                check_existing=not self._checked_autosave,
-            )
-            self._checked_autosave = True
+            if self.run_file is None:
+                self._new_run_file(folder)
+            assert self.run_file is not None
+            header = Header("autosave", RUN, self.origin, self.started, self.play_seconds)
+            size = write_save(self.game, self.run_file, header, check_existing=not self._checked_run_file)
+            self._checked_run_file = True
+            if size > WARN_SAVE_BYTES and self.save_warning is None:
+                self.save_warning = (
+                    f"this run's save is {size:,} bytes; at {MAX_SAVE_BYTES:,} it can no longer be saved "
+                    "(a save under a name of your own keeps it as it is now)"
+                )
             ending = self.game.run.ending
             if ending is not None:
-                record_ending(folder, self.story.id, ending)
+                record_ending(folder, self.key, ending)
         except SaveError as err:
             self.save_problem = str(err)
         except OSError as err:
@@ -160,18 +159,46 @@ class Session:
 
     def choose(self, choice_id: str) -> Step:
         step = self.game.choose(choice_id)
+        if self._redo and self._redo[-1] == choice_id:
+            self._redo.pop()  # the same choice again: what is left to redo still follows from here
+        else:
+            self._redo.clear()
         self._autosave()
         return step
 
     def undo(self) -> None:
+        """Take back the last choice; `redo` makes it again."""
+        choice_id = self.game.run.log[-1][1] if self.game.can_undo() else None
         self.game.undo()
+        if choice_id is not None:
+            self._redo.append(choice_id)
         self._autosave()
 
-    def save_as(self, name: str) -> Path:
-        """A named save (raises SaveError with the reason)."""
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def redo(self) -> Step:
+        """Make again the choice last taken back (with the same draws: the run replays exactly)."""
+        if not self._redo:
+            raise EngineError("nothing to redo")
+        return self.choose(self._redo[-1])
+
+    def save_path(self, name: str) -> Path:
+        """The file a save under `name` goes to (SaveError for a name that cannot be one)."""
         if self.saves is None:
             raise SaveError("saving is off: there is no saves folder")
-        return save_game(self.game, self.saves, name, self.started, self.play_seconds)
+        return save_path(self.saves, self.key, name)
+
+    def save_as(self, name: str, replace: bool = False) -> Path:
+        """A named save. Another save of that name is replaced only with `replace` (SaveExists otherwise,
+        so that the front end can ask); a file there that cannot be read is never replaced."""
+        path = self.save_path(name)
+        if not replace and (path.exists() or path.is_symlink()):
+            read_save(path)  # an unreadable file: SaveError with the reason, whatever the answer would be
+            raise SaveExists(f"there is already a save named {name!r}")
+        header = Header(name.strip(), NAMED, self.origin, self.started, self.play_seconds)
+        write_save(self.game, path, header)
+        return path
 
     def reload(self, story: Story):  # noqa: ANN201 - returns game.replay.Divergence | None
         """Carry the run over to a new version of the story: replay its choices as far as they still work."""
@@ -184,4 +211,10 @@ class Session:
         return divergence
 
     def endings_found(self) -> list[str]:
-        return endings_found(self.saves, self.story.id)
+        return endings_found(self.saves, self.key)
+
+    def runs_waiting(self) -> list:  # noqa: ANN201 - list[SaveInfo]
+        """The unfinished runs of this story in the saves folder, newest first."""
+        from game.saves.runs import runs_waiting
+
+        return runs_waiting(self.saves, self.key)

@@ -9,13 +9,17 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from game.compiler.bundled import bundled_stories, story_by_id
-from game.compiler.loader import load_story
+from game.compiler.bundled import bundled_stories
+from game.compiler.loader import load_story, read_manifest
 from game.engine.replay import replay
 from game.errors import EscapeError, SaveError, StoryError
 from game.model import Story
-from game.saves.files import list_saves, read_save, save_path, saved_steps
-from game.saves.session import Session, endings_found
+from game.model.shown import shown
+from game.saves.endings import endings_found
+from game.saves.files import BUNDLED, UNRECORDED, folder_origin, read_save, saved_steps, story_key
+from game.saves.location import older_saves, saves_folder
+from game.saves.runs import SaveInfo, runs_waiting, unreadable_of
+from game.saves.session import Session
 from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen
 
 CSS_PATH = Path(__file__).with_name("escape.tcss")
@@ -38,8 +42,10 @@ class EscapeApp(App):
         replay_save: str | Path | None = None,
         theme: str = "textual-dark",
         watch: bool = False,
+        offer_import: bool = False,
     ):
         super().__init__()
+        self.offer_import = offer_import  # the saves folder is the default: point at an older ./saves
         self.stories = stories
         self.saves = Path(saves) if saves is not None else None
         self.start_story = start
@@ -58,6 +64,15 @@ class EscapeApp(App):
         from game.tui.title_screen import TitleScreen
 
         self.push_screen(TitleScreen())
+        older = older_saves(self.saves) if self.saves is not None and self.offer_import else None
+        if older is not None:
+            where, count = older
+            self.notify(
+                f"{shown(str(where), 100)} holds {count} file{'s' * (count != 1)} from an earlier version of the game. "
+                f"To play on with them here: escape saves --import {shown(str(where), 100)}",
+                title="Older saves found",
+                timeout=15,
+            )
         if self.live_preview and self.start_story is not None:
             from game.tools.watch import fingerprint
 
@@ -131,18 +146,32 @@ class EscapeApp(App):
             self.push_screen(screen)
         return None
 
-    def story_by_id(self, story_id: str) -> Story | None:
-        try:
-            return story_by_id(story_id, self.stories)
-        except EscapeError as err:
-            self.push_screen(ErrorScreen("Story not found", message=str(err)))
+    def story_of_save(self, data: dict) -> Story | None:
+        """The story a save was played in: the listed story of the same origin, the bundled story of that
+        id, or the folder the save names; on failure say why and return None."""
+        story_id, origin = data["story"], data["origin"]
+        candidates = [f for f in self.stories.values() if folder_origin(f) == origin]
+        if origin in (BUNDLED, UNRECORDED):  # by id: a story of the game's own, or one listed here
+            candidates += list(bundled_stories().values()) + list(self.stories.values())
+        elif Path(origin).is_dir():
+            candidates.append(Path(origin))
+        for folder in candidates:
+            info = read_manifest(folder)
+            if info is not None and info.id == story_id:
+                return self.open_story(str(folder))
+        where = shown(origin, 200) if origin not in (BUNDLED, UNRECORDED) else "the stories here"
+        self.push_screen(ErrorScreen("Story not found", message=f"This save's story '{story_id}' is not in {where}."))
         return None
 
-    def endings_found(self, story_id: str) -> list[str]:
-        return endings_found(self.saves, story_id)
+    def story_key(self, name: str, story_id: str) -> str:
+        """The key of the story listed as `name` (its saves and endings are filed under it)."""
+        return story_key(story_id, folder_origin(self._folder(name)))
 
-    def has_autosave(self, story_id: str) -> bool:
-        return self.saves is not None and save_path(self.saves, story_id, "autosave").is_file()
+    def endings_found(self, key: str) -> list[str]:
+        return endings_found(self.saves, key)
+
+    def runs_waiting(self, key: str) -> list[SaveInfo]:
+        return runs_waiting(self.saves, key)
 
     # runs ------------------------------------------------------------------------------------
     def _adopt(self, session: Session) -> None:
@@ -170,20 +199,33 @@ class EscapeApp(App):
         self._play(session)
 
     def continue_run(self, name: str) -> None:
+        """Continue the story's unfinished run; when there are several, ask which."""
         story = self.open_story(name)
         if story is None:
             return
-        if not self.has_autosave(story.id):
-            self.notify(f"There is no autosaved run of {story.title} yet.")
+        waiting = Session(story, self.saves).runs_waiting()
+        if not waiting:
+            bad = unreadable_of(self.saves, story.id)
+            detail = "".join(f"\n{shown(b.path.name, 60)} cannot be read: {shown(b.reason, 160)}" for b in bad[:3])
+            self.notify(f"There is no unfinished run of {shown(story.title, 80)} to continue.{detail}", timeout=8)
             return
-        if self.session is not None:  # let go of the slot before taking it up again
-            self.session.close()
-            self.session = None
-        self._resume(Session(story, self.saves), None, "The autosave cannot be loaded")
+        if len(waiting) == 1:
+            self._resume(Session(story, self.saves), waiting[0].path, "This run cannot be continued")
+            return
 
-    def _resume(self, session: Session, path: str | Path | None, failure: str) -> None:
+        def picked(info: SaveInfo | None) -> None:
+            if info is not None:
+                self._resume(Session(story, self.saves), info.path, "This run cannot be continued")
+
+        self.push_screen(
+            PickSaveScreen(waiting, f"Continue which run of {shown(story.title, 60)}?", self.saves), picked
+        )
+
+    def _resume(self, session: Session, path: str | Path, failure: str) -> None:
         """Continue a saved run; if the story has changed so that it no longer replays to the end,
         say where it diverged and offer to carry on from the last step that works."""
+        if self.session is not None and self.session is not session:
+            self.session.close()  # let go of the run on screen first: it may be the one continued
         try:
             divergence = session.resume(path, partial=True)
         except (SaveError, EscapeError) as err:
@@ -217,7 +259,7 @@ class EscapeApp(App):
         except SaveError as err:
             self.push_screen(ErrorScreen("This save cannot be loaded", message=str(err)))
             return
-        story = self.story_by_id(data["story"])
+        story = self.story_of_save(data)
         if story is None:
             return
         self._resume(Session(story, self.saves), path, "This save cannot be loaded")
@@ -247,7 +289,7 @@ class EscapeApp(App):
         except SaveError as err:
             self.push_screen(ErrorScreen("This save cannot be replayed", message=str(err)))
             return
-        story = self.story_by_id(data["story"])
+        story = self.story_of_save(data)
         if story is None:
             return
         try:
@@ -258,11 +300,13 @@ class EscapeApp(App):
         self.open_replay(story, seed, log)
 
     def take_over(self, story: Story, seed: int, log: list[tuple[str, str]]) -> None:
-        """A new live run from a replay's step; it autosaves as 'branch', leaving the original save alone."""
-        session = Session(story, self.saves, autosave_name="branch")
+        """A new live run from a replay's step, written at once as a run of its own (Continue lists it);
+        the save replayed stays as it was."""
+        session = Session(story, self.saves)
         _, divergence = replay(story, seed, log, into=session.game)
         if divergence is not None:
-            self.notify(f"The run could only be rebuilt up to {divergence}", severity="warning")
+            self.notify(f"The run could only be rebuilt up to {shown(str(divergence), 200)}", severity="warning")
+        session.keep()
         self.resume_session(session)
 
     # app-wide actions --------------------------------------------------------------------------
@@ -277,13 +321,12 @@ class EscapeApp(App):
         if self.saves is None:
             self.notify("Saving is off: there is no saves folder.")
             return
-        saves = list_saves(self.saves)
 
-        def picked(info) -> None:  # noqa: ANN001
+        def picked(info: SaveInfo | None) -> None:
             if info is not None:
                 then(info.path)
 
-        self.push_screen(PickSaveScreen(saves, title), picked)
+        self.push_screen(PickSaveScreen(None, title, self.saves), picked)
 
     def action_load(self) -> None:
         self._pick_save("Load a save", self.load_save_file)
@@ -306,17 +349,31 @@ class EscapeApp(App):
             yield SystemCommand("Leave to the title", "The run is autosaved", screen.action_leave)
 
 
+DEFAULT_SAVES = Path("(the default saves folder)")  # see game.saves.location
+
+
 def make_app(
     story: str | None = None,
-    saves: str | Path | None = "saves",
+    saves: str | Path | None = DEFAULT_SAVES,
     seed: int | None = None,
     resume: bool = False,
     replay_save: str | Path | None = None,
     theme: str = "textual-dark",
     stories: dict[str, Path] | None = None,
     watch: bool = False,
+    offer_import: bool | None = None,
 ) -> EscapeApp:
-    """The one app factory, used by the command line and by the tests."""
+    """The one app factory, used by the command line and by the tests (`saves=None`: saving is off). With
+    the default saves folder (or `offer_import`), an older `./saves` is pointed out at the start."""
+    default = saves is DEFAULT_SAVES
     return EscapeApp(
-        stories if stories is not None else bundled_stories(), saves, story, seed, resume, replay_save, theme, watch
+        stories if stories is not None else bundled_stories(),
+        saves_folder() if default else saves,
+        story,
+        seed,
+        resume,
+        replay_save,
+        theme,
+        watch,
+        offer_import=default if offer_import is None else offer_import,
     )

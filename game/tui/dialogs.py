@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,16 +12,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.errors import Diagnostic, SaveError
-from game.saves.files import SaveInfo, save_path
+from game.errors import Diagnostic, SaveError, SaveExists
+from game.model.shown import shown
+from game.saves.files import RUN, save_path
+from game.saves.runs import SaveInfo, Unreadable, delete_save, list_saves, rename_save
 
 KEYS = [
     (
         "Title screen",
         [
             ("Up/Down, Enter, or click", "choose a story"),
-            ("c", "continue the story's autosaved run"),
-            ("l", "load a save"),
+            ("c", "continue the story's unfinished run (which one, when there are several)"),
+            ("l", "load a save (in the list: d deletes, r renames)"),
             ("r", "replay a save"),
             ("t", "switch light/dark theme"),
             ("q", "quit"),
@@ -79,14 +83,15 @@ class SaveNameScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, story_id: str, default: str = ""):
+    def __init__(self, key: str, default: str = "", heading: str = "Save the run as"):
         super().__init__()
-        self.story_id = story_id
+        self.key = key
         self.default = default
+        self.heading = heading
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("Save the run as", classes="dialog-title")
+            yield Label(self.heading, classes="dialog-title")
             yield Input(value=self.default, placeholder="a name: letters, digits, spaces, - and _", id="save-name")
             yield Label("", id="save-error")
             yield Label("Enter saves, Escape cancels.", classes="dim")
@@ -94,7 +99,7 @@ class SaveNameScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         name = event.value.strip()
         try:
-            save_path(".", self.story_id, name)
+            save_path(".", self.key, name)
         except SaveError as err:
             self.query_one("#save-error", Label).update(str(err))
             return
@@ -105,38 +110,118 @@ class SaveNameScreen(ModalScreen[str | None]):
 
 
 class PickSaveScreen(ModalScreen[SaveInfo | None]):
-    """Choose one of the saves; returns it, or None."""
+    """Choose a save: returns it, or None. `d` deletes the highlighted file and `r` renames a save (each
+    asks first); files that cannot be read are listed with the reason, and can be deleted."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("d", "delete", "Delete"),
+        Binding("r", "rename", "Rename"),
+    ]
 
-    def __init__(self, saves: list[SaveInfo], title: str):
+    def __init__(self, only: list[SaveInfo] | None, title: str, folder: Path | None):
         super().__init__()
-        self.saves = saves
+        self.only = only  # these saves alone (the runs waiting), or None: everything in the folder
         self.heading = title
+        self.folder = folder
+        self.entries: list[SaveInfo | Unreadable] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.heading, classes="dialog-title")
-            if not self.saves:
-                yield Label("There are no saves yet.")
-            options = []
-            for i, info in enumerate(self.saves):
-                minutes = info.play_seconds // 60
-                prompt = Text.assemble(
-                    (f"{info.name}", "bold"),
-                    f"  {info.story}  ",
-                    (f"at {info.scene}", "italic"),
-                    (f"  {info.saved.replace('T', ' ').rstrip('Z')}  {minutes} min played", "dim"),
-                )
-                options.append(Option(prompt, id=str(i)))
-            yield OptionList(*options, id="save-list")
-            yield Label("Enter chooses, Escape cancels.", classes="dim")
+            yield Label("", id="save-list-empty")
+            yield OptionList(id="save-list")
+            yield Label("Enter chooses, d deletes, r renames, Escape cancels.", classes="dim")
+
+    def on_mount(self) -> None:
+        self.refresh_entries()
+
+    def refresh_entries(self) -> None:
+        if self.only is not None:
+            self.entries = [i for i in self.only if i.path.exists()]
+        elif self.folder is not None:
+            listing = list_saves(self.folder)
+            self.entries = [*listing.saves, *listing.unreadable]
+        options = self.query_one("#save-list", OptionList)
+        options.clear_options()
+        for number, entry in enumerate(self.entries):
+            options.add_option(Option(_describe(entry), id=str(number), disabled=isinstance(entry, Unreadable)))
+        self.query_one("#save-list-empty", Label).update("" if self.entries else "There are no saves yet.")
+        if self.entries:
+            options.highlighted = next((n for n, e in enumerate(self.entries) if isinstance(e, SaveInfo)), None)
+            options.focus()
+
+    def _highlighted(self) -> SaveInfo | Unreadable | None:
+        index = self.query_one("#save-list", OptionList).highlighted
+        return self.entries[index] if index is not None and index < len(self.entries) else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.saves[event.option_index])
+        entry = self.entries[event.option_index]
+        if isinstance(entry, SaveInfo):
+            self.dismiss(entry)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_delete(self) -> None:
+        entry = self._highlighted()
+        if entry is None or self.folder is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes or self.folder is None:
+                return
+            try:
+                delete_save(self.folder, entry.path)
+            except SaveError as err:
+                self.notify(shown(str(err), 300), severity="error", timeout=8)
+                return
+            self.notify(f"Deleted {shown(entry.path.name, 80)}.")
+            self.refresh_entries()
+
+        self.app.push_screen(ConfirmScreen(f"Delete {shown(entry.path.name, 60)}?", "It cannot be undone."), answered)
+
+    def action_rename(self) -> None:
+        entry = self._highlighted()
+        if not isinstance(entry, SaveInfo) or self.folder is None:
+            return
+        default = "" if entry.kind == RUN else shown(entry.name, 64)
+        self.app.push_screen(SaveNameScreen(entry.key, default, "Rename the save as"), lambda n: self._rename(entry, n))
+
+    def _rename(self, entry: SaveInfo, name: str | None, replace: bool = False) -> None:
+        if name is None or self.folder is None:
+            return
+        try:
+            target = rename_save(self.folder, entry.path, name, replace)
+        except SaveExists as err:
+            question = ConfirmScreen(f"{shown(str(err), 120)}.", "Replace it?")
+            self.app.push_screen(question, lambda yes: self._rename(entry, name, True) if yes else None)
+            return
+        except SaveError as err:
+            self.notify(shown(str(err), 300), severity="error", timeout=8)
+            return
+        self.notify(f"Renamed to {shown(target.name, 80)}.")
+        if self.only is not None:  # a renamed run is a named save now: it no longer waits
+            self.only = [i for i in self.only if i.path != entry.path]
+        self.refresh_entries()
+
+
+def _describe(entry: SaveInfo | Unreadable) -> Text:
+    """One line of the save list: what the save is, where its run stands, when it was saved."""
+    if isinstance(entry, Unreadable):
+        return Text.assemble(
+            (shown(entry.path.name, 60), "bold"), ("  cannot be read: ", "red"), shown(entry.reason, 200)
+        )
+    what = f"Run of {entry.turns} choice{'s' * (entry.turns != 1)}" if entry.kind == RUN else shown(entry.name, 64)
+    where = f"ended: {shown(entry.ending, 60)}" if entry.ending else f"at {shown(entry.scene, 60)}"
+    busy = "  (open in another game)" if entry.in_use else ""
+    saved = shown(entry.saved.replace("T", " ").rstrip("Z"), 30)
+    return Text.assemble(
+        (what, "bold"),
+        f"  {entry.story}  ",
+        (where, "italic"),
+        (f"  {saved}  {entry.play_seconds // 60} min played{busy}", "dim"),
+    )
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -7,7 +7,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, Markdown
 
-from game.errors import EngineError, SaveError
+from game.errors import EngineError, SaveError, SaveExists
+from game.model.shown import shown
 from game.saves.session import Session
 from game.tui.dialogs import ConfirmScreen, SaveNameScreen
 from game.tui.screen import GameScreen
@@ -103,17 +104,21 @@ class PlayScreen(GameScreen):
         self.notify("You take back your last choice.")
 
     def action_save(self) -> None:
-        def saved(name: str | None) -> None:
+        def saved(name: str | None, replace: bool = False) -> None:
             if name is None:
                 return
             try:
-                path = self.session.save_as(name)
-            except SaveError as err:
-                self.notify(str(err), severity="error", timeout=8)
+                path = self.session.save_as(name, replace)
+            except SaveExists as err:
+                question = ConfirmScreen(f"{shown(str(err), 120).capitalize()}.", "Replace it with this run?")
+                self.app.push_screen(question, lambda yes: saved(name, True) if yes else None)
                 return
-            self.notify(f"Saved as '{name}' ({path.name}).")
+            except SaveError as err:
+                self.notify(shown(str(err), 300), severity="error", timeout=8)
+                return
+            self.notify(f"Saved as '{name}' ({shown(path.name, 80)}).")
 
-        self.app.push_screen(SaveNameScreen(self.session.story.id), saved)
+        self.app.push_screen(SaveNameScreen(self.session.key), saved)
 
     def action_journal(self) -> None:
         from game.tui.journal_screen import JournalScreen
@@ -121,11 +126,12 @@ class PlayScreen(GameScreen):
         self.app.push_screen(JournalScreen(self.session.game))
 
     def action_leave(self) -> None:
-        detail = (
-            "Your run is autosaved; choose Continue on the title screen to carry on."
-            if self.session.saving
-            else f"Saving is off ({self.session.save_problem}): this run will be lost."
-        )
+        if not self.session.saving:
+            detail = f"Saving is off ({shown(self.session.save_problem or '', 200)}): this run will be lost."
+        elif self.session.run_file is None:
+            detail = "You have made no choice yet: there is nothing to keep."
+        else:
+            detail = "Your run is saved; choose Continue on the title screen to carry on."
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -42,7 +42,7 @@ class TitleScreen(GameScreen):
         self.refresh_stories()
 
     def refresh_stories(self) -> None:
-        """List the stories, each with its blurb, the endings found and whether an autosave waits."""
+        """List the stories, each with its blurb, the endings found and how many unfinished runs wait."""
         stories = self.query_one("#stories", OptionList)
         highlighted = stories.highlighted
         stories.clear_options()
@@ -54,8 +54,12 @@ class TitleScreen(GameScreen):
                 )
                 stories.add_option(Option(prompt, id=name))
                 continue
-            found = len(self.app.endings_found(story.id))
-            resume = "  ·  a run is waiting: press c" if self.app.has_autosave(story.id) else ""
+            key = self.app.story_key(name, story.id)
+            found = len(self.app.endings_found(key))
+            waiting = len(self.app.runs_waiting(key))
+            resume = {0: "", 1: "  ·  a run is waiting: press c"}.get(
+                waiting, f"  ·  {waiting} runs are waiting: press c"
+            )
             prompt = Text.assemble(
                 (story.title, "bold"),
                 "\n",
