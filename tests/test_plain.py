@@ -4,6 +4,7 @@ who listens (a screen reader) or pipes the game would meet them."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -297,3 +298,15 @@ def test_the_command_line_answers_a_strange_line_and_help_without_a_traceback(tm
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert "(or ? for help)." in done.stdout and "j or journal" in done.stdout
     assert done.stdout.rstrip().endswith("> \nGoodbye.")
+
+
+def test_an_ascii_only_output_gets_question_marks_not_a_traceback(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "play", "grand_illusion", "--plain", "--seed", "1", "--saves", str(tmp_path)],
+        input=b"q\n",
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    assert b"Mar?chal" in done.stdout  # the blurb's accented name, shown as far as the stream can

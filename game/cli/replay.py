@@ -13,14 +13,16 @@ from game.compiler.bundled import bundled_stories, find_story, story_by_id
 from game.compiler.folder import MANIFEST_NAME
 from game.compiler.loader import load_story, read_manifest
 from game.engine.replay import Divergence, Reading, replay
-from game.errors import EscapeError, StoryError
+from game.errors import EscapeError, SaveError, StoryError
 from game.model import Story, Value
-from game.saves.files import read_save, saved_end, saved_steps
+from game.saves.files import BUNDLED, UNRECORDED, read_save, saved_end, saved_steps
+from game.saves.runs import find_save
 
 MAX_LEVELS = 32  # how far up from a save its story folder is looked for
 
 
 def run(args: argparse.Namespace) -> int:
+    args.save = str(save_file(args.save, saves_dir(args.saves)))
     if args.check:
         return run_replay_check(args.save, args.story)
     read_save(args.save)  # a save that is not there, or not readable, is an error before any screen is drawn
@@ -36,12 +38,23 @@ def run(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def save_file(name: str, saves: str) -> Path:
+    """The save to replay: a path, or a file name as `escape saves` lists it (looked for in the saves folder)."""
+    path = Path(name)
+    if path.exists() or path.is_symlink() or path.parent != Path("."):
+        return path
+    try:
+        return find_save(saves, name)
+    except SaveError:
+        return path  # reading it says it is not there
+
+
 def run_replay_check(path: str | Path, story_folder: str | None = None) -> int:
     """Re-execute every choice of a save against the current story: OK, or the first step whose choice is
     refused or now leads elsewhere, with the state its conditions read (exit 1). Errors: `path: error: ...`."""
     try:
         data = read_save(path)
-        story = story_for_save(Path(path), data["story"], story_folder)
+        story = story_for_save(Path(path), data["story"], story_folder, data["origin"])
         seed, log = saved_steps(data, path)
         game, divergence = replay(story, seed, log, end=saved_end(data))
     except StoryError as err:
@@ -66,9 +79,10 @@ def run_replay_check(path: str | Path, story_folder: str | None = None) -> int:
     return 0
 
 
-def story_for_save(save: Path, story_id: str, folder: str | None) -> Story:
+def story_for_save(save: Path, story_id: str, folder: str | None, origin: str = BUNDLED) -> Story:
     """The story a save is checked against: `folder` (--story); else the story folder the save sits in,
-    which must be of the save's story; else the bundled story of that id."""
+    which must be of the save's story; else the folder the save was played from, if it is still there;
+    else the bundled story of that id."""
     if folder:
         story = load_story(find_story(folder))
         if story.id != story_id:
@@ -83,6 +97,10 @@ def story_for_save(save: Path, story_id: str, folder: str | None) -> Story:
                 "pass --story FOLDER to check it against another story"
             )
         return load_story(home)  # an unreadable manifest: loading says why
+    if origin not in (BUNDLED, UNRECORDED) and Path(origin).is_dir():
+        info = read_manifest(Path(origin))
+        if info is not None and info.id == story_id:
+            return load_story(Path(origin))
     try:
         return story_by_id(story_id)
     except EscapeError:

@@ -217,9 +217,9 @@ class EscapeApp(App):
             if info is not None:
                 self._resume(Session(story, self.saves), info.path, "This run cannot be continued")
 
-        self.push_screen(
-            PickSaveScreen(waiting, f"Continue which run of {shown(story.title, 60)}?", self.saves), picked
-        )
+        titles = {scene_id: scene.title for scene_id, scene in story.scenes.items()}
+        question = f"Continue which run of {shown(story.title, 60)}?"
+        self.push_screen(PickSaveScreen(waiting, question, self.saves, titles), picked)
 
     def _resume(self, session: Session, path: str | Path, failure: str) -> None:
         """Continue a saved run; if the story has changed so that it no longer replays to the end,

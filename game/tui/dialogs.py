@@ -119,8 +119,11 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
         Binding("r", "rename", "Rename"),
     ]
 
-    def __init__(self, only: list[SaveInfo] | None, title: str, folder: Path | None):
+    def __init__(
+        self, only: list[SaveInfo] | None, title: str, folder: Path | None, scenes: dict[str, str] | None = None
+    ):
         super().__init__()
+        self.scenes = scenes or {}  # scene titles by id, when the story is known
         self.only = only  # these saves alone (the runs waiting), or None: everything in the folder
         self.heading = title
         self.folder = folder
@@ -145,7 +148,8 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
         options = self.query_one("#save-list", OptionList)
         options.clear_options()
         for number, entry in enumerate(self.entries):
-            options.add_option(Option(_describe(entry), id=str(number), disabled=isinstance(entry, Unreadable)))
+            prompt = _describe(entry, self.scenes)
+            options.add_option(Option(prompt, id=str(number), disabled=isinstance(entry, Unreadable)))
         self.query_one("#save-list-empty", Label).update("" if self.entries else "There are no saves yet.")
         if self.entries:
             options.highlighted = next((n for n, e in enumerate(self.entries) if isinstance(e, SaveInfo)), None)
@@ -206,14 +210,16 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
         self.refresh_entries()
 
 
-def _describe(entry: SaveInfo | Unreadable) -> Text:
+def _describe(entry: SaveInfo | Unreadable, scenes: dict[str, str]) -> Text:
     """One line of the save list: what the save is, where its run stands, when it was saved."""
     if isinstance(entry, Unreadable):
         return Text.assemble(
             (shown(entry.path.name, 60), "bold"), ("  cannot be read: ", "red"), shown(entry.reason, 200)
         )
     what = f"Run of {entry.turns} choice{'s' * (entry.turns != 1)}" if entry.kind == RUN else shown(entry.name, 64)
-    where = f"ended: {shown(entry.ending, 60)}" if entry.ending else f"at {shown(entry.scene, 60)}"
+    where = (
+        f"ended: {shown(entry.ending, 60)}" if entry.ending else f"at {shown(scenes.get(entry.scene, entry.scene), 60)}"
+    )
     busy = "  (open in another game)" if entry.in_use else ""
     saved = shown(entry.saved.replace("T", " ").rstrip("Z"), 30)
     return Text.assemble(
