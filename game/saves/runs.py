@@ -184,7 +184,12 @@ def unreadable_of(folder: str | Path | None, story_id: str) -> list[Unreadable]:
 def _inside(path: Path, folder: Path) -> Path:
     """`path` if it names a file directly in `folder` (a save is never looked for anywhere else)."""
     path = Path(path)
-    if path.parent.resolve() != folder.resolve() or path.name.startswith(".") or not path.name.endswith(".json"):
+    if (
+        path.parent.resolve() != folder.resolve()
+        or path.name.startswith(".")
+        or not path.name.endswith(".json")
+        or path.name == ENDINGS_FILE  # the record of endings found is the game's, not a save
+    ):
         raise SaveError(f"{path.name}: not a save in {folder} (give the file name that `escape saves` lists)")
     return folder / path.name
 
@@ -196,6 +201,8 @@ def find_save(folder: str | Path, name: str) -> Path:
     if "/" in file_name or "\\" in file_name or file_name.startswith("."):
         raise SaveError(f"{name!r}: give the file name that `escape saves` lists, not a path")
     path = folder / file_name
+    if file_name == ENDINGS_FILE:
+        raise SaveError(f"{file_name} is the record of the endings you have found, not a save")
     if not (path.exists() or path.is_symlink()):
         raise SaveError(f"there is no save {file_name!r} in {folder}")
     return path

@@ -148,11 +148,10 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
         options = self.query_one("#save-list", OptionList)
         options.clear_options()
         for number, entry in enumerate(self.entries):
-            prompt = _describe(entry, self.scenes)
-            options.add_option(Option(prompt, id=str(number), disabled=isinstance(entry, Unreadable)))
+            options.add_option(Option(_describe(entry, self.scenes), id=str(number)))  # unreadable: can be deleted
         self.query_one("#save-list-empty", Label).update("" if self.entries else "There are no saves yet.")
         if self.entries:
-            options.highlighted = next((n for n, e in enumerate(self.entries) if isinstance(e, SaveInfo)), None)
+            options.highlighted = next((n for n, e in enumerate(self.entries) if isinstance(e, SaveInfo)), 0)
             options.focus()
 
     def _highlighted(self) -> SaveInfo | Unreadable | None:
