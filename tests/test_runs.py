@@ -333,9 +333,10 @@ def test_a_run_past_the_size_limit_stops_saving_and_keeps_its_last_file(tmp_path
     for module in (save_files, save_session):
         monkeypatch.setattr(module, "MAX_SAVE_BYTES", limit)
         monkeypatch.setattr(module, "WARN_SAVE_BYTES", warn)
-    warnings, last_good = [], None
+    warnings, last_good, news = [], None, []
     for _ in range(200):
         _round(session, 1)
+        news += session.news()  # what a front end tells the player after each choice
         if not session.saving:
             break
         warnings.append(session.save_warning)
@@ -351,6 +352,8 @@ def test_a_run_past_the_size_limit_stops_saving_and_keeps_its_last_file(tmp_path
     assert len(log) == session.game.run.turn - 1  # the file holds the run up to the choice before
     _round(session, 1)  # play goes on; the file is left alone
     assert session.run_file.read_bytes() == kept
+    news += session.news()
+    assert [n.split(":")[0] for n in news] == ["Saves are nearly full", "Saving is off"]  # each said once, in order
     session.close()
 
 

@@ -134,7 +134,6 @@ class PlainFrontEnd:
         self.out = out
         self.inp = inp
         self.width = terminal_width() if width is None else max(MIN_WIDTH, width)
-        self.warned = not session.saving
         self.shown_chapter: str | None = None  # the chapter of the last scene shown
         self.enabled: list[Offer] = []  # the choices a number can take this turn, in order
         self.commands: dict[str, Callable[[], Next]] = {
@@ -214,9 +213,9 @@ class PlainFrontEnd:
         ]
 
     def check_saving(self) -> None:
-        if not self.warned and not self.session.saving:
-            self.warned = True
-            self.say(f"[Saving is off: {self.session.save_problem}]")
+        """Say what has changed about saving (off, or nearly full), once each."""
+        for message in self.session.news():
+            self.say_wrapped(f"[{shown(message, 400)}]")
 
     def range_help(self) -> str:
         count = len(self.enabled)

@@ -49,10 +49,24 @@ class Session:
         self._checked_run_file = False  # the run's existing file was read before the first overwrite
         self._lock: FileLock | None = None  # held on the run's file while this game plays it
         self._redo: list[str] = []  # choices taken back by undo, the latest last
+        self._said: set[str] = set()  # what `news` has told already
 
     @property
     def saving(self) -> bool:
         return self.save_problem is None
+
+    def news(self) -> list[str]:
+        """What the player should hear about saving that was not said before: that saving is off, and why;
+        that the run's file nears the size limit. Each is returned once."""
+        news = []
+        for message in (
+            f"Saving is off: {self.save_problem}" if self.save_problem else None,
+            f"Saves are nearly full: {self.save_warning}" if self.save_warning else None,
+        ):
+            if message is not None and message not in self._said:
+                self._said.add(message)
+                news.append(message)
+        return news
 
     @property
     def play_seconds(self) -> int:

@@ -69,9 +69,8 @@ class PlayScreen(GameScreen):
         choices.show(game.choices())
         choices.focus()
         self.query_one(StatePanel).show(game)
-        if not self.session.saving and not getattr(self, "_warned", False):
-            self._warned = True
-            self.notify(f"Saving is off: {self.session.save_problem}", severity="warning", timeout=8)
+        for message in self.session.news():  # saving off, or nearly full: said once each
+            self.notify(shown(message, 400), severity="warning", timeout=8)
         if game.is_over:
             self.app.show_ending(self.session)
 
