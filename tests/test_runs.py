@@ -415,7 +415,7 @@ def test_the_top_level_saves_flag_names_the_folder(tmp_path):
         [sys.executable, "-m", "game", "--saves", str(folder), "saves"],
         capture_output=True,
         text=True,
-        cwd=tmp_path,
+        cwd=ROOT,  # (mutation testing runs the code from its own folder)
         env={**env, "PYTHONPATH": str(ROOT)},
         timeout=60,
     )

@@ -440,3 +440,47 @@ def test_a_play_time_is_kept_up_to_a_billion_seconds(tmp_path, demo_story, secon
     game.start(3)
     path = save_game(game, tmp_path, "named", check_existing=False, play_seconds=seconds)
     assert read_save(path)["play_seconds"] == read
+
+
+@pytest.mark.parametrize(
+    "name, kind", [("autosave", "run"), ("autosave-2", "run"), ("branch", "run"), ("at the gate", "save")]
+)
+def test_a_version_2_slot_is_read_as_a_run_and_a_named_save_as_a_save(tmp_path, demo_story, name, kind):
+    path = save_game(played(demo_story), tmp_path, name)
+    data = json.loads(path.read_text())
+    old = {k: v for k, v in data.items() if k not in ("kind", "origin")} | {"version": 2}
+    path.write_text(json.dumps(old))
+    read = read_save(path)
+    assert (read["version"], read["kind"], read["origin"], read["name"]) == (3, kind, "bundled", name)
+    assert json.loads(path.read_text()) == old  # upgraded in memory only
+
+
+def test_a_save_of_exactly_the_largest_size_is_written_and_one_byte_more_is_not(tmp_path, demo_story, monkeypatch):
+    import game.saves.files as files
+
+    game = played(demo_story)
+    size = len(files.save_text(game, files.Header("edge")).encode("utf-8"))
+    monkeypatch.setattr(files, "MAX_SAVE_BYTES", size)
+    assert len(files.save_text(game, files.Header("edge")).encode("utf-8")) == size  # the reader takes this size
+    monkeypatch.setattr(files, "MAX_SAVE_BYTES", size - 1)
+    with pytest.raises(SaveError, match=f"needs {size:,} bytes, more than the {size - 1:,}"):
+        files.save_text(game, files.Header("edge"))
+
+
+def test_text_outside_ascii_is_written_as_it_is_in_every_field(tmp_path, story_dir):
+    folder = story_dir(
+        "id: accents\ntitle: Accents\nblurb: B.\nstart: hall\nvariables:\n  name: Maréchal\n"
+        "endings: [{id: end, title: End, kind: neutral}]\n",
+        scenes="scenes:\n  - {id: hall, title: Hall, text: Hall., choices: [{id: go, text: Go, goto: out}]}\n"
+        "  - {id: out, title: Out, text: Out., ending: end}\n",
+    )
+    renamed = folder.with_name("Gefängnis")
+    folder.rename(renamed)
+    from game.compiler.loader import load_story
+    from game.saves.session import Session
+
+    session = Session(load_story(renamed), tmp_path)
+    session.start(1)
+    session.choose("go")
+    text = session.run_file.read_text(encoding="utf-8")
+    assert f' "origin": "{renamed.resolve()}",' in text.splitlines() and "\\u" not in text

@@ -185,13 +185,12 @@ def save_text(game: Game, header: Header) -> str:
 
 
 def payload_text(payload: dict[str, Any]) -> str:
-    """A save's text from its data (a long log written compactly); SaveError if it is too large to read."""
-    payload = dict(payload, format=SAVE_FORMAT, version=SAVE_VERSION)
+    """A save's text from its data (a long log written compactly); SaveError if it is too large to read.
+    `payload` is a save's data at this version (from `save_text`, or read by `read_save`, which upgrades)."""
     text = _readable_json(payload)
     log = payload["state"].get("log")
     if len(text) > COMPACT_LOG_BYTES and isinstance(log, list):  # long runs repeat steps: name each once
-        payload["state"] = dict(payload["state"], log=compact_log(log))
-        text = _readable_json(payload)
+        text = _readable_json({**payload, "state": {**payload["state"], "log": compact_log(log)}})
     size = len(text.encode("utf-8"))
     if size > MAX_SAVE_BYTES:
         raise SaveError(
