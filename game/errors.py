@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.model.shown import shown
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -17,7 +19,8 @@ class Diagnostic:
     code: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.code}]"
+        """As printed: `path:line:col: severity: message [code]`, with nothing a terminal would act on."""
+        return f"{shown(self.path, None)}:{self.line}:{self.col}: {self.severity}: {shown(self.message, None)} [{self.code}]"
 
     @property
     def is_error(self) -> bool:

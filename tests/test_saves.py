@@ -484,3 +484,77 @@ def test_text_outside_ascii_is_written_as_it_is_in_every_field(tmp_path, story_d
     session.choose("go")
     text = session.run_file.read_text(encoding="utf-8")
     assert f' "origin": "{renamed.resolve()}",' in text.splitlines() and "\\u" not in text
+
+
+COMPACT_CASES = [
+    ({"steps": "cellar.lamp", "order": "0"}, "the compact log must have a list 'steps' and a string 'order'"),
+    ({"steps": ["cellar.lamp"], "order": 0}, "the compact log must have a list 'steps' and a string 'order'"),
+    (
+        {"steps": ["cellar.lamp"], "order": "0", "more": 1},
+        "the compact log must have a list 'steps' and a string 'order'",
+    ),
+    ({"steps": [], "order": "0"}, "the compact log's 'order' does not fit its steps"),
+    (
+        {"steps": ["cellar.lamp"] * 4, "order": "0 \u0663"},
+        "the compact log numbers a step '\u0663' that it does not list",
+    ),
+    ({"steps": ["cellar.lamp"], "order": "0 -1"}, "the compact log numbers a step '-1' that it does not list"),
+    (
+        {"steps": ["cellar.lamp"], "order": "0000000000"},
+        "the compact log numbers a step '0000000000' that it does not list",
+    ),
+    ({"steps": ["cellar.lamp"], "order": "1"}, "the compact log numbers a step '1' that it does not list"),
+    (
+        {"steps": ["cellar.lamp"], "order": "1234567890123456"},
+        "the compact log numbers a step '123456789012' that it does not list",
+    ),
+]
+
+
+@pytest.mark.parametrize("log, reason", COMPACT_CASES, ids=[str(i) for i in range(len(COMPACT_CASES))])
+def test_a_damaged_compact_log_is_refused_with_the_reason(tmp_path, demo_story, log, reason):
+    path = save_game(played(demo_story), tmp_path)
+    data = json.loads(path.read_text())
+    data["state"]["log"] = log
+    path.write_text(json.dumps(data))
+    with pytest.raises(SaveError) as info:
+        read_save(path)
+    assert str(info.value) == f"{path}: the run state is damaged: {reason}"
+
+
+def test_a_compact_log_reads_as_the_steps_it_numbers(tmp_path, demo_story):
+    path = save_game(played(demo_story), tmp_path)
+    data = json.loads(path.read_text())
+    data["state"]["log"] = {"steps": ["cellar.search", "cellar.lamp"], "order": " 000000001  0 "}  # 9 digits at most
+    path.write_text(json.dumps(data))
+    assert read_save(path)["state"]["log"] == ["cellar.lamp", "cellar.search"]
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"kind": "slot"}, "the field 'kind' must be 'run' or 'save'"),
+        ({"story": "Demo Story"}, "the story id or origin is not one a story can have"),
+        ({"origin": "/" + "x" * 4096}, "the story id or origin is not one a story can have"),
+        ({"origin": 5}, "the field 'origin' is missing or of the wrong type"),
+    ],
+)
+def test_a_save_names_a_kind_a_story_and_an_origin_a_story_can_have(tmp_path, demo_story, change, reason):
+    path = save_game(played(demo_story), tmp_path)
+    path.write_text(json.dumps(json.loads(path.read_text()) | change))
+    with pytest.raises(SaveError) as info:
+        read_save(path)
+    assert str(info.value).startswith(f"{path}: {reason}")
+
+
+def test_an_origin_of_the_longest_length_is_read(tmp_path, demo_story):
+    path = save_game(played(demo_story), tmp_path)
+    path.write_text(json.dumps(json.loads(path.read_text()) | {"origin": "/" + "x" * 4095}))
+    assert len(read_save(path)["origin"]) == 4096
+
+
+def test_a_tool_may_write_over_a_damaged_file_when_told_to(tmp_path, demo_story):
+    path = save_game(played(demo_story), tmp_path, "failing run")
+    path.write_text("{damaged")
+    assert save_game(played(demo_story), tmp_path, "failing run", check_existing=False) == path
+    assert read_save(path)["name"] == "failing run"

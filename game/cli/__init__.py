@@ -94,11 +94,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write a save per ending reached: the shortest path found to it, replayable with escape replay",
     )
+    playtest.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the --out file if it exists, and files in a walkthrough's place that are not walkthroughs",
+    )
 
     graph = commands.add_parser("graph", help="the story map: Mermaid, Graphviz dot or SVG")
     graph.add_argument("story", help="a bundled story or a story folder")
     graph.add_argument("--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="default: mermaid")
     graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    graph.add_argument("--force", action="store_true", help="replace FILE if it exists (never a link or a folder)")
     graph.add_argument(
         "--coverage", metavar="REPORT", help="colour by a playtest report (escape playtest --out REPORT)"
     )
@@ -126,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="write the JSON Schemas of story files (for editors)")
     schema.add_argument("--out", metavar="DIR", default=".", help="the folder to write them to (default: here)")
+    schema.add_argument("--force", action="store_true", help="replace schema files already in DIR")
 
     rename = commands.add_parser(
         "rename", help="rename a scene, choice, variable or item everywhere: files, text, walkthroughs"
@@ -183,13 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "saves", None) is None:  # `escape --saves DIR` (the title screen) and `escape --saves DIR play`
         args.saves = args.top_saves
     from game.errors import EscapeError
+    from game.model.shown import shown
 
     try:
         command = importlib.import_module(f"game.cli.{COMMANDS[args.command]}")
         code: int = command.run(args)
         return code
     except EscapeError as err:
-        print(f"escape: error: {err}", file=sys.stderr)
+        print(f"escape: error: {shown(str(err), None, multiline=True)}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader (head, less) went away: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -3,58 +3,64 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import subprocess
-from pathlib import Path
 
 from game.cli.common import load_for_tool
 from game.errors import EscapeError
-from game.tools.graph import to_dot, to_mermaid
-
-
-def _coverage(path: str, story_id: str) -> dict:
-    try:
-        report = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise EscapeError(f"cannot read the playtest report {path}: {err}") from None
-    if (
-        not isinstance(report, dict)
-        or not isinstance(report.get("scenes"), dict)
-        or not isinstance(report.get("choices"), dict)
-    ):
-        raise EscapeError(f"{path} is not a report of 'escape playtest --out'")
-    if report.get("story") != story_id:
-        raise EscapeError(f"{path} is a report of '{report.get('story')}', not of '{story_id}'")
-    return report
+from game.model.shown import shown
+from game.tools.graph import read_report, to_dot, to_mermaid
+from game.tools.output import check_file, shown_path, write_file
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_graph(args.story, args.format, args.output, args.coverage)
+    return run_graph(args.story, args.format, args.output, args.coverage, args.force)
 
 
-def run_graph(name: str, fmt: str = "mermaid", output: str | None = None, coverage: str | None = None) -> int:
+def run_graph(
+    name: str, fmt: str = "mermaid", output: str | None = None, coverage: str | None = None, force: bool = False
+) -> int:
+    if output is not None:  # refused before any work: a folder, a link, a device, an existing file without --force
+        check_file(output, force=force, option="-o")
     _, story = load_for_tool(name)
-    report = _coverage(coverage, story.id) if coverage else None
+    report = read_report(coverage, story.id) if coverage is not None else None
     if fmt == "mermaid":
         text = to_mermaid(story, report)
     else:
         text = to_dot(story, report)
     if fmt == "svg":
-        dot = shutil.which("dot")
-        if dot is None:
-            raise EscapeError(
-                "SVG needs Graphviz's 'dot' program, which is not installed "
-                "(Debian/Ubuntu: apt install graphviz; macOS: brew install graphviz); "
-                "--format dot or --format mermaid work without it"
-            )
-        result = subprocess.run([dot, "-Tsvg"], input=text, capture_output=True, text=True, timeout=120)
-        if result.returncode != 0:
-            raise EscapeError(f"dot failed: {result.stderr.strip()}")
-        text = result.stdout
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-        print(f"wrote {output}")
+        text = _svg(text)
+    if output is not None:
+        write_file(output, text, force=force, option="-o")
+        print(f"wrote {shown_path(output)}")
     else:
         print(text, end="")
     return 0
+
+
+def _svg(dot_text: str) -> str:
+    """The map drawn by Graphviz's dot; EscapeError if it is missing, fails or takes too long."""
+    dot = shutil.which("dot")
+    if dot is None:
+        raise EscapeError(
+            "SVG needs Graphviz's 'dot' program, which is not installed "
+            "(Debian/Ubuntu: apt install graphviz; macOS: brew install graphviz); "
+            "--format dot or --format mermaid work without it"
+        )
+    try:
+        result = subprocess.run(
+            [dot, "-Tsvg"],
+            input=dot_text,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=120,
+        )
+    except subprocess.TimeoutExpired:
+        raise EscapeError("dot took more than 120 seconds to draw the map; try --format dot or mermaid") from None
+    except OSError as err:
+        raise EscapeError(f"cannot run {shown_path(dot)}: {err.strerror or err}") from None
+    if result.returncode != 0:
+        raise EscapeError(f"dot failed: {shown(result.stderr.strip(), 2000, multiline=True)}")
+    return result.stdout

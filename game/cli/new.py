@@ -6,6 +6,8 @@ import argparse
 import sys
 
 from game.compiler.loader import check_story, display_path
+from game.model.shown import shown
+from game.tools.output import shown_path
 from game.tools.scaffold import AddedScene, SceneRefused, new_scene, new_story
 
 
@@ -19,7 +21,7 @@ def run_new(args: argparse.Namespace) -> int:
         _, diagnostics = check_story(folder)
         for diag in diagnostics:
             print(diag)
-        where = display_path(folder)
+        where = shown_path(display_path(folder))
         print(
             f"Created the story '{folder.name}' in {where}: story.yaml and scenes.yaml, "
             f"{'and it validates cleanly' if not diagnostics else 'with the problems above'}."
@@ -41,10 +43,10 @@ def run_new_scene(story: str, scene_id: str, file: str | None = None) -> int:
     try:
         added = new_scene(story, scene_id, file)
     except SceneRefused as err:
-        for diag in err.diagnostics:
-            print(diag, file=sys.stderr)
+        for diag in err.diagnostics:  # a stranger's pack: its file names reach the terminal made safe
+            print(shown(str(diag), None), file=sys.stderr)
         raise
-    where = display_path(added.path)
+    where = shown_path(display_path(added.path))
     if added.created:
         print(f"Created {where} with the scene '{scene_id}'.")
     else:

@@ -154,7 +154,8 @@ class PlainFrontEnd:
 
     # output ---------------------------------------------------------------------------------------------
     def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        """Write lines: every line plain mode writes goes through here, made safe for a terminal."""
+        self.out.write(shown(text, None, multiline=True) + "\n")
 
     def say_wrapped(self, text: str, hang: int = 0) -> None:
         """One line of ours, wrapped to the width (`hang`: the indent of the lines after the first)."""
@@ -434,7 +435,7 @@ def _pick_story(out: TextIO, inp: TextIO) -> str | None:
             continue
     out.write("ESCAPE LINES\n\nChoose a story:\n")
     for number, (_, story) in enumerate(loaded, start=1):
-        out.write(f"  {number}. {story.title}: {story.blurb}\n")
+        out.write(shown(f"  {number}. {story.title}: {story.blurb}", None, multiline=True) + "\n")
     while True:
         out.write("> ")
         out.flush()
@@ -475,7 +476,7 @@ def run_plain(
         story = load_story(find_story(story_name))
     except StoryError as err:
         for diag in err.diagnostics:
-            print(diag, file=sys.stderr)
+            print(shown(str(diag), None), file=sys.stderr)
         return 1
     session = Session(story, saves)
     front = PlainFrontEnd(session, out, inp)

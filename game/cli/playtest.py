@@ -20,9 +20,20 @@ from game.compiler.loader import load_story
 from game.engine.replay import replay
 from game.errors import EscapeError, SaveError
 from game.model import Story
-from game.saves.files import read_save, save_game
+from game.saves.files import (
+    MAX_SAVE_BYTES,
+    NAMED,
+    UNRECORDED,
+    Header,
+    parse_save,
+    read_save,
+    save_game,
+    save_path,
+    save_text,
+)
 from game.tools.abstraction import Abstraction
 from game.tools.coverage import probed, text_coverage
+from game.tools.output import NOTHING, Folder, OutputError, check_file, shown_path, write_file
 from game.tools.playtest import Coverage, random_runs
 from game.tools.policies import DEFAULT, POLICIES
 from game.tools.search import Exploration, Finding, explore, find_seed
@@ -54,8 +65,22 @@ class Progress:
 
 
 def _save_path_for(story: Story, seed: int, path: list[tuple[str, str]], folder: Path, name: str) -> Path:
+    """A replay of a failing run in the saves folder (replacing only a readable save of that name)."""
     game, _ = replay(story, seed, path)
-    return save_game(game, folder, name, check_existing=False)
+    return save_game(game, folder, name, check_existing=True)
+
+
+def _check_outputs(out: str | None, walkthroughs: str | None, force: bool) -> None:
+    """Refuse, before any run, a --out file or a --write-walkthroughs folder that could not be written."""
+    if out is not None:
+        check_file(out, force=force, option="--out")
+    if walkthroughs == "":
+        raise OutputError(f"--write-walkthroughs: the folder name is empty; name a folder; {NOTHING}")
+    if walkthroughs is not None and os.path.lexists(walkthroughs) and not os.path.isdir(walkthroughs):
+        raise OutputError(
+            f"--write-walkthroughs {shown_path(walkthroughs)}: not a folder; name the folder the walkthroughs "
+            f"go to (made if missing); {NOTHING}"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,7 +92,14 @@ def run(args: argparse.Namespace) -> int:
             named = " and ".join(o for o, v in given.items() if v)
             raise EscapeError(f"{named}: only for random runs; --exhaustive explores every state (leave it out)")
         return run_exhaustive(
-            args.story, args.cap, args.json, args.write_walkthroughs, args.reach, args.coverage, saves_dir(args.saves)
+            args.story,
+            args.cap,
+            args.json,
+            args.write_walkthroughs,
+            args.reach,
+            args.coverage,
+            saves_dir(args.saves),
+            args.force,
         )
     runs = 1000 if args.runs is None else args.runs
     if runs < 1 or args.jobs < 1:
@@ -84,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         args.write_walkthroughs,
         args.policy,
         args.coverage,
+        args.force,
     )
 
 
@@ -108,9 +141,12 @@ def run_playtest(
     walkthroughs: str | None = None,
     policies: Sequence[str] | None = None,
     text: bool = False,
+    force: bool = False,
 ) -> int:
     """`runs` seeded runs (seeds `seed`...) of each policy; the top-level report counts them all. `text`:
-    also the text coverage of the first policy's runs."""
+    also the text coverage of the first policy's runs. `force`: replace the `out` file, and files in the
+    walkthroughs' places that are not walkthroughs of this story."""
+    _check_outputs(out, walkthroughs, force)
     folder, story = load_for_tool(name)
     names = policy_names(policies, uniform)
     progress = Progress(runs * len(names))
@@ -154,15 +190,15 @@ def run_playtest(
     report["walkthroughs"], missing = [], []
     if walkthroughs:
         report["walkthroughs"], report["walkthroughs_removed"] = _write_walkthroughs(
-            story, dict(coverage.shortest), Path(walkthroughs)
+            story, dict(coverage.shortest), Path(walkthroughs), force
         )
         missing = report["endings_without_walkthrough"] = [e for e in story.endings if e not in coverage.shortest]
     if text:
         probed_story, probes, game = probed(folder)
         random_runs(probed_story, range(seed, seed + runs), policy=names[0], game=game)
         report["text_coverage"] = text_coverage(probed_story, probes, game).as_dict()
-    if out:
-        Path(out).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    if out is not None:
+        write_file(out, json.dumps(report, indent=1) + "\n", force=force, option="--out")
     if as_json:
         print(json.dumps(report, indent=1))
     else:
@@ -220,9 +256,10 @@ def _print_random(
             f"{len(problem['path'])} choices): {problem['message']}"
         )
         bundled = folder is not None and folder.resolve().parent == scenes_root().resolve()
-        print(f"    escape replay {path}" + ("" if bundled or folder is None else f" --story {folder}"))
+        where = "" if bundled or folder is None else f" --story {shown_path(folder)}"
+        print(f"    escape replay {shown_path(path)}{where}")
     for path in report["walkthroughs"]:
-        print(f"wrote {path}")
+        print(f"wrote {shown_path(path)}")
 
 
 def _print_policies(story: Story, policies: dict[str, dict]) -> None:
@@ -259,7 +296,9 @@ def run_exhaustive(
     reach: str | None = None,
     text: bool = False,
     saves: str = "saves",
+    force: bool = False,
 ) -> int:
+    _check_outputs(None, walkthroughs, force)
     folder, story = load_for_tool(name)
     watching = None
     if text:
@@ -285,7 +324,9 @@ def run_exhaustive(
             seed = find_seed(story, finding.choices, ending) if finding.confirmed else None
             if seed is not None:
                 paths[ending] = (seed, finding.choices)
-        report["walkthroughs"], report["walkthroughs_removed"] = _write_walkthroughs(story, paths, Path(walkthroughs))
+        report["walkthroughs"], report["walkthroughs_removed"] = _write_walkthroughs(
+            story, paths, Path(walkthroughs), force
+        )
         report["endings_without_walkthrough"] = [e for e in story.endings if e not in paths]
         failed = failed or bool(report["endings_without_walkthrough"])
     if as_json:
@@ -355,11 +396,29 @@ def _reach(story: Story, result: Exploration, target: str, folder: Path) -> dict
 
 
 def _write_walkthroughs(
-    story: Story, paths: dict[str, tuple[int, list[tuple[str, str]]]], folder: Path
+    story: Story, paths: dict[str, tuple[int, list[tuple[str, str]]]], folder: Path, force: bool = False
 ) -> tuple[list[str], list[str]]:
     """One walkthrough per ending (the file named after it), and the earlier walkthroughs of this story in
-    the folder that no ending wrote this time removed (only readable saves of this story are removed)."""
-    written = [str(_save_path_for(story, seed, path, folder, ending)) for ending, (seed, path) in paths.items()]
+    the folder that no ending wrote this time removed (only readable saves of this story are removed).
+
+    A walkthrough replaces a readable save of this story; anything else in its place (a damaged or foreign
+    file) only with `force`, and a link, folder or special file never. Every place is checked before the
+    first is written, and nothing is written through a link."""
+    texts = {}
+    for ending, (seed, path) in paths.items():
+        game, _ = replay(story, seed, path)
+        texts[save_path(folder, story.id, ending).name] = save_text(game, Header(ending, NAMED, UNRECORDED))
+    out = Folder.open(folder, create=True)
+    try:
+        for name in texts:
+            if out.check(name, force=True):  # a regular file: is it a walkthrough of this story?
+                _replaceable(out, name, story, force)
+        written = [str(out.write(name, text, force=True)) for name, text in texts.items()]
+    except BaseException:
+        out.undo()
+        raise
+    finally:
+        out.close()
     removed = []
     for old in sorted(folder.glob(f"{story.id}--*.json")) if folder.is_dir() else []:
         if str(old) in written or old.is_symlink():
@@ -372,6 +431,23 @@ def _write_walkthroughs(
             old.unlink()
             removed.append(str(old))
     return written, removed
+
+
+def _replaceable(folder: Folder, name: str, story: Story, force: bool) -> None:
+    """Refuse (unless `force`) to replace a file that is not a readable save of this story."""
+    path = folder.path / name
+    try:
+        data = parse_save(folder.read(name, MAX_SAVE_BYTES) or b"", path)
+        if data["story"] == story.id:
+            return
+        reason = f"a save of '{shown_path(data['story'])}'"
+    except SaveError as err:
+        reason = str(err).removeprefix(f"{path}: ")
+    if not force:
+        raise OutputError(
+            f"{shown_path(path)} is in the place of a walkthrough and is not a walkthrough of '{story.id}' ({reason}); "
+            f"move it away, or add --force to replace it; {NOTHING}"
+        )
 
 
 def _path_words(found: dict[str, Any]) -> str:
@@ -435,15 +511,15 @@ def _print_search(story: Story, report: dict[str, Any]) -> None:
             )
             print(f"--reach {reach['target']}: {how}")
         elif reach["walkthrough"]:
-            print(f"--reach {reach['target']}: {len(reach['path'])} choices; wrote {reach['walkthrough']}")
+            print(f"--reach {reach['target']}: {len(reach['path'])} choices; wrote {shown_path(reach['walkthrough'])}")
         else:
             print(
                 f"--reach {reach['target']}: found in {len(reach['path'])} choices, but no seed under 20,000 "
                 "replays that path in the real game"
             )
     for path in report.get("walkthroughs", []):
-        print(f"wrote {path}")
+        print(f"wrote {shown_path(path)}")
     for path in report.get("walkthroughs_removed", []):
-        print(f"removed {path} (an ending this search did not write)")
+        print(f"removed {shown_path(path)} (an ending this search did not write)")
     for ending in report.get("endings_without_walkthrough", []):
         print(f"no walkthrough for '{ending}': no confirmed path with a seed that follows it")

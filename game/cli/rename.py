@@ -8,6 +8,7 @@ import sys
 
 from game.compiler.bundled import find_story
 from game.compiler.checker import display_path
+from game.model.shown import shown
 from game.tools.rename import RenameRefused, apply_rename, plan_rename
 
 
@@ -23,16 +24,20 @@ def run_rename(kind: str, old: str, new: str, story: str, dry_run: bool = False)
             apply_rename(plan)
     except RenameRefused as err:
         for diagnostic in err.diagnostics:
-            print(diagnostic, file=sys.stderr)
-        print(f"escape: error: {err}", file=sys.stderr)
+            print(shown(str(diagnostic), None), file=sys.stderr)
+        print(f"escape: error: {shown(str(err), None, multiline=True)}", file=sys.stderr)
         return 1
     for note in plan.notes:
-        print(note, file=sys.stderr)
+        print(shown(str(note), None), file=sys.stderr)
     if dry_run:
-        print(plan.diff(), end="")
-        print(f"Would rename {kind} '{plan.old}' to '{plan.new}': {plan.summary()} (dry run: nothing written)")
+        print(shown(plan.diff(), None, multiline=True), end="")
+        print(
+            shown(
+                f"Would rename {kind} '{plan.old}' to '{plan.new}': {plan.summary()} (dry run: nothing written)", None
+            )
+        )
         return 0
     for change in (*plan.files, *plan.walkthroughs):
-        print(f"  {change.display}: {change.references} reference{'s' * (change.references != 1)}")
-    print(f"Renamed {kind} '{plan.old}' to '{plan.new}' in {display_path(folder)}: {plan.summary()}")
+        print(shown(f"  {change.display}: {change.references} reference{'s' * (change.references != 1)}", None))
+    print(shown(f"Renamed {kind} '{plan.old}' to '{plan.new}' in {display_path(folder)}: {plan.summary()}", None))
     return 0

@@ -15,6 +15,7 @@ from game.compiler.loader import load_story, read_manifest
 from game.engine.replay import Divergence, Reading, replay
 from game.errors import EscapeError, SaveError, StoryError
 from game.model import Story, Value
+from game.model.shown import shown
 from game.saves.files import BUNDLED, UNRECORDED, read_save, saved_end, saved_steps
 from game.saves.runs import find_save
 
@@ -60,23 +61,28 @@ def run_replay_check(path: str | Path, story_folder: str | None = None) -> int:
     except StoryError as err:
         errors = [d for d in err.diagnostics if d.is_error]
         more = f" (and {len(errors) - 1} more: escape validate lists them)" if len(errors) > 1 else ""
-        print(f"{path}: error: the story does not load: {errors[0] if errors else err}{more}")
+        _say(f"{path}: error: the story does not load: {errors[0] if errors else err}{more}")
         return 1
     except EscapeError as err:
-        print(f"{path}: error: {str(err).removeprefix(f'{Path(path)}: ')}")
+        _say(f"{path}: error: {str(err).removeprefix(f'{Path(path)}: ')}")
         return 1
     if divergence is not None:
-        print(f"{path}: FAILED at {divergence}")
+        _say(f"{path}: FAILED at {divergence}")
         for line in state_lines(divergence, data["state"]):
-            print(f"    {line}")
+            _say(f"    {line}")
         return 1
     scene, ending = saved_end(data)
     if not log and (game.run.scene, game.run.ending) != (scene, ending):
-        print(f"{path}: FAILED: the story now starts in '{game.run.scene}', not '{scene}'")
+        _say(f"{path}: FAILED: the story now starts in '{game.run.scene}', not '{scene}'")
         return 1
     reached = f", ending '{game.run.ending}'" if game.run.ending else ""
-    print(f"{path}: OK ({len(log)} steps replayed{reached})")
+    _say(f"{path}: OK ({len(log)} steps replayed{reached})")
     return 0
+
+
+def _say(line: str) -> None:
+    """One line of the check's report: the file's name, and ids and values from the save, made safe to print."""
+    print(shown(line, None))
 
 
 def story_for_save(save: Path, story_id: str, folder: str | None, origin: str = BUNDLED) -> Story:
@@ -93,7 +99,7 @@ def story_for_save(save: Path, story_id: str, folder: str | None, origin: str = 
         info = read_manifest(home)
         if info is not None and info.id != story_id:
             raise EscapeError(
-                f"a save of '{story_id}', but it is inside the folder of the story '{info.id}' ({_shown(home)}); "
+                f"a save of '{story_id}', but it is inside the folder of the story '{info.id}' ({_from_here(home)}); "
                 "pass --story FOLDER to check it against another story"
             )
         return load_story(home)  # an unreadable manifest: loading says why
@@ -126,7 +132,7 @@ def story_folder_above(save: Path) -> Path | None:
     return None
 
 
-def _shown(folder: Path) -> str:
+def _from_here(folder: Path) -> str:
     """The folder as a path from here when it is below here, else in full."""
     relative = os.path.relpath(folder)
     return folder.as_posix() if relative.startswith("..") else relative

@@ -41,7 +41,7 @@ def run_saves(folder: str) -> int:
     rows += [
         (
             shown(info.path.name, 60),
-            info.story,
+            shown(info.story, 60),
             "run" if info.kind == RUN else f"save '{shown(info.name, 64)}'",
             str(info.turns),
             f"{shown(info.scene, 60)} ({shown(_status(info), 60)})",
@@ -63,14 +63,15 @@ def run_saves(folder: str) -> int:
     if older is not None:
         where, count = older
         print(
-            f"\n{where} holds {count} file{'s' * (count != 1)} from an earlier version of the game; "
-            f"`escape saves --import {where}` copies its saves here."
+            f"\n{shown(str(where), 300)} holds {count} file{'s' * (count != 1)} from an earlier version of the game; "
+            f"`escape saves --import {shown(str(where), 300)}` copies its saves here."
         )
     return 0
 
 
 def _confirm(question: str, yes: bool) -> bool:
-    """Whether to go ahead: --yes, or 'y' typed at a terminal (never assumed without one)."""
+    """Whether to go ahead: --yes, or 'y' typed at a terminal (never assumed without one). The question is
+    printed as it is: its file names have been through `shown`."""
     if yes:
         return True
     if not sys.stdin.isatty():
@@ -81,11 +82,11 @@ def _confirm(question: str, yes: bool) -> bool:
 
 def run_delete(folder: str, name: str, yes: bool) -> int:
     path = find_save(folder, name)
-    if not _confirm(f"Delete {path.name}?", yes):
+    if not _confirm(f"Delete {shown(path.name, 80)}?", yes):
         print("Nothing was deleted.")
         return 1
     delete_save(folder, path)
-    print(f"Deleted {path.name}.")
+    print(f"Deleted {shown(path.name, 80)}.")
     return 0
 
 
@@ -94,17 +95,18 @@ def run_rename(folder: str, name: str, new_name: str, yes: bool) -> int:
     try:
         target = rename_save(folder, path, new_name)
     except SaveExists as err:
-        if not _confirm(f"{str(err)[0].upper()}{str(err)[1:]}. Replace it?", yes):
+        message = shown(str(err), 300)
+        if not _confirm(f"{message[:1].upper()}{message[1:]}. Replace it?", yes):
             print("Nothing was renamed.")
             return 1
         target = rename_save(folder, path, new_name, replace=True)
-    print(f"Renamed {path.name} to {target.name}.")
+    print(f"Renamed {shown(path.name, 80)} to {shown(target.name, 80)}.")
     return 0
 
 
 def run_import(folder: str, source: str) -> int:
     copied, skipped = import_saves(source, folder)
-    print(f"Copied {len(copied)} save{'s' * (len(copied) != 1)} from {source} to {folder}.")
+    print(f"Copied {len(copied)} save{'s' * (len(copied) != 1)} from {shown(source, 300)} to {shown(folder, 300)}.")
     for bad in skipped:
         print(f"  not copied: {shown(bad.path.name, 80)}: {shown(bad.reason, 300)}")
     return 0

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 
-from game.cli.common import load_for_tool
+from game.cli.common import json_text, load_for_tool
 from game.errors import EscapeError
+from game.model.shown import shown
 from game.tools.stats import WORDS_PER_MINUTE, RunStats, SceneStats, StoryStats, minutes, story_stats
 
 NAME_WIDTH = 32  # longer chapter names and scene ids are cut to this in the tables
@@ -26,9 +26,9 @@ def run(args: argparse.Namespace) -> int:
     _, story = load_for_tool(args.story)
     stats = story_stats(story, args.runs)
     if args.json:
-        print(json.dumps(stats.as_dict(), indent=2, ensure_ascii=False))
+        print(json_text(stats.as_dict()))
     else:
-        print("\n".join(report(stats, args.top)))
+        print(shown("\n".join(report(stats, args.top)), None, multiline=True))
     return 0
 
 

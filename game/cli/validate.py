@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
+from game.cli.common import json_text
 from game.compiler.bundled import bundled_stories, find_story
 from game.compiler.loader import check_story, display_path
 from game.errors import Diagnostic, EscapeError
+from game.model.shown import shown
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,10 +45,10 @@ def run_validate(names: list[str], strict: bool = False, as_json: bool = False, 
             "ok": not failed,
             "diagnostics": [d.as_dict() for d in diagnostics],
         }
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(json_text(report))
     else:
         for diag in diagnostics:
-            print(diag)
+            print(shown(str(diag), None))
         plural = "story" if len(folders) == 1 else "stories"
         print(
             f"{len(folders)} {plural} checked: {errors} error{'s' * (errors != 1)}, "

@@ -7,6 +7,7 @@ checkout, editable installs included, imports `game/` from the repository, where
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def bundled_stories() -> dict[str, Path]:
 def find_story(name: str) -> Path:
     """A story folder from a bundled story's name or a folder path."""
     path = Path(name)
-    if path.is_dir():
+    if os.path.isdir(path):  # not Path.is_dir: a name too long to be a path raises there
         return path
     stories = bundled_stories()
     if name in stories:

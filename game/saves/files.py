@@ -94,7 +94,7 @@ def story_key(story_id: str, origin: str) -> str:
 
 def story_origin(story: Story) -> str:
     """`BUNDLED` for a story that comes with the game, else the absolute path of its folder."""
-    return folder_origin(Path(story.path) if story.path else Path.cwd())
+    return folder_origin(Path(story.path))  # (a story built in memory has no path: "" is the current folder)
 
 
 def folder_origin(folder: Path) -> str:

@@ -49,7 +49,9 @@ class Session:
         self._checked_run_file = False  # the run's existing file was read before the first overwrite
         self._lock: FileLock | None = None  # held on the run's file while this game plays it
         self._redo: list[str] = []  # choices taken back by undo, the latest last
-        self._said: set[str] = set()  # what `news` has told already
+        self._said: set[str] = set()  # what `news` has told already (not the absence of a folder asked for)
+        if self.save_problem is not None:
+            self._said.add(f"Saving is off: {self.save_problem}")
 
     @property
     def saving(self) -> bool:

@@ -1,17 +1,52 @@
-"""The story map: scenes and the choices between them, as Mermaid or Graphviz dot (and SVG through `dot`)."""
+"""The story map: scenes and the choices between them, as Mermaid or Graphviz dot (and SVG through `dot`).
+
+A story's text is a stranger's: in a label it is made plain text, whatever it holds. Control and other
+invisible characters become '?' (`shown`), so nothing reaches a terminal when the map is printed; Mermaid
+labels write `"`, `<`, `>`, `&`, `#` and the backtick as Mermaid's entity codes, so no HTML or Markdown in a
+title is ever drawn as such; dot labels are always quoted strings with `"` and `\\` escaped (never HTML-like
+`<...>` labels), and Graphviz escapes them again in SVG.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import stat
 from typing import Any
 
 from game.compiler.analysis import reachable
+from game.errors import EscapeError
 from game.model import CALL, GOTO, RETURN, Story
+from game.model.shown import shown
+
+MAX_REPORT_BYTES = 16 * 1024 * 1024  # a playtest report of a 5,000-scene story is a few MB
+MAX_COUNT = 2**53  # counts in a report are whole numbers of 0 or more, below this
 
 
 def _label(text: str, limit: int = 40) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A title as one short line of plain, printable text."""
+    return shown(re.sub(r"\s+", " ", text).strip(), limit)
+
+
+_MERMAID_CODES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;"}
+_MERMAID_TEXT = re.compile('[#"<>&`]')
+
+
+def mermaid_text(text: str) -> str:
+    """Text inside a quoted Mermaid label, with every character Mermaid or HTML could read as markup
+    written as Mermaid's entity code."""
+    return _MERMAID_TEXT.sub(lambda m: _MERMAID_CODES[m.group()], text)
+
+
+# words that a dot file reads as its own where a node's name stands, in any case
+_DOT_KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
+
+
+def _dot_id(name: str) -> str:
+    """A scene's id as a dot node name: as it is, or quoted where dot would read it as a keyword."""
+    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and name.lower() not in _DOT_KEYWORDS
+    return name if plain else _dot_quote(name)
 
 
 def _heat(count: int, most: int) -> str:
@@ -56,9 +91,9 @@ def to_mermaid(story: Story, coverage: dict[str, Any] | None = None) -> str:
     seen = reachable(story)
     lines = ["flowchart TD"]
     for scene in story.scenes.values():
-        title = _label(scene.title).replace('"', "'")
+        title = mermaid_text(_label(scene.title))
         if scene.ending:
-            lines.append(f'    {scene.id}(["{title}<br/>ending: {scene.ending}"])')
+            lines.append(f'    {scene.id}(["{title}<br/>ending: {mermaid_text(scene.ending)}"])')
         else:
             lines.append(f'    {scene.id}["{title}"]')
     for source, dest, key, conditional, move in edges(story):
@@ -66,7 +101,7 @@ def to_mermaid(story: Story, coverage: dict[str, Any] | None = None) -> str:
         label = _edge_label(key, move)
         if coverage:
             label += f" ({_taken(coverage, key, dest)})"
-        lines.append(f'    {source} {arrow}|"{label}"| {dest}')
+        lines.append(f'    {source} {arrow}|"{mermaid_text(label)}"| {dest}')
     lines.append("    classDef ending fill:#d4f4dd,stroke:#2e7d32")
     lines.append("    classDef bad fill:#f8d7da,stroke:#b71c1c")
     lines.append("    classDef unreachable fill:#ffe0e0,stroke:#c62828,stroke-dasharray: 4")
@@ -90,8 +125,9 @@ def to_mermaid(story: Story, coverage: dict[str, Any] | None = None) -> str:
 
 
 def _dot_quote(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+    """A dot quoted string: `\\` and `"` escaped, newlines as dot's `\\n`, nothing else that could act."""
+    escaped = shown(text, None, multiline=True).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\t", " ") + '"'
 
 
 def to_dot(story: Story, coverage: dict[str, Any] | None = None) -> str:
@@ -119,7 +155,7 @@ def to_dot(story: Story, coverage: dict[str, Any] | None = None) -> str:
             attrs["fillcolor"] = _heat(count, most)
             attrs["label"] = attrs["label"] + f"\n{count} visits"
         rendered = ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items())
-        lines.append(f"  {scene.id} [{rendered}];")
+        lines.append(f"  {_dot_id(scene.id)} [{rendered}];")
     most_taken = max(coverage["choices"].values(), default=1) if coverage else 1
     for source, dest, key, conditional, move in edges(story):
         attrs = {"label": _edge_label(key, move)}
@@ -132,6 +168,74 @@ def to_dot(story: Story, coverage: dict[str, Any] | None = None) -> str:
             attrs["label"] += f" ({taken})"
             attrs["color"] = _heat(taken, most_taken) if taken else "#bbbbbb"
             attrs["penwidth"] = str(1 + 3 * taken / max(1, most_taken))
-        lines.append(f"  {source} -> {dest} [{', '.join(f'{k}={_dot_quote(v)}' for k, v in attrs.items())}];")
+        rendered = ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items())
+        lines.append(f"  {_dot_id(source)} -> {_dot_id(dest)} [{rendered}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+# reading a playtest report ----------------------------------------------------------------------------------
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a report holds")
+
+
+def read_report(path: str, story_id: str) -> dict[str, Any]:
+    """The playtest report at `path` (escape playtest --out), checked before any of it is used: a regular
+    file (a FIFO is never waited on) of at most MAX_REPORT_BYTES, JSON without NaN or Infinity, of this
+    story, whose counts are whole numbers of 0 or more. EscapeError says what is wrong and how to make one."""
+    shown_path = shown(path, None)
+    remake = f"write a new one with: escape playtest {shown(story_id, None)} --out REPORT"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise EscapeError(f"cannot read the playtest report {shown_path}: it is a folder; name the report file")
+            if not stat.S_ISREG(info.st_mode):
+                raise EscapeError(
+                    f"cannot read the playtest report {shown_path}: not a regular file (a FIFO, device or socket); "
+                    "name the report file"
+                )
+            raw = b""
+            if info.st_size <= MAX_REPORT_BYTES:
+                with os.fdopen(os.dup(fd), "rb") as handle:
+                    raw = handle.read(MAX_REPORT_BYTES + 1)
+            if info.st_size > MAX_REPORT_BYTES or len(raw) > MAX_REPORT_BYTES:
+                raise EscapeError(
+                    f"{shown_path} is larger than {MAX_REPORT_BYTES // 2**20} MiB, more than any playtest report; "
+                    f"is it the right file? ({remake})"
+                )
+        finally:
+            os.close(fd)
+    except (OSError, ValueError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else "not a file name"
+        raise EscapeError(f"cannot read the playtest report {shown_path}: {reason}") from None
+    try:
+        report = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise EscapeError(f"{shown_path} is not a playtest report: it is not UTF-8 text; {remake}") from None
+    except RecursionError:
+        raise EscapeError(f"{shown_path} is not a playtest report: its JSON is nested too deeply; {remake}") from None
+    except ValueError as err:  # JSONDecodeError, NaN or Infinity, a number of more than 4,300 digits
+        raise EscapeError(f"{shown_path} is not a playtest report: {shown(str(err), 120)}; {remake}") from None
+    if (
+        not isinstance(report, dict)
+        or not isinstance(report.get("scenes"), dict)
+        or not isinstance(report.get("choices"), dict)
+        or not isinstance(report.get("moves", {}), dict)
+    ):
+        raise EscapeError(f"{shown_path} is not a report of 'escape playtest --out'; {remake}")
+    if report.get("story") != story_id:
+        other = shown(str(report.get("story")), 80)
+        raise EscapeError(f"{shown_path} is a report of '{other}', not of '{story_id}'; {remake}")
+    for section in ("scenes", "choices", "moves"):
+        for key, count in report.get(section, {}).items():
+            if type(count) is not int or not 0 <= count < MAX_COUNT:
+                value = "a list" if isinstance(count, list) else "an object" if isinstance(count, dict) else None
+                raise EscapeError(
+                    f"{shown_path} is damaged: the count of '{shown(key, 80)}' in '{section}' is "
+                    f"{value or shown(json.dumps(count), 40)}, not a whole number of 0 or more; {remake}"
+                )
+    return report

@@ -1,16 +1,16 @@
 """`escape new story` and `escape new scene`: starting points that validate cleanly, and `escape schema`.
 
 `new_scene` adds a scene in a file of its own or at the end of an existing scene file, and writes only
-when the story with the scene in it checks out (tried on a copy first), atomically and never through a link.
+when the story with the scene in it checks out (tried on a copy first). Every file is written by
+`game.tools.output`: atomically, never through a link, and (but for the scene file that --file names) never
+over an existing file.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
-import stat
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +23,7 @@ from game.compiler.schema import ID_RE, MAX_ID, schema_texts
 from game.compiler.yamlsafe import YamlDoc, parse_yaml_text, read_yaml
 from game.errors import Diagnostic, EscapeError
 from game.model import Story
+from game.tools.output import Folder, OutputError, new_folder, shown_path
 
 SCHEMA_DIR = ".schema"
 
@@ -132,25 +133,36 @@ def _title(identifier: str) -> str:
     return identifier.replace("_", " ").capitalize()
 
 
-def write_schemas(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in schema_texts().items():
-        (folder / name).write_text(text, encoding="utf-8")
+def write_schemas(folder: Folder, force: bool = False) -> list[Path]:
+    """The JSON Schemas, written into `folder`; an existing schema file is replaced only with `force`
+    (both are checked before either is written)."""
+    texts = schema_texts()
+    for name in texts:
+        folder.check(name, force=force)
+    return [folder.write(name, text, force=force) for name, text in texts.items()]
+
+
+def is_id(text: str) -> bool:
+    """Whether `text` can be a story's or a scene's id (all of it: a newline at the end is no id)."""
+    return ID_RE.fullmatch(text) is not None and len(text) <= MAX_ID
 
 
 def new_story(path: str) -> Path:
+    """A new story folder (made, or an empty one), never through a link; nothing is left if a file cannot
+    be written."""
     folder = Path(path)
     story_id = folder.name
-    if not ID_RE.match(story_id):
-        raise EscapeError(f"'{story_id}' cannot be a story id: use lower case letters, digits and _ (e.g. my_escape)")
-    if folder.exists() and any(folder.iterdir()):
-        raise EscapeError(f"{folder} already exists and is not empty; nothing was written")
-    folder.mkdir(parents=True, exist_ok=True)
-    write_schemas(folder / SCHEMA_DIR)
-    (folder / "story.yaml").write_text(
-        STORY.format(id=story_id, title=_title(story_id), folder=folder, schema=SCHEMA_DIR)
-    )
-    (folder / "scenes.yaml").write_text(SCENES.format(schema=SCHEMA_DIR))
+    if not is_id(story_id):
+        raise EscapeError(
+            f"'{shown_path(story_id)}' cannot be a story id: use lower case letters, digits and _, at most "
+            f"{MAX_ID} (e.g. my_escape)"
+        )
+    with new_folder(folder) as made:
+        with made.sub(SCHEMA_DIR, create=True) as schemas:
+            write_schemas(schemas)
+        where = shown_path(folder)  # in a comment: a newline in the path must not end it
+        made.write("story.yaml", STORY.format(id=story_id, title=_title(story_id), folder=where, schema=SCHEMA_DIR))
+        made.write("scenes.yaml", SCENES.format(schema=SCHEMA_DIR))
     return folder
 
 
@@ -195,10 +207,10 @@ def new_scene(story_path: str | Path, scene_id: str, file: str | None = None) ->
     """Add a placeholder scene to a story: in a new file of its own, or at the end of the scene file
     `file`. Writes only if the story, with the scene added, has no errors; raises SceneRefused if not."""
     folder = Path(story_path)
-    if not (folder / MANIFEST_NAME).is_file():
+    if not os.path.isfile(folder / MANIFEST_NAME):  # os.path: False for a name too long to be a path, too
         raise SceneRefused(f"{folder} is not a story folder (it has no {MANIFEST_NAME})")
-    if not ID_RE.match(scene_id) or len(scene_id) > MAX_ID:
-        raise SceneRefused(f"'{scene_id}' cannot be a scene id: use lower case letters, digits and _")
+    if not is_id(scene_id):
+        raise SceneRefused(f"'{shown_path(scene_id)}' cannot be a scene id: use lower case letters, digits and _")
     errors_before, known = _survey(folder)
     if scene_id in known:
         where = f" ({known[scene_id]})" if known[scene_id] else ""
@@ -209,7 +221,7 @@ def new_scene(story_path: str | Path, scene_id: str, file: str | None = None) ->
     errors = [d for d in diagnostics if d.is_error]
     if story is None or errors:
         raise SceneRefused(_refusal(folder, plan, len(errors), errors_before), errors)
-    _write(plan)
+    _write(folder, plan)
     leads_in = tuple(
         choice.key
         for scene in story.scenes.values()
@@ -246,7 +258,7 @@ def _start(folder: Path) -> str | None:
     """The manifest's start scene, for the new scene's way back (None if the manifest cannot say)."""
     doc = read_yaml(folder / MANIFEST_NAME, Checker(COLLECT))
     start = doc.data.get("start") if doc is not None and isinstance(doc.data, dict) else None
-    return start if isinstance(start, str) and ID_RE.match(start) else None
+    return start if isinstance(start, str) and is_id(start) else None
 
 
 def _item(body: str, indent: int, inner: int, newline: str = "\n") -> str:
@@ -260,12 +272,17 @@ def _created(folder: Path, scene_id: str, body: str) -> _Plan:
     """A new file named after the scene, beside story.yaml."""
     name = scene_file_name(scene_id)
     path = folder / name
+    if os.path.islink(path):
+        raise SceneRefused(
+            f"{display_path(path)} is a symbolic link; story files are never written through links: remove it, "
+            "or choose another id; nothing was written"
+        )
     if os.path.lexists(path):
         raise SceneRefused(
             f"{display_path(path)} already exists; add the scene to it with --file {name}, "
             "or choose another id; nothing was written"
         )
-    schema = SCHEMA_DIR if (folder / SCHEMA_DIR).is_dir() else "../../schema"
+    schema = SCHEMA_DIR if os.path.isdir(folder / SCHEMA_DIR) else "../../schema"
     text = SCENE_FILE.format(schema=schema, scene=_item(body, 2, 4))
     return _Plan(path, Path(name), None, text.encode("utf-8"), 3)
 
@@ -292,13 +309,13 @@ def _scene_file(folder: Path, file: str) -> tuple[Path, Path]:
     inside = folder
     for part in relative.parts:
         inside = inside / part
-        if inside.is_symlink():
+        if os.path.islink(inside):
             raise SceneRefused(f"{display_path(inside)} is a symbolic link; story files are not written through links")
-        if inside.is_dir() and (inside / MANIFEST_NAME).is_file():
+        if os.path.isdir(inside) and os.path.isfile(inside / MANIFEST_NAME):
             raise SceneRefused(
                 f"{shown} belongs to another story (the folder {display_path(inside)} has a {MANIFEST_NAME})"
             )
-    if not path.is_file():
+    if not os.path.isfile(path):
         raise SceneRefused(
             f"{shown} does not exist; leave out --file to start a new file for the scene, or create it first"
         )
@@ -370,7 +387,7 @@ def _trial(folder: Path, plan: _Plan) -> tuple[Story | None, list[Diagnostic]]:
     with tempfile.TemporaryDirectory(prefix="escape-new-scene-") as tmp:
         copy = Path(tmp) / "story"
         shutil.copytree(folder, copy, symlinks=True, ignore=_not_story_files)
-        (copy / plan.relative).write_bytes(plan.after)
+        _write(copy, replace(plan, path=copy / plan.relative, before=None), trial=True)
         story, diagnostics = check_story(copy)
         there, here = display_path(copy), display_path(folder)
         moved = [
@@ -389,33 +406,27 @@ def _not_story_files(directory: str, names: list[str]) -> list[str]:
     ]
 
 
-def _write(plan: _Plan) -> None:
-    """Write the file atomically (a new hidden file beside it, flushed, renamed over it), never through a
-    link, and only if nobody changed it since it was read."""
-    path = plan.path
+def _write(folder: Path, plan: _Plan, trial: bool = False) -> None:
+    """Write the file atomically, never through a link (nor through a link to a folder on its way inside
+    the story), and only if nobody changed it since it was read (a new file: only if it is still not
+    there). `trial`: into the copy the story is checked on."""
+    *inside, name = plan.relative.parts
     try:
-        if plan.before is None:
-            if os.path.lexists(path):
-                raise SceneRefused(
-                    f"{display_path(path)} appeared while the scene was being added; nothing was written"
-                )
-            mode = 0o644
-        else:
-            if path.is_symlink() or path.read_bytes() != plan.before:
-                raise SceneRefused(f"{display_path(path)} changed while the scene was being added; nothing was written")
-            mode = stat.S_IMODE(path.stat().st_mode)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+        here = Folder.open(folder)
         try:
-            if plan.before is not None and hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)  # the file keeps its permissions, whatever the umask
-            with os.fdopen(fd, "wb") as out:
-                out.write(plan.after)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    except OSError as err:
-        raise SceneRefused(f"cannot write {display_path(path)}: {err.strerror or err}") from None
+            for part in inside:
+                below = here.sub(part)
+                here.close()
+                here = below
+            if trial:
+                here.write(name, plan.after, force=True)
+            elif plan.before is None and here.exists(name):
+                raise SceneRefused(
+                    f"{display_path(plan.path)} appeared while the scene was being added; nothing was written"
+                )
+            else:
+                here.write(name, plan.after, expect=plan.before)
+        finally:
+            here.close()
+    except OutputError as err:
+        raise SceneRefused(str(err)) from None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from game.compiler.bundled import bundled_stories
@@ -57,6 +58,26 @@ class EscapeApp(App):
         self._fingerprint: tuple | None = None
         self.session: Session | None = None  # the run on screen; its autosave slot is let go when it is left
         self._broken: ErrorScreen | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification (the screens' and Textual's own come here too) is plain text through `shown`:
+        `markup` is ignored, so a story title or a file name holding `[/i]` or an escape sequence in a
+        message is shown as written, never read as markup or sent to the terminal."""
+        super().notify(
+            shown(message, None, multiline=True),
+            title=shown(title, 200),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:

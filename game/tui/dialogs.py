@@ -16,6 +16,7 @@ from game.errors import Diagnostic, SaveError, SaveExists
 from game.model.shown import shown
 from game.saves.files import RUN, save_path
 from game.saves.runs import SaveInfo, Unreadable, delete_save, list_saves, rename_save
+from game.tui.widgets import plain_text
 
 KEYS = [
     (
@@ -91,7 +92,7 @@ class SaveNameScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.heading, classes="dialog-title")
+            yield Label(plain_text(self.heading), classes="dialog-title")
             yield Input(value=self.default, placeholder="a name: letters, digits, spaces, - and _", id="save-name")
             yield Label("", id="save-error")
             yield Label("Enter saves, Escape cancels.", classes="dim")
@@ -101,7 +102,7 @@ class SaveNameScreen(ModalScreen[str | None]):
         try:
             save_path(".", self.key, name)
         except SaveError as err:
-            self.query_one("#save-error", Label).update(str(err))
+            self.query_one("#save-error", Label).update(plain_text(str(err), 300))
             return
         self.dismiss(name)
 
@@ -131,7 +132,7 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.heading, classes="dialog-title")
+            yield Label(plain_text(self.heading), classes="dialog-title")
             yield Label("", id="save-list-empty")
             yield OptionList(id="save-list")
             yield Label("Enter chooses, d deletes, r renames, Escape cancels.", classes="dim")
@@ -223,14 +224,15 @@ def _describe(entry: SaveInfo | Unreadable, scenes: dict[str, str]) -> Text:
     saved = shown(entry.saved.replace("T", " ").rstrip("Z"), 30)
     return Text.assemble(
         (what, "bold"),
-        f"  {entry.story}  ",
+        f"  {shown(entry.story, 60)}  ",
         (where, "italic"),
         (f"  {saved}  {entry.play_seconds // 60} min played{busy}", "dim"),
     )
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; `y`/Enter on Yes, `n`/Escape for no."""
+    """A yes/no question; `y`/Enter on Yes, `n`/Escape for no. The question and the detail are shown as
+    written (never as markup): they may hold names from a story or a save."""
 
     BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
 
@@ -241,9 +243,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(plain_text(self.question), classes="dialog-title")
             if self.detail:
-                yield Label(self.detail)
+                yield Label(plain_text(self.detail))
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", id="yes", variant="primary")
                 yield Button("No (n)", id="no")
@@ -272,13 +274,13 @@ class ErrorScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         text = Text()
         if self.message:
-            text.append(self.message + "\n")
+            text.append(shown(self.message, None, multiline=True) + "\n")
         for diag in self.diagnostics:
-            text.append(f"{diag.path}:{diag.line}:{diag.col}: ", style="bold")
+            text.append(f"{shown(diag.path, None)}:{diag.line}:{diag.col}: ", style="bold")
             text.append(f"{diag.severity}: ", style="red" if diag.is_error else "yellow")
-            text.append(f"{diag.message} [{diag.code}]\n")
+            text.append(shown(f"{diag.message} [{diag.code}]", None) + "\n")
         with VerticalScroll(id="dialog"):
-            yield Label(self.heading, classes="dialog-title error")
+            yield Label(plain_text(self.heading), classes="dialog-title error")
             yield Static(text, id="error-text")
             if self.watching:
                 yield Label(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Footer, Header
 
+from game.model.shown import shown
 from game.saves.session import Session
 from game.tui.screen import GameScreen
+from game.tui.widgets import Prose
 
 KIND = {"good": "An escape", "bad": "A fall", "bittersweet": "A bitter escape", "neutral": "An ending"}
 
@@ -62,11 +64,11 @@ class EndingScreen(GameScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="ending-scroll"):
-            yield Markdown(ending_markdown(self.session), id="ending-text")
+            yield Prose(ending_markdown(self.session), id="ending-text")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = self.session.story.title
+        self.title = shown(self.session.story.title, None)
         self.sub_title = "The end"
 
     def action_again(self) -> None:

@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Markdown
+from textual.widgets import Footer, Header, Input, Label
 
 from game.engine.game import Game
 from game.engine.journal import Entry, journal
+from game.tui.widgets import Prose
 
 
 def entries_markdown(entries: list[Entry], query: str = "") -> str:
@@ -41,7 +42,7 @@ class JournalScreen(Screen):
         yield Label(f"Journal: {len(self.entries)} scenes", id="journal-title")
         yield Input(placeholder="Search the journal (words in scenes, choices or outcomes)", id="journal-search")
         with VerticalScroll(id="journal-scroll"):
-            yield Markdown(entries_markdown(self.entries), id="journal-text")
+            yield Prose(entries_markdown(self.entries), id="journal-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -49,7 +50,7 @@ class JournalScreen(Screen):
         self.query_one("#journal-scroll", VerticalScroll).scroll_end(animate=False)
 
     async def on_input_changed(self, event: Input.Changed) -> None:
-        await self.query_one("#journal-text", Markdown).update(entries_markdown(self.entries, event.value.strip()))
+        await self.query_one("#journal-text", Prose).update(entries_markdown(self.entries, event.value.strip()))
 
     def action_search(self) -> None:
         self.query_one(Input).focus()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, Markdown
+from textual.widgets import Footer, Header, Label
 
 from game.errors import EngineError, SaveError, SaveExists
 from game.model.shown import shown
 from game.saves.session import Session
 from game.tui.dialogs import ConfirmScreen, SaveNameScreen
 from game.tui.screen import GameScreen
-from game.tui.widgets import ChoiceList, StatePanel
+from game.tui.widgets import ChoiceList, Prose, StatePanel, plain_text
 
 
 def prose(outcome: str, text: str) -> str:
@@ -48,22 +48,22 @@ class PlayScreen(GameScreen):
             with Vertical(id="story"):
                 yield Label("", id="scene-title")
                 with VerticalScroll(id="prose-scroll"):
-                    yield Markdown("", id="prose")
+                    yield Prose(id="prose")
                 yield ChoiceList(id="choices")
             yield StatePanel(id="panel")
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.title = self.session.story.title
+        self.title = shown(self.session.story.title, None)
         await self.refresh_view()
 
     async def refresh_view(self) -> None:
         """Render everything from the run's state."""
         game = self.session.game
         scene = game.scene
-        self.sub_title = scene.chapter
-        self.query_one("#scene-title", Label).update(scene.title)
-        await self.query_one("#prose", Markdown).update(prose(self.outcome, game.text()))
+        self.sub_title = shown(scene.chapter, None)
+        self.query_one("#scene-title", Label).update(plain_text(scene.title))
+        await self.query_one("#prose", Prose).update(prose(self.outcome, game.text()))
         self.query_one("#prose-scroll", VerticalScroll).scroll_home(animate=False)
         choices = self.query_one(ChoiceList)
         choices.show(game.choices())

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Markdown, Static
+from textual.widgets import Footer, Header, Input, Label, Static
 
 from game.engine.replay import replay
 from game.model import Story
+from game.model.shown import shown
 from game.tui.screen import GameScreen
-from game.tui.widgets import StatePanel
+from game.tui.widgets import Prose, StatePanel, plain_text
 
 SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25)  # seconds per step
 
@@ -46,14 +47,14 @@ class ReplayScreen(GameScreen):
                 yield Label("", id="replay-status")
                 yield Label("", id="scene-title")
                 with VerticalScroll(id="prose-scroll"):
-                    yield Markdown("", id="prose")
+                    yield Prose(id="prose")
                 yield Static("", id="replay-choices")
             yield StatePanel(id="panel")
         yield Input(placeholder="Go to step number, then Enter", id="jump", classes="hidden")
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.title = f"Replay: {self.story.title}"
+        self.title = f"Replay: {shown(self.story.title, None)}"
         await self.show_step()
 
     async def show_step(self) -> None:
@@ -63,20 +64,20 @@ class ReplayScreen(GameScreen):
         status += f"  ·  {SPEEDS[self.speed]:g} s a step"
         if divergence:
             status += f"  ·  the story has changed: {divergence}"
-        self.query_one("#replay-status", Label).update(status)
-        self.query_one("#scene-title", Label).update(game.scene.title)
-        await self.query_one("#prose", Markdown).update(game.text())
+        self.query_one("#replay-status", Label).update(plain_text(status))
+        self.query_one("#scene-title", Label).update(plain_text(game.scene.title))
+        await self.query_one("#prose", Prose).update(game.text())
         made = self.steps[self.position][1] if self.position < len(self.steps) else None
         text = Text()
         for offer in game.choices():
             if offer.id == made:
-                text.append(f"▶ {offer.text}\n", style="bold reverse")
+                text.append(f"▶ {shown(offer.text, None)}\n", style="bold reverse")
             elif offer.enabled:
-                text.append(f"  {offer.text}\n")
+                text.append(f"  {shown(offer.text, None)}\n")
             else:
-                text.append(f"  {offer.text} ({offer.reason})\n", style="dim")
+                text.append(f"  {shown(offer.text, None)} ({shown(offer.reason, None)})\n", style="dim")
         if game.ending is not None:
-            text.append(f"The end: {game.ending.title}", style="bold")
+            text.append(f"The end: {shown(game.ending.title, None)}", style="bold")
         self.query_one("#replay-choices", Static).update(text)
         self.query_one(StatePanel).show(game)
 

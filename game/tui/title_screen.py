@@ -10,6 +10,7 @@ from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from game.compiler.loader import read_manifest
+from game.model.shown import shown
 from game.tui.screen import GameScreen
 
 LOGO = "E S C A P E   L I N E S"
@@ -50,7 +51,7 @@ class TitleScreen(GameScreen):
             story = read_manifest(folder)
             if story is None:
                 prompt = Text.assemble(
-                    (name, "bold"), ("  (its story.yaml cannot be read: choose it to see why)", "red")
+                    (shown(name, 80), "bold"), ("  (its story.yaml cannot be read: choose it to see why)", "red")
                 )
                 stories.add_option(Option(prompt, id=name))
                 continue
@@ -61,9 +62,9 @@ class TitleScreen(GameScreen):
                 waiting, f"  ·  {waiting} runs are waiting: press c"
             )
             prompt = Text.assemble(
-                (story.title, "bold"),
+                (shown(story.title, None), "bold"),
                 "\n",
-                (story.blurb, ""),
+                (shown(story.blurb, None, multiline=True), ""),
                 "\n",
                 (f"Endings found: {found} of {story.endings}{resume}", "dim italic"),
                 "\n",

@@ -1,13 +1,38 @@
-"""Widgets of the play screen. They render what they are given and send messages up; none holds game state."""
+"""Widgets of the play screen, and how text from a story or a save gets on screen (`plain_text`, `Prose`).
+They render what they are given and send messages up; none holds game state."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.await_complete import AwaitComplete
 from textual.message import Message
-from textual.widgets import OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.engine.game import Game, Offer
+from game.model.shown import shown
+
+
+def plain_text(text: str, limit: int | None = None) -> Text:
+    """Text from a story, a save or a file name as it is written: never read as markup (`[b]` and
+    `[@click=...]` are shown as they are) and every unprintable character as '?' (see `shown`)."""
+    return Text(shown(text, limit, multiline=True))
+
+
+class Prose(Markdown):
+    """A story's Markdown. Its text goes through `shown` first (so no escape sequence reaches the terminal),
+    and a link is never opened: clicking one only says where it points."""
+
+    def __init__(self, markdown: str = "", *, id: str | None = None) -> None:
+        super().__init__(shown(markdown, None, multiline=True), id=id, open_links=False)
+
+    def update(self, markdown: str) -> AwaitComplete:
+        return super().update(shown(markdown, None, multiline=True))
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.prevent_default()
+        event.stop()
+        self.notify(f"This text links to {shown(event.href, 200)}. The game does not open links.", timeout=8)
 
 
 class ChoiceList(OptionList):
@@ -27,10 +52,12 @@ class ChoiceList(OptionList):
         for offer in offers:
             if offer.enabled:
                 number += 1
-                prompt = Text.assemble((f"{number}. ", "bold"), offer.text)
+                prompt = Text.assemble((f"{number}. ", "bold"), shown(offer.text, None))
                 options.append(Option(prompt, id=offer.id))
             else:
-                prompt = Text.assemble(("   " + offer.text, "dim"), (f"  ({offer.reason})", "dim italic"))
+                prompt = Text.assemble(
+                    ("   " + shown(offer.text, None), "dim"), (f"  ({shown(offer.reason, None)})", "dim italic")
+                )
                 options.append(Option(prompt, id=offer.id, disabled=True))
         self.add_options(options)
         first = next((i for i, o in enumerate(offers) if o.enabled), None)
@@ -55,26 +82,26 @@ def panel_text(game: Game) -> Text:
     chapter = game.scene.chapter
     if chapter:
         text.append("Chapter\n", style="bold")
-        text.append(f"{chapter}\n\n")
+        text.append(f"{shown(chapter, None)}\n\n")
     stats = [v for v in story.variables.values() if v.show == "stat"]
     if stats:
         text.append("Condition\n", style="bold")
         for variable in stats:
             value = run.variables[variable.name]
             if isinstance(value, int) and variable.minimum is not None and variable.maximum is not None:
-                text.append(f"{variable.label}\n")
+                text.append(f"{shown(variable.label, None)}\n")
                 text.append(bar(value, variable.minimum, variable.maximum), style="green")
                 text.append(f" {value}/{variable.maximum}\n")
             else:
-                text.append(f"{variable.label}: {value}\n")
+                text.append(shown(f"{variable.label}: {value}", None) + "\n")
         text.append("\n")
     if any(v.show == "companion" for v in story.variables.values()):
         companions = [v.label for v in story.variables.values() if v.show == "companion" and run.variables[v.name]]
         text.append("With you\n", style="bold")
-        text.append(("\n".join(companions) if companions else "No one") + "\n\n")
+        text.append(("\n".join(shown(c, None) for c in companions) if companions else "No one") + "\n\n")
     text.append("Carrying\n", style="bold")
     carried = [story.items[i].name for i in sorted(run.items, key=list(story.items).index)]
-    text.append(("\n".join(carried) if carried else "Nothing") + "\n\n")
+    text.append(("\n".join(shown(c, None) for c in carried) if carried else "Nothing") + "\n\n")
     text.append(f"Choices made: {run.turn}", style="dim")
     return text
 
