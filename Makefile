@@ -82,7 +82,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 fuzz: $(DEV_STAMP)
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} FUZZ_REPORT=fuzz-report.json $(BIN)/python -m pytest tests/test_fuzz.py tests/test_property.py -q
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} FUZZ_REPORT=fuzz-report.json $(BIN)/python -m pytest tests/test_fuzz.py tests/test_property.py tests/test_fuzz_arguments.py -q
 	@cat fuzz-report.json
 
 clean:

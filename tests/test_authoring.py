@@ -184,7 +184,9 @@ def test_graph_svg_without_graphviz_says_so(monkeypatch, capsys, tmp_path):
 
 def test_published_schema_is_in_step_with_the_loader():
     for name, text in schema_texts().items():
-        assert (ROOT / "schema" / name).read_text() == text, f"regenerate schema/{name}: escape schema --out schema --force"
+        assert (ROOT / "schema" / name).read_text() == text, (
+            f"regenerate schema/{name}: escape schema --out schema --force"
+        )
     manifest = json.loads(schema_texts()["story.schema.json"])
     scenes = json.loads(schema_texts()["scenes.schema.json"])
     assert set(manifest["properties"]) == {

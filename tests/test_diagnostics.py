@@ -1158,6 +1158,20 @@ def test_every_code_in_the_format_table_is_exercised():
     assert missing == []
 
 
+def test_a_control_character_in_a_title_is_warned_about_as_written(story):
+    found = story.check(scenes=edit(SCENES, "title: Hall", 'title: "Hall\\u202e"'))
+    flagged = [line for line in found if line.endswith("[control-character]")]
+    assert len(flagged) == 1 and "right-to-left override" in flagged[0] and "\u202e" not in flagged[0]
+
+
+def test_problems_past_the_first_hundred_of_a_file_are_counted_in_one_line(story):
+    extra = "".join(f"  - id: spare{i}\n    titel: Spare\n    text: t\n    ending: free\n" for i in range(120))
+    found = [line for line in story.check(scenes=SCENES + extra) if line.startswith(S)]
+    counted = [line for line in found if line.endswith("[too-many-problems]")]
+    assert len(counted) == 1 and len(found) == 101
+    assert counted[0].startswith(f"{S}:1:1: error: and ") and "(only the first 100 are listed)" in counted[0]
+
+
 # -- collecting and failing fast ---------------------------------------------------------------------------
 
 

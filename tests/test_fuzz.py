@@ -1,4 +1,5 @@
-"""Fuzzing (hypothesis): mutate valid stories and saves; every outcome must be a valid result or a clean error.
+"""Fuzzing (hypothesis): mutate valid stories, saves and story texts; every outcome must be a valid result or a
+clean error.
 
 `make test` runs a few hundred cases; `make fuzz` runs thousands (FUZZ_EXAMPLES) and prints the counts
 that docs/SECURITY.md reports."""
@@ -10,15 +11,20 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from game.compiler.expr import Names
 from game.compiler.loader import check_story, load_story
+from game.compiler.template import TOKEN, compile_template, tokens
 from game.engine.game import Game
 from game.errors import EscapeError
+from game.model import BOOL, INT, MAX_RENDERED_TEXT, STR, Scope
+from game.model.compiled import CUT_NOTE
 from game.saves.files import read_save, restore_game, save_game
 from tests.conftest import DEMO
 
@@ -187,3 +193,74 @@ def test_mutated_saves_restore_or_fail_cleanly(raw):
         return
     COUNTS["saves still valid"] += 1
     game.choices()
+
+
+# Story texts: {{ }} and {% %} pieces, tags and whole blocks, nested deeper than the limit now and then.
+TEMPLATE_PIECES = [
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{",
+    "}",
+    "%",
+    "{% if flag %}",
+    "{% if n > 1 %}",
+    "{%if%}",
+    "{% elif n == 2 %}",
+    "{% elif %}",
+    "{% else %}",
+    "{% else flag %}",
+    "{% endif %}",
+    "{% end %}",
+    "{% fi %}",
+    "{{ n }}",
+    "{{ t + t + t }}",
+    "{{ 'a' if flag }}",
+    "{{ upper(t) }}",
+    "{{ has('rope') }}",
+    "{{ n.__class__ }}",
+    " if ",
+    "elif",
+    "endif",
+    "\n",
+    "  ",
+    "\t",
+    "x",
+    "'",
+    '"',
+    "\\x1b",
+    "\x1b",
+    "\u202e",
+    "(",
+]
+NAMES = Names({"n": INT, "flag": BOOL, "t": STR}, frozenset({"rope"}))
+
+
+@st.composite
+def template_text(draw) -> str:
+    pieces = draw(st.lists(st.sampled_from(TEMPLATE_PIECES), max_size=40))
+    depth = draw(st.integers(0, 60))  # past MAX_TEMPLATE_DEPTH (50) now and then
+    if depth and draw(st.booleans()):
+        middle = draw(st.integers(0, len(pieces)))
+        pieces[middle:middle] = ["{% if flag %}"] * depth + ["x"] + ["{% endif %}"] * depth
+    return "".join(pieces)
+
+
+@FUZZ
+@given(template_text(), st.booleans(), st.integers(-3, 3), st.text(max_size=30))
+def test_mutated_templates_compile_or_fail_cleanly(text, flag, n, t):
+    started = time.process_time()
+    expected = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+    assert [(token.start, token.end) for token in tokens(text)] == expected  # one pass finds what the regex did
+    COUNTS["templates tried"] += 1
+    try:
+        template = compile_template(text, NAMES)
+    except EscapeError as err:
+        assert 0 <= err.offset <= len(text)  # type: ignore[attr-defined]
+        COUNTS["templates refused with a clean error"] += 1
+    else:
+        shown = template.render(Scope({"n": n, "flag": flag, "t": t}, {"rope"}, {}, {}))
+        assert isinstance(shown, str) and len(shown) <= MAX_RENDERED_TEXT + len(CUT_NOTE)
+        COUNTS["templates compiled and rendered"] += 1
+    assert time.process_time() - started < 0.5

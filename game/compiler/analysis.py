@@ -9,6 +9,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from game.compiler.limits import MAX_SUGGESTION_CANDIDATES
 from game.model import Story
 
 # Report a warning: where (a scene id, or None for the manifest), the path of the field under it, message, code.
@@ -31,12 +32,30 @@ class Usage:
         return {word for text in self.unchecked for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)}
 
 
-def maybe_used(name: str, words: set[str]) -> bool:
+class Words:
+    """The words of the parts that failed, by first letter and length, to find a misspelling of a name
+    among them without looking at every word for every name."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = words
+        self.by_start: dict[tuple[str, int], list[str]] = {}
+        for word in words:
+            self.by_start.setdefault((word[:1].lower(), len(word)), []).append(word)
+
+    def near(self, name: str) -> list[str]:
+        """Words that start like `name` and are within two letters of its length (a bounded number)."""
+        found: list[str] = []
+        for size in range(len(name) - 2, len(name) + 3):
+            found += self.by_start.get((name[:1].lower(), size), ())
+        return found[:MAX_SUGGESTION_CANDIDATES]
+
+
+def maybe_used(name: str, words: set[str] | Words) -> bool:
     """Whether `name`, or a misspelling of it (`courge`), is among the words of a part that failed."""
-    if name in words:
+    index = words if isinstance(words, Words) else Words(words)
+    if name in index.words:
         return True
-    near = [w for w in words if abs(len(w) - len(name)) <= 2 and w[:1].lower() == name[:1].lower()]
-    return bool(difflib.get_close_matches(name, near, n=1, cutoff=0.8))
+    return bool(difflib.get_close_matches(name, index.near(name), n=1, cutoff=0.8))
 
 
 def successors(story: Story) -> dict[str, set[str]]:
@@ -157,7 +176,7 @@ def warn_map(story: Story, report: Warn) -> None:
 
 def warn_unused(story: Story, usage: Usage, report: Warn) -> None:
     """Variables nothing reads (an effect reading the variable it changes is no reader), unused items."""
-    words = usage.unchecked_words()
+    words = Words(usage.unchecked_words())
     for name, variable in story.variables.items():
         if name in usage.reads or maybe_used(name, words):
             continue

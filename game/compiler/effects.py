@@ -6,7 +6,6 @@ import ast
 import re
 from typing import Any
 
-from game.compiler.checker import did_you_mean
 from game.compiler.expr import DECLARE, Compiled, ExprChecker, ExprError, Names, finish, parse_source
 from game.model import BOOL, Effect
 
@@ -23,7 +22,7 @@ def compile_effect(source: Any, names: Names, base: int = 0) -> Effect:
         verb, item = match.groups()
         if item not in names.items:
             offset = base + match.start(2)
-            raise ExprError(f"unknown item '{item}'{did_you_mean(item, names.items)}", "unknown-item", offset)
+            raise ExprError(f"unknown item '{item}'{names.suggest(item, names.items)}", "unknown-item", offset)
         return Effect(source, item=item, gain=verb == "gain")
     tree = parse_source(source, base, "exec")
     statements = tree.body  # type: ignore[attr-defined]
@@ -41,17 +40,17 @@ def compile_effect(source: Any, names: Names, base: int = 0) -> Effect:
         raise ExprError(message + _change_hint(stmt), "expr-syntax", base + lead)
     name = target.id
     if name not in names.variables:
-        hint = did_you_mean(name, names.variables) or DECLARE
+        hint = names.suggest(name, names.variables) or DECLARE
         raise ExprError(f"unknown variable '{name}'{hint}", "unknown-name", base + lead)  # the name comes first
     if isinstance(stmt, ast.AugAssign) and names.variables[name] == BOOL:
         message = f"'{name}' holds true/false, which cannot be counted; write {name} = true or {name} = false"
         raise ExprError(message, "expr-type", base + lead)
-    checker = ExprChecker(names, base + lead)
+    checker = ExprChecker(names, base + lead, source)
     body, kind = checker.visit(value_node)
     if kind != names.variables[name]:
         message = f"'{name}' holds {names.variables[name]}; this gives it {kind}"
         raise ExprError(message, "expr-type", base + lead)
-    value = finish(Compiled(body, kind, checker.reads, checker.refs), source)
+    value = finish(Compiled(body, kind, checker.reads, checker.refs, checker.controls, checker.count), source)
     return Effect(source, variable=name, value=value)
 
 

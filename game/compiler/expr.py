@@ -16,11 +16,24 @@ from typing import Any
 
 from game.compiler import exprhints
 from game.compiler.checker import did_you_mean
+from game.compiler.controls import first_unsafe
+from game.compiler.limits import MAX_EXPR_CHARS, MAX_EXPR_NODES
 from game.errors import EscapeError
-from game.model import BOOL, INT, INT_LIMIT, STR, TURN_READ, VISITS_READ, Expr, Reference, Scope, type_of_value
+from game.model import (
+    BOOL,
+    INT,
+    INT_LIMIT,
+    MAX_TEXT_VALUE,
+    STR,
+    TURN_READ,
+    VISITS_READ,
+    Expr,
+    Reference,
+    Scope,
+    type_of_value,
+)
 
-MAX_EXPR_CHARS = 500
-MAX_EXPR_NODES = 200
+__all__ = ["MAX_EXPR_CHARS", "MAX_EXPR_NODES", "ExprChecker", "ExprError", "Names", "compile_condition", "compile_expr"]
 
 HELPERS = {
     "has": BOOL,
@@ -52,6 +65,11 @@ DECLARE = "; declare it under 'variables:' in story.yaml"  # the fix for a name 
 def _scope(field: str) -> ast.expr:
     """`s.<field>`: a part of the Scope."""
     return ast.Attribute(ast.Name(SCOPE, ast.Load()), field, ast.Load())
+
+
+def _capped(text: ast.expr) -> ast.expr:
+    """`(text)[:MAX_TEXT_VALUE]`: text the language makes is never longer than a text variable can be."""
+    return ast.Subscript(text, ast.Slice(None, ast.Constant(MAX_TEXT_VALUE), None), ast.Load())
 
 
 def _div(a: int, b: int) -> int:
@@ -112,12 +130,21 @@ class ExprError(EscapeError):
         self.offset = offset
 
 
+Suggest = Callable[..., str]  # did_you_mean, or a story's budgeted one (game.compiler.checker.Suggester)
+
+
 @dataclass(frozen=True, slots=True)
 class Names:
-    """What an expression may name: the story's variables (with types) and items."""
+    """What an expression may name: the story's variables (with types) and items; `suggest` finds the
+    "did you mean" of a misspelt name."""
 
     variables: dict[str, str]
     items: frozenset[str] = frozenset()
+    suggest: Suggest = did_you_mean
+    known: tuple[str, ...] = field(init=False)  # every name an expression can read: what a typo may have meant
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "known", (*self.variables, "turn", "visits", "true", "false"))
 
 
 @dataclass(slots=True)
@@ -126,16 +153,20 @@ class Compiled:
     type: str
     reads: set[str] = field(default_factory=set)
     refs: list[Reference] = field(default_factory=list)
+    controls: list[tuple[int, str]] = field(default_factory=list)
+    nodes: int = 0  # the parts of the expression as written (what compiling it costs)
 
 
 class ExprChecker:
     """Walks a parsed expression: whitelist, types, and the rewrite into a function body."""
 
-    def __init__(self, names: Names, base: int):
+    def __init__(self, names: Names, base: int, source: str = ""):
         self.names = names
         self.base = base  # offset of the parsed source within the author's text
+        self.source = source  # the expression as written (a character written as it is is not an escape's)
         self.reads: set[str] = set()
         self.refs: list[Reference] = []
+        self.controls: list[tuple[int, str]] = []  # (offset, character) that an escape in a text literal makes
         self.count = 0
 
     def fail(self, node: ast.expr, message: str, code: str = "expr-forbidden") -> ExprError:
@@ -188,6 +219,10 @@ class ExprChecker:
             raise self.fail(node, f"{what} are not supported; use whole numbers, text or true/false", "expr-type")
         if isinstance(node.value, int) and abs(node.value) > INT_LIMIT:
             raise self.fail(node, f"numbers are limited to +/-{INT_LIMIT:,}", "expr-forbidden")
+        if isinstance(node.value, str):
+            found = first_unsafe(node.value)
+            if found >= 0 and node.value[found] not in self.source:  # as written, it is the text's own problem
+                self.controls.append((self.base + node.col_offset, node.value[found]))
         return node, kind
 
     def visit_Name(self, node: ast.Name) -> tuple[ast.expr, str]:
@@ -205,8 +240,7 @@ class ExprChecker:
             return ast.Subscript(_scope("variables"), ast.Constant(name), ast.Load()), self.names.variables[name]
         if name in HELPERS:
             raise self.fail(node, f"'{name}' is a helper; call it, as in {name}(...)")
-        candidates = list(self.names.variables) + ["turn", "visits", "true", "false"]
-        hint = did_you_mean(name, candidates) or DECLARE
+        hint = self.names.suggest(name, self.names.known) or DECLARE
         raise self.fail(node, f"unknown name '{name}'{hint}", "unknown-name")
 
     # operators
@@ -250,7 +284,7 @@ class ExprChecker:
                 left = ast.Call(ast.Name("str", ast.Load()), [left], [])
             if rt == INT:
                 right = ast.Call(ast.Name("str", ast.Load()), [right], [])
-            return ast.BinOp(left, ast.Add(), right), STR
+            return _capped(ast.BinOp(left, ast.Add(), right)), STR
         if lt != INT or rt != INT:
             raise self.fail(node, f"'{symbol}' needs two numbers, not {lt} and {rt}", "expr-type")
         if symbol == "//":
@@ -292,7 +326,7 @@ class ExprChecker:
         """The right side of a comparison; an unknown bare word compared with text was meant as text."""
         if other == STR and isinstance(node, ast.Name) and node.id not in self.names.variables:
             if node.id not in BUILTIN_NAMES and node.id not in HELPERS:
-                message = f"unknown name '{node.id}'{did_you_mean(node.id, self.names.variables)}"
+                message = f"unknown name '{node.id}'{self.names.suggest(node.id, self.names.variables)}"
                 raise self.fail(node, f"{message}; text goes in quotes: '{node.id}'", "unknown-name")
         return self.visit(node)
 
@@ -321,7 +355,7 @@ class ExprChecker:
     def visit_Call(self, node: ast.Call) -> tuple[ast.expr, str]:
         if not isinstance(node.func, ast.Name) or node.func.id not in HELPERS:
             name = node.func.id if isinstance(node.func, ast.Name) else None
-            hint = did_you_mean(name, HELPERS, cutoff=0.75) if name else ""
+            hint = self.names.suggest(name, HELPERS, cutoff=0.75) if name else ""
             raise self.fail(node, f"only the helpers {', '.join(sorted(HELPERS))} can be called{hint}")
         name = node.func.id
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
@@ -352,7 +386,8 @@ class ExprChecker:
             if found != kind:
                 raise self.fail(argument, f"{name}() takes {kind} here, not {found}", "expr-type")
             args.append(tree)
-        return ast.Call(ast.Name(name, ast.Load()), args, []), STR
+        call = ast.Call(ast.Name(name, ast.Load()), args, [])
+        return (call if name == "ordinal" else _capped(call)), STR  # upper('ß') is 'SS': text can grow
 
     def _lookup(self, node: ast.Call, name: str) -> tuple[ast.expr, str]:
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
@@ -362,7 +397,8 @@ class ExprChecker:
         offset = self.base + node.args[0].col_offset + 1
         if name == "has":
             if arg not in self.names.items:
-                raise ExprError(f"unknown item '{arg}'{did_you_mean(arg, self.names.items)}", "unknown-item", offset)
+                hint = self.names.suggest(arg, self.names.items)
+                raise ExprError(f"unknown item '{arg}'{hint}", "unknown-item", offset)
             self.refs.append(Reference("item", arg, offset))
             return ast.Compare(ast.Constant(arg), [ast.In()], [_scope("items")]), BOOL
         self.refs.append(Reference("scene" if name == "visited" else "choice", arg, offset))
@@ -432,21 +468,32 @@ def build_function(
     args = ast.arguments(posonlyargs=[], args=[ast.arg(SCOPE)], kwonlyargs=[], kw_defaults=[], defaults=[])
     module = ast.Expression(ast.Lambda(args, body))
     _locate(module)
-    code = compile(module, name, "eval")
+    try:
+        code = compile(module, name, "eval")
+    except RecursionError:  # a bounded expression never gets here; a guard against a deep caller's stack
+        raise ExprError("the expression is nested too deeply", "expr-forbidden") from None
     lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     return types.FunctionType(lambda_code, HELPER_GLOBALS if extra is None else {**HELPER_GLOBALS, **extra})
 
 
 def finish(compiled: Compiled, source: str) -> Expr:
     fn = build_function(compiled.tree, "<story expression>")
-    return Expr(source, compiled.type, fn, frozenset(compiled.reads), tuple(compiled.refs))
+    return Expr(
+        source,
+        compiled.type,
+        fn,
+        frozenset(compiled.reads),
+        tuple(compiled.refs),
+        compiled.nodes,
+        tuple(compiled.controls),
+    )
 
 
 def _check(source: str, names: Names, base: int) -> Compiled:
     tree = parse_source(source, base, "eval")
-    checker = ExprChecker(names, base + (len(source) - len(source.lstrip())))
+    checker = ExprChecker(names, base + (len(source) - len(source.lstrip())), source)
     body, kind = checker.visit(tree.body)  # type: ignore[attr-defined]
-    return Compiled(body, kind, checker.reads, checker.refs)
+    return Compiled(body, kind, checker.reads, checker.refs, checker.controls, checker.count)
 
 
 def compile_expr(source: str, names: Names, base: int = 0) -> Expr:

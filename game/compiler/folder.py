@@ -7,20 +7,31 @@ Used through `game.compiler.loader` (`check_story` collects every problem, `load
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from game.compiler import analysis, revisits, subscenes, yamlhints
+from game.compiler import analysis, controls, revisits, subscenes, yamlhints
+from game.compiler.budget import ExpressionBudget
 from game.compiler.cache import StoryCache
-from game.compiler.checker import FIRST, Checker, did_you_mean, display_path
+from game.compiler.checker import FIRST, Checker, display_path
 from game.compiler.effects import compile_effect
 from game.compiler.expr import RESERVED, ExprError, Names, compile_condition
-from game.compiler.schema import MANIFEST, SCENE, SCENE_FILE
+from game.compiler.limits import (
+    MAX_CHOICES,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_FOLDER_DEPTH,
+    MAX_FOLDER_ENTRIES,
+    MAX_SCENES,
+    MAX_STORY_BYTES,
+)
+from game.compiler.schema import MANIFEST, SCENE, SCENE_FILE, Message, message_text
 from game.compiler.template import Probes, compile_template
-from game.compiler.yamlsafe import MAX_FILE_BYTES, YamlDoc, parse_yaml_bytes, read_file_bytes
+from game.compiler.yamlsafe import YamlDoc, parse_yaml_bytes, read_file_bytes
 from game.model import (
     BOOL,
     CALL,
@@ -32,10 +43,12 @@ from game.model import (
     Choice,
     Effect,
     Ending,
+    Expr,
     Item,
     Scene,
     Story,
     Target,
+    Template,
     Variable,
     type_of_value,
 )
@@ -53,9 +66,10 @@ MANIFEST_NAME = "story.yaml"
 # They are immutable, and depend on nothing else.
 COMPILED: dict[tuple[str, str, tuple[Any, ...]], Any] = {}
 MAX_COMPILED = 50_000
-_ID_LINE = re.compile(r"^\s*-\s+id:\s*([a-z][a-z0-9_]*)\s*$", re.MULTILINE)
-MAX_STORY_BYTES = 64 * 1024 * 1024
-MAX_FILES = 2000
+_ID_LINE = re.compile(r"^[ \t]*-\s+id:\s*([a-z][a-z0-9_]*)[ \t]*$", re.MULTILINE)  # [ \t]: \s* backtracks
+_YAML = (".yaml", ".yml")
+_EXPRESSION_KEYS = frozenset({"if", "effects", "on_enter"})  # what is under them is read as expressions
+__all__ = ["MANIFEST_NAME", "MAX_FILES", "MAX_STORY_BYTES", "SitedProbes", "StoryCompiler"]
 
 
 @dataclass(slots=True)
@@ -104,14 +118,43 @@ class StoryCompiler:
         self.names_key: tuple[Any, ...] = ()  # what expressions may name (set with the manifest)
         self.plain_gotos: dict[str, tuple[Branch, ...]] = {}
         self.broken: set[str] = set()  # ids of scenes that failed their checks
+        self.budget = ExpressionBudget()
+        self.scene_count = 0  # scenes read so far, whatever became of them
 
     # reporting -------------------------------------------------------------
-    def at(self, doc: YamlDoc, loc: tuple[Any, ...], message: str, code: str, severity: str = "error") -> None:
-        self.checker.report(*doc.where(loc), severity, message, code)
+    def at(self, doc: YamlDoc, loc: tuple[Any, ...], message: Message, code: str, severity: str = "error") -> None:
+        if not self.checker.skip(doc.path, severity):  # an unlisted problem's place and message are not made
+            self.checker.report(*doc.where(loc), severity, message_text(message), code)
 
     def at_value(self, doc: YamlDoc, loc: tuple[Any, ...], err: ExprError) -> None:
-        self.checker.report(*doc.value_where(loc, err.offset), "error", err.message, err.code)
         self.usage.unchecked.append(str(doc.value_at(loc)))  # what it reads is unknown
+        if not self.checker.skip(doc.path, "error"):
+            self.checker.report(*doc.value_where(loc, err.offset), "error", err.message, err.code)
+
+    def _warn_at_value(self, doc: YamlDoc, loc: tuple[Any, ...], offset: int, message: str, code: str) -> None:
+        if not self.checker.skip(doc.path, "warning"):
+            self.checker.report(*doc.value_where(loc, offset), "warning", message, code)
+
+    def _controls(self, doc: YamlDoc) -> None:
+        """Warn about each text of the file that holds a control or invisible character (a YAML escape such
+        as "\\x1b" makes one). In expressions, control characters are errors of their own."""
+        todo: list[tuple[Any, tuple[Any, ...], bool]] = [(doc.data, (), False)]
+        while todo:
+            value, loc, expression = todo.pop()
+            if isinstance(value, str):
+                found = controls.first_unsafe(value)
+                if found >= 0 and not (expression and value[found] < " "):
+                    self._warn_at_value(doc, loc, found, controls.in_text(value[found]), controls.CODE)
+            elif isinstance(value, dict):
+                todo.extend((v, loc + (k,), expression or k in _EXPRESSION_KEYS) for k, v in reversed(value.items()))
+            elif isinstance(value, list):
+                todo.extend((v, loc + (i,), expression) for i, v in reversed(list(enumerate(value))))
+
+    def _literal_controls(self, doc: YamlDoc, loc: tuple[Any, ...], found: tuple[tuple[int, str], ...]) -> None:
+        """Warn about the characters that escapes in an expression's text in quotes make."""
+        if self.checker.mode != FIRST:
+            for offset, char in found:
+                self._warn_at_value(doc, loc, offset, controls.in_literal(char), controls.CODE)
 
     def _effect_error(self, doc: YamlDoc, loc: tuple[Any, ...], err: ExprError) -> None:
         """An effect that failed; the pieces of one that YAML split at a comma are reported once, as one."""
@@ -138,19 +181,15 @@ class StoryCompiler:
         if not manifest.is_file():
             self.checker.error(where, f"no {MANIFEST_NAME} in this folder; every story needs a manifest", "io")
             return None
+        found = self._walk()
+        if found is None:
+            return None
         files, total = [], 0
-        # a folder inside the story with a story.yaml of its own is another story, not part of this one
-        nested = {p.parent for p in self.folder.rglob(MANIFEST_NAME) if p.parent != self.folder}
-        for path in sorted(self.folder.rglob("*")):
-            relative = path.relative_to(self.folder)
-            if any(part.startswith(".") for part in relative.parts) or path.suffix not in (".yaml", ".yml"):
-                continue
-            if any(folder in path.parents for folder in nested):
-                continue
+        for path in found:
             if path.is_symlink():
                 self.checker.error((display_path(path), 1, 1), "symbolic links are not followed in a story", "io")
                 continue
-            if path == manifest or not path.is_file():
+            if path == manifest:
                 continue
             files.append(path)
             total += path.stat().st_size
@@ -160,6 +199,42 @@ class StoryCompiler:
                 )
                 return None
         return manifest, files
+
+    def _walk(self) -> list[Path] | None:
+        """The YAML files in the story folder and its folders, in order, and the symbolic links named like
+        them (to be refused). One folder at a time, without recursion; links are never followed, hidden
+        files and folders are skipped, and so is a folder with a story.yaml of its own (another story).
+        None when the folder holds over `MAX_FOLDER_ENTRIES` entries (reported)."""
+        found: list[Path] = []
+        entries = 0
+        todo: list[tuple[Path, int]] = [(self.folder, 0)]
+        while todo:
+            folder, depth = todo.pop()
+            try:
+                listing = os.scandir(folder)
+            except OSError as err:
+                self.checker.error((display_path(folder), 1, 1), f"cannot read the folder: {err.strerror}", "io")
+                continue
+            with listing:
+                for entry in listing:
+                    entries += 1
+                    if entries > MAX_FOLDER_ENTRIES:
+                        message = f"the story folder holds over {MAX_FOLDER_ENTRIES:,} files and folders"
+                        self.checker.error((display_path(self.folder), 1, 1), message, "too-large")
+                        return None
+                    if entry.name.startswith("."):
+                        continue
+                    path = Path(entry.path)
+                    if entry.is_symlink() or (entry.is_file(follow_symlinks=False) and path.suffix in _YAML):
+                        if path.suffix in _YAML:
+                            found.append(path)
+                    elif entry.is_dir(follow_symlinks=False) and not os.path.lexists(path / MANIFEST_NAME):
+                        if depth >= MAX_FOLDER_DEPTH:
+                            message = f"folders nested deeper than {MAX_FOLDER_DEPTH} levels in a story are not read"
+                            self.checker.error((display_path(path), 1, 1), message, "too-deep")
+                            continue
+                        todo.append((path, depth + 1))
+        return sorted(found)
 
     def _bytes(self, path: Path) -> bytes | None:
         """A file's bytes (None after reporting why not), counted into the story's content hash."""
@@ -182,9 +257,12 @@ class StoryCompiler:
         if doc is None:
             self._remember_ids(path)
         else:
-            scenes = doc.data.get("scenes") if isinstance(doc.data, dict) else None
-            lines = [doc.where(("scenes", i))[1] for i in range(len(scenes))] if isinstance(scenes, list) else []
-            self.parsed[relative] = {"data": doc.data, "scene_lines": lines}
+            if self.checker.mode != FIRST:  # warnings are for authors (escape validate)
+                self._controls(doc)
+            if self.cache is not None:
+                scenes = doc.data.get("scenes") if isinstance(doc.data, dict) else None
+                lines = [doc.where(("scenes", i))[1] for i in range(len(scenes))] if isinstance(scenes, list) else []
+                self.parsed[relative] = {"data": doc.data, "scene_lines": lines}
         return doc
 
     def _remember_ids(self, path: Path) -> None:
@@ -203,9 +281,9 @@ class StoryCompiler:
         self.usage.graph_complete = False
 
     def _checked(self, doc: YamlDoc, shape: Any, what: str) -> bool:
-        before = len(self.checker.errors)
+        before = self.checker.error_count
 
-        def report(loc: tuple[Any, ...], message: str, code: str) -> None:
+        def report(loc: tuple[Any, ...], message: Message, code: str) -> None:
             self.at(doc, loc, message, code)
 
         if not isinstance(doc.data, dict):
@@ -214,7 +292,7 @@ class StoryCompiler:
         if self.cached is not None:  # the cached data passed these checks when it was parsed
             return True
         shape.check(doc.data, (), report, what)
-        return len(self.checker.errors) == before
+        return self.checker.error_count == before
 
     # the manifest ------------------------------------------------------------
     def _manifest(self, doc: YamlDoc) -> dict[str, Any] | None:
@@ -259,20 +337,24 @@ class StoryCompiler:
             if spec["id"] in endings:
                 self.at(doc, ("endings", i, "id"), f"duplicate ending id '{spec['id']}'", "duplicate-id")
             endings[spec["id"]] = Ending(spec["id"], spec["title"], spec["kind"], spec.get("canon", False))
-        self.names = Names({n: v.type for n, v in variables.items()}, frozenset(items))
+        self.names = Names({n: v.type for n, v in variables.items()}, frozenset(items), self.checker.suggest)
         self.names_key = (tuple(sorted(self.names.variables.items())), tuple(sorted(items)))
         return {"data": data, "variables": variables, "items": items, "endings": endings}
 
     # compiling -----------------------------------------------------------------
     def _compiled(self, doc: YamlDoc, loc: tuple[Any, ...], kind: str, source: Any, compiler: Any):  # noqa: ANN201
-        """A compiled text or condition, its reads and references noted; None after reporting a problem."""
+        """A compiled text or condition, its reads and references noted; None after reporting a problem
+        (or once the expressions' budget is spent)."""
         try:
-            result = self._compile(kind, source, compiler)
+            result = self._compile(kind, source, compiler, doc, loc)
         except ExprError as err:
             self.at_value(doc, loc, err)
             return None
+        if result is None:
+            return None
         self.usage.reads |= result.reads
         self._refs(doc, loc, result.refs)
+        self._literal_controls(doc, loc, result.controls)
         return result
 
     def _template(self, doc: YamlDoc, loc: tuple[Any, ...], text: str):  # noqa: ANN201
@@ -289,15 +371,27 @@ class StoryCompiler:
             else:
                 self.pending.append(Pending(ref.kind, ref.name, doc, loc, ref.offset))
 
-    def _compile(self, kind: str, source: Any, compiler: Any) -> Any:
+    def _compile(self, kind: str, source: Any, compiler: Any, doc: YamlDoc, loc: tuple[Any, ...]) -> Any:
+        """The compiled form (None once the budget of expressions is spent: reported once, where)."""
+        text = source if isinstance(source, str) else repr(source)
+        if kind.endswith("template") and "{{" not in text and "{%" not in text:
+            return compiler(source, self.names)  # plain text: nothing to compile
+        if self.budget.spent(doc.path):
+            self._unchecked(text)
+            return None
         if kind == "probed template":  # each text's probes are its own: never shared through the memo
-            return compiler(source, self.names)
-        key = (kind, source if isinstance(source, str) else repr(source), self.names_key)
-        result = COMPILED.get(key)
-        if result is None:
-            if len(COMPILED) >= MAX_COMPILED:
-                COMPILED.clear()
-            result = COMPILED[key] = compiler(source, self.names)
+            result = compiler(source, self.names)
+        else:
+            key = (kind, text, self.names_key)
+            result = COMPILED.get(key)
+            if result is None:
+                if len(COMPILED) >= MAX_COMPILED:
+                    COMPILED.clear()
+                result = COMPILED[key] = compiler(source, self.names)
+        over = self.budget.charge(doc.path, (kind, text), _cost(result))
+        if over is not None:
+            self.at(doc, loc, over, "too-large")
+            self._unchecked(text)
         return result
 
     def _condition(self, doc: YamlDoc, loc: tuple[Any, ...], source: Any):  # noqa: ANN201
@@ -313,9 +407,11 @@ class StoryCompiler:
                 effects.append(self._conditional_effect(doc, where, source))
                 continue
             try:
-                effect = self._compile("effect", source, compile_effect)
+                effect = self._compile("effect", source, compile_effect, doc, where)
             except ExprError as err:
                 self._effect_error(doc, where, err)
+                continue
+            if effect is None:
                 continue
             if effect.item:
                 self.usage.items.add(effect.item)
@@ -323,6 +419,7 @@ class StoryCompiler:
                 self.usage.writes.add(effect.variable)
                 self.usage.reads |= effect.value.reads - {effect.variable}
                 self._refs(doc, where, effect.value.refs)
+                self._literal_controls(doc, where, effect.value.controls)
             effects.append(effect)
         return tuple(effects)
 
@@ -462,6 +559,12 @@ class StoryCompiler:
             )
             self._unchecked(str(spec))
             return
+        if len(spec.get("choices") or []) > MAX_CHOICES:
+            message = f"scene '{scene_id}' has {len(spec['choices']):,} choices; a scene has at most {MAX_CHOICES}"
+            self.at(doc, loc + ("choices", MAX_CHOICES), message, "too-large")
+            self.broken.add(scene_id)
+            self._unchecked(scene_id)
+            return
         choices, seen = [], set()
         for i, choice_spec in enumerate(spec.get("choices") or []):
             if choice_spec["id"] in seen:
@@ -517,6 +620,21 @@ class StoryCompiler:
             source=f"{doc.path}:{line}",
         )
 
+    def _counted(self, doc: YamlDoc, index: int, spec: Any) -> bool:
+        """Count a scene: False past `MAX_SCENES` (the first one over is reported; the others are
+        remembered by id, so that references to them do not cascade into errors)."""
+        self.scene_count += 1
+        if self.scene_count <= MAX_SCENES:
+            return True
+        if self.scene_count == MAX_SCENES + 1:
+            self.at(
+                doc, ("scenes", index), f"the story has over {MAX_SCENES:,} scenes: the rest are not read", "too-large"
+            )
+            self.usage.graph_complete = False
+        if isinstance(spec, dict) and isinstance(spec.get("id"), str):
+            self.broken.add(spec["id"])
+        return False
+
     def _scene_file(self, doc: YamlDoc) -> None:
         if doc.data is None:
             self.at(doc, (), "the scene file is empty; it needs a 'scenes:' list", "no-scenes")
@@ -528,7 +646,8 @@ class StoryCompiler:
         if self._checked(doc, SCENE_FILE, "a scene file"):
             chapter = doc.data.get("chapter", "")
             for i, spec in enumerate(doc.data["scenes"]):
-                self._scene(doc, ("scenes", i), spec, chapter)
+                if self._counted(doc, i, spec):
+                    self._scene(doc, ("scenes", i), spec, chapter)
             return
         # The file has shape errors (reported). Scenes that are well formed on their own are still compiled,
         # so that their problems show in the same pass; the others are remembered by id, so that
@@ -538,6 +657,8 @@ class StoryCompiler:
         chapter = doc.data.get("chapter") if isinstance(doc.data, dict) else ""
         chapter = chapter if isinstance(chapter, str) else ""
         for i, spec in enumerate(scenes if isinstance(scenes, list) else []):
+            if not self._counted(doc, i, spec):
+                continue
             if SCENE.check(spec, (), lambda *_: None, "scene"):
                 self._scene(doc, ("scenes", i), spec, chapter)
             elif isinstance(spec, dict) and isinstance(spec.get("id"), str):
@@ -550,9 +671,13 @@ class StoryCompiler:
             table = tables[ref.kind]
             if ref.name in table or (ref.kind == "scene" and ref.name in self.broken):
                 continue
-            message = f"unknown {ref.kind} '{ref.name}'{did_you_mean(ref.name, table)}"
-            code = f"unknown-{ref.kind}"
+            if ref.kind == "choice" and ref.name.partition(".")[0] in self.broken:
+                continue  # a choice of a scene that failed its checks
             self.usage.graph_complete &= ref.kind not in ("scene", "ending")
+            if self.checker.skip(ref.doc.path, "error"):
+                continue
+            message = f"unknown {ref.kind} '{ref.name}'{self.checker.suggest(ref.name, table)}"
+            code = f"unknown-{ref.kind}"
             if ref.offset is None:
                 self.at(ref.doc, ref.loc, message, code)
             else:
@@ -592,20 +717,20 @@ class StoryCompiler:
             doc = self._parse(path, raw)
             if doc is not None:
                 self._scene_file(doc)
-        if not self.scenes and not self.checker.errors:
+        if not self.scenes and not self.checker.error_count:
             self.checker.error(
                 (display_path(self.folder), 1, 1), "the story has no scenes: add a scene file", "no-scenes"
             )
             return None
         start = meta["data"]["start"]
         if start not in self.scenes and start not in self.broken:
-            message = f"unknown scene '{start}'{did_you_mean(start, self.scenes)}"
+            message = f"unknown scene '{start}'{self.checker.suggest(start, self.scenes)}"
             self.at_value(manifest_doc, ("start",), ExprError(message, "unknown-scene"))
         choice_index = {c.key: c for s in self.scenes.values() for c in s.all_choices}
         self._resolve(meta, set(choice_index))
-        if not self.checker.errors:
+        if not self.checker.error_count:
             self._link_returns(start)
-        if self.checker.errors:
+        if self.checker.error_count:
             self._warn_despite_errors(meta, start, manifest_doc)
             return None
         story = self._story(meta, start, content_hash)
@@ -652,6 +777,13 @@ class StoryCompiler:
         if start not in self.scenes or any(not c.destinations for s in self.scenes.values() for c in s.all_choices):
             self.usage.graph_complete = False
         self._warn(self._story(meta, start, ""), manifest)
+
+
+def _cost(compiled: Expr | Template | Effect) -> int:
+    """The parts of a compiled expression, text or effect (`gain x` has none)."""
+    if isinstance(compiled, Effect):
+        return compiled.value.nodes if compiled.value is not None else 0
+    return compiled.nodes
 
 
 def _numbered(loc: tuple[Any, ...], values: list[Any]) -> Any:

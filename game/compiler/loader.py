@@ -14,7 +14,7 @@ from pathlib import Path
 from game.compiler.cache import StoryCache, default_cache_dir
 from game.compiler.checker import COLLECT, FIRST, Checker, display_path
 from game.compiler.folder import MANIFEST_NAME, SitedProbes, StoryCompiler
-from game.compiler.schema import MANIFEST
+from game.compiler.schema import MANIFEST, message_text
 from game.compiler.yamlsafe import read_yaml
 from game.errors import Diagnostic, StoryError
 from game.model import Story
@@ -36,7 +36,9 @@ def read_manifest(folder: str | Path) -> StoryInfo | None:
     doc = read_yaml(Path(folder) / MANIFEST_NAME, checker)
     if doc is None or not isinstance(doc.data, dict):
         return None
-    MANIFEST.check(doc.data, (), lambda loc, message, code: checker.error(("", 0, 0), message, code), "manifest")
+    MANIFEST.check(
+        doc.data, (), lambda loc, message, code: checker.error(("", 0, 0), message_text(message), code), "manifest"
+    )
     if checker.errors:
         return None
     data = doc.data

@@ -3,7 +3,7 @@ nothing in it that changes, or a long one that does not change with visits."""
 
 from __future__ import annotations
 
-from game.compiler.analysis import Warn, closure, reachable
+from game.compiler.analysis import Warn, components, reachable
 from game.model import STAY, VISITS_READ, Choice, Scene, Story
 
 LONG = 100  # words: a text this long that reads the same on return is a wall the player reads again
@@ -40,21 +40,34 @@ def entering(story: Story) -> dict[str, list[Choice]]:
     return ways_in
 
 
+def _on_a_cycle(story: Story, ways_in: dict[str, list[Choice]]) -> set[str]:
+    """The scenes a path can enter again: those in a cycle of the graph of entering moves (found once,
+    as its strongly connected components, not by a search from every scene)."""
+    number = {scene_id: i for i, scene_id in enumerate(story.scenes)}
+    names = list(story.scenes)
+    edges: list[set[int]] = [set() for _ in names]
+    for destination, choices in ways_in.items():
+        for choice in choices:
+            edges[number[choice.key.partition(".")[0]]].add(number[destination])
+    again: set[str] = set()
+    for component in components(edges):
+        if len(component) > 1 or component[0] in edges[component[0]]:
+            again.update(names[i] for i in component)
+    return again
+
+
 def warn_same_text(story: Story, report: Warn) -> None:
     """Warn about each reachable scene that a path enters again and whose text cannot change on return.
     A scene entered only through one once-only choice is entered once at most."""
     ways_in = entering(story)
-    graph: dict[str, set[str]] = {scene_id: set() for scene_id in story.scenes}
-    for destination, choices in ways_in.items():
-        for choice in choices:
-            graph[choice.key.partition(".")[0]].add(destination)
+    again = _on_a_cycle(story, ways_in)
     for scene_id in sorted(reachable(story)):
         scene, into = story.scenes[scene_id], ways_in[scene_id]
         if scene.ending or changes_on_return(scene):
             continue
         if scene_id != story.start and len(into) == 1 and into[0].once:
             continue
-        if scene_id in closure(graph[scene_id], graph.__getitem__):
+        if scene_id in again:
             report(
                 scene_id,
                 ("text",),

@@ -17,7 +17,19 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 ID_RE = re.compile(ID_PATTERN)
 MAX_ID = 64
 
-Report = Callable[[tuple[Any, ...], str, str], None]  # (loc, message, code)
+# A message, or how to make it: a "did you mean" is worked out only for a problem that is listed.
+Message = str | Callable[[], str]
+Report = Callable[[tuple[Any, ...], Message, str], None]  # (loc, message, code)
+
+
+def message_text(message: Message) -> str:
+    return message if isinstance(message, str) else message()
+
+
+def _short(value: Any) -> str:
+    """A value as a message quotes it: at most 80 characters of it."""
+    text = str(value)
+    return text if len(text) <= 80 else text[:80] + "..."
 
 
 def describe(value: Any) -> str:
@@ -160,8 +172,12 @@ class OneOfValues(Shape):
         if value in self.values and type(value) in {type(v) for v in self.values}:
             return True
         options = ", ".join(str(v) for v in self.values)
-        hint = did_you_mean(value, [str(v) for v in self.values]) if isinstance(value, str) else ""
-        report(loc, f"{label} must be one of {options}, not '{value}'{hint}", "schema")
+
+        def message() -> str:
+            hint = did_you_mean(value, [str(v) for v in self.values]) if isinstance(value, str) else ""
+            return f"{label} must be one of {options}, not '{_short(value)}'{hint}"
+
+        report(loc, message, "schema")
         return False
 
     def json_schema(self):
@@ -265,8 +281,7 @@ class Record(Shape):
         ok = True
         for key in value:
             if key not in self.fields:
-                hint = did_you_mean(str(key), self.fields)
-                report(loc + (key,), f"unknown field '{key}' in a {self.name}{hint}", "schema")
+                report(loc + (key,), self._unknown(key), "schema")
                 ok = False
         for key, (shape, required) in self.fields.items():
             if key in value:
@@ -276,6 +291,9 @@ class Record(Shape):
                 report(loc, f"a {self.name} needs the field '{key}'", "schema")
                 ok = False
         return ok
+
+    def _unknown(self, key: Any) -> Callable[[], str]:
+        return lambda: f"unknown field '{_short(key)}' in a {self.name}{did_you_mean(str(key), self.fields)}"
 
     def json_schema(self):
         props = {}

@@ -1,7 +1,9 @@
 """Story text: Markdown with `{{ expression }}` interpolation and `{% if %}` conditional passages.
 
-A template compiles, once, into one function of the run's `Scope` (like an expression) that returns
-the finished text; text without tags stays a plain string.
+A template compiles, once, into a function of the run's `Scope` (like an expression) that returns the
+finished text; text without tags stays a plain string. The text is read in one pass (`tokens`), each
+expression is compiled into a function of its own, and the passages become a flat list of steps
+(game.model's `render_steps`), so neither compiling nor rendering recurses however deep the `{% if %}`.
 """
 
 from __future__ import annotations
@@ -9,46 +11,103 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from typing import Protocol
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from game.compiler.expr import ExprChecker, ExprError, Names, build_function, parse_source
+from game.compiler.limits import MAX_TEMPLATE_BRANCHES, MAX_TEMPLATE_DEPTH, MAX_TEXT_NODES, MAX_TEXT_SOURCE
 from game.model import BOOL, INT, STR, Reference, Template
+from game.model.compiled import HIT, JUMP, SHOW, TEXT, UNLESS, text_function
 
-# A tag alone on its line swallows the line; otherwise tags and {{ }} stand inline.
+# The same tokens as `tokens` finds, as a regular expression, for tools that read the tags of a text that
+# compiled (it backtracks on text that does not: never use it on a story's text before it compiles).
 _BODY = r"(?:(?!%\}).)*"
-_TOKEN = re.compile(
+TOKEN = re.compile(
     rf"(?P<line>^[ \t]*\{{%(?P<line_body>{_BODY})%\}}[ \t]*(?:\n|\Z))"
     rf"|\{{%(?P<tag>{_BODY})%\}}"
     r"|\{\{(?P<expr>(?:(?!\}\}).)*)\}\}",
     re.MULTILINE,
 )
-TOKEN = _TOKEN  # for tools that read a text's tags and expressions without compiling it
+_TOKEN = TOKEN  # its earlier name (game.tools.rename)
 _UNCLOSED = re.compile(r"\{\{|\{%")
 _TAG_SPELLINGS = {"elsif": "elif", "elseif": "elif", "else_if": "elif", "fi": "endif", "end_if": "endif"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A `{{ expression }}` (`expr`) or a `{% tag %}` (`tag`): where it starts and ends in the text, and its
+    body. A tag alone on its line takes the whole line, its newline included."""
+
+    kind: str
+    start: int
+    end: int
+    body_start: int
+    body_end: int
+
+
+class _Next:
+    """The next place of `needle` at or after an index; each search goes on from where the last one
+    ended, so a pass over the text with growing indexes reads it once."""
+
+    def __init__(self, text: str, needle: str) -> None:
+        self.text, self.needle = text, needle
+        self.asked, self.found = 0, -2  # -2: nothing asked yet
+
+    def at(self, index: int) -> int:
+        if self.found != -2 and self.asked <= index and (self.found >= index or self.found == -1):
+            return self.found
+        self.asked, self.found = index, self.text.find(self.needle, index)
+        return self.found
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The tags and expressions of a text, left to right, in time linear in its length. An opening `{{` or
+    `{%` is closed by the first `}}` or `%}` after it on its line; one that is not closed is no token (the
+    text between tokens then holds it: see `compile_template`)."""
+    newline, close_expr, close_tag = _Next(text, "\n"), _Next(text, "}}"), _Next(text, "%}")
+    size, position, index = len(text), 0, 0
+    while True:
+        index = text.find("{", index)
+        if index < 0 or index + 1 >= size:
+            return
+        second = text[index + 1]
+        if second not in "{%":
+            index += 1
+            continue
+        line_end = newline.at(index + 2)
+        closing = (close_expr if second == "{" else close_tag).at(index + 2)
+        if closing < 0 or 0 <= line_end < closing:
+            index += 1  # not closed on its line: no token (an opener that overlaps it may still be one)
+            continue
+        if second == "{":
+            token = Token("expr", index, closing + 2, index + 2, closing)
+        else:
+            token = _tag(text, index, closing, position)
+        yield token
+        position = index = token.end
+
+
+def _tag(text: str, index: int, closing: int, position: int) -> Token:
+    """The `{% tag %}` at `index`: with its whole line when nothing but spaces and tabs stand beside it."""
+    start = index
+    while start > position and text[start - 1] in " \t":
+        start -= 1
+    end = closing + 2
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    alone = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+    if alone:
+        return Token("tag", start, min(end + 1, len(text)), index + 2, closing)
+    return Token("tag", index, closing + 2, index + 2, closing)
 
 
 def _meant_tag(keyword: str) -> str:
     """` (did you mean '{% elif %}'?)` for a misspelt tag, or ''."""
     meant = _TAG_SPELLINGS.get(keyword.lower()) or next(
-        iter(difflib.get_close_matches(keyword.lower(), ("if", "elif", "else", "endif"), n=1)), ""
+        iter(difflib.get_close_matches(keyword.lower()[:20], ("if", "elif", "else", "endif"), n=1)), ""
     )
     return f" (did you mean '{{% {meant} %}}'?)" if meant else ""
-
-
-class _Block:
-    """An open `{% if %}`: its branches so far."""
-
-    def __init__(self, offset: int):
-        self.offset = offset
-        self.branches: list[tuple[ast.expr | None, list[ast.expr]]] = []
-
-
-def _joined(parts: list[ast.expr]) -> ast.expr:
-    if not parts:
-        return ast.Constant("")
-    if len(parts) == 1:
-        return parts[0]
-    return ast.Call(ast.Attribute(ast.Constant(""), "join", ast.Load()), [ast.List(parts, ast.Load())], [])
 
 
 def _as_text(tree: ast.expr, kind: str) -> ast.expr:
@@ -58,33 +117,6 @@ def _as_text(tree: ast.expr, kind: str) -> ast.expr:
         return ast.Call(ast.Name("str", ast.Load()), [tree], [])
     assert kind == BOOL
     return ast.IfExp(tree, ast.Constant("true"), ast.Constant("false"))
-
-
-def _interpolation(source: str, base: int, names: Names, reads: set[str], refs: list[Reference]) -> ast.expr:
-    """`{{ expr }}`; a conditional without `else` gets `else ''`."""
-    try:
-        tree = parse_source(source, base, "eval")
-    except ExprError as first:
-        if " if " not in source:
-            raise
-        try:
-            tree = parse_source(source + " else ''", base, "eval")
-        except ExprError:
-            raise first from None
-    checker = ExprChecker(names, base + (len(source) - len(source.lstrip())))
-    body, kind = checker.visit(tree.body)  # type: ignore[attr-defined]
-    reads |= checker.reads
-    refs.extend(checker.refs)
-    return _as_text(body, kind)
-
-
-def _condition(source: str, base: int, names: Names, reads: set[str], refs: list[Reference]) -> ast.expr:
-    tree = parse_source(source, base, "eval")
-    checker = ExprChecker(names, base + (len(source) - len(source.lstrip())))
-    body, _ = checker.visit(tree.body)  # type: ignore[attr-defined]
-    reads |= checker.reads
-    refs.extend(checker.refs)
-    return body
 
 
 class Probes(Protocol):
@@ -99,85 +131,151 @@ class Probes(Protocol):
         ...
 
 
-def _probe(probes: Probes | None, offset: int, label: str) -> list[ast.expr]:
-    """The first part of a branch: with probes, a call that notes the branch was shown (and adds nothing)."""
-    if probes is None:
-        return []
-    number = probes.site(offset, label)
-    return [ast.Call(ast.Name("_hit", ast.Load()), [ast.Constant(number)], [])]
+@dataclass(slots=True)
+class _Block:
+    """An open `{% if %}`: where it starts, the step that skips its current branch, the jumps to its end."""
+
+    offset: int
+    skip: int | None  # the UNLESS step of the branch being read (None after `else`)
+    branches: int = 1
+    jumps: list[int] = field(default_factory=list)
+
+
+class _Compiler:
+    """One text's steps, made as its tokens are read."""
+
+    def __init__(self, text: str, names: Names, probes: Probes | None) -> None:
+        self.text, self.names, self.probes = text, names, probes
+        self.steps: list[list[Any]] = []
+        self.open: list[_Block] = []
+        self.reads: set[str] = set()
+        self.refs: list[Reference] = []
+        self.controls: list[tuple[int, str]] = []
+        self.nodes = 0
+
+    def _function(self, source: str, base: int, conditional_else: bool) -> Any:
+        """A `{{ }}` (conditional_else: one that may leave out `else ''`) or a condition, compiled alone."""
+        try:
+            tree = parse_source(source, base, "eval")
+        except ExprError as first:
+            if not conditional_else or " if " not in source:
+                raise
+            try:
+                tree = parse_source(source + " else ''", base, "eval")
+            except ExprError:
+                raise first from None
+        checker = ExprChecker(self.names, base + (len(source) - len(source.lstrip())), source)
+        body, kind = checker.visit(tree.body)  # type: ignore[attr-defined]
+        self.reads |= checker.reads
+        self.refs.extend(checker.refs)
+        self.controls.extend(checker.controls)
+        self.nodes += checker.count
+        if self.nodes > MAX_TEXT_NODES:
+            message = f"the expressions of this text have over {MAX_TEXT_NODES:,} parts in all; split the text"
+            raise ExprError(message, "too-large", checker.base)
+        return build_function(_as_text(body, kind) if conditional_else else body, "<story text>")
+
+    def _probe(self, offset: int, label: str) -> None:
+        """With probes, a step that notes the branch starting here was shown."""
+        if self.probes is not None:
+            self.steps.append([HIT, self.probes.hit, self.probes.site(offset, label)])
+
+    def literal(self, start: int, end: int) -> None:
+        opened = _UNCLOSED.search(self.text, start, end)
+        if opened is not None:
+            closing = "}}" if opened.group() == "{{" else "%}"
+            raise ExprError(f"'{opened.group()}' is never closed: end it with '{closing}'", "template", opened.start())
+        if end > start:
+            self.steps.append([TEXT, self.text[start:end], 0])
+
+    def expression(self, token: Token) -> None:
+        source = self.text[token.body_start : token.body_end]
+        self.steps.append([SHOW, self._function(source, token.body_start, True), 0])
+
+    def tag(self, token: Token) -> None:
+        body = self.text[token.body_start : token.body_end]
+        keyword = body.split(None, 1)[0] if body.strip() else ""
+        after = body.index(keyword) + len(keyword)  # the text after the first word: a condition, or nothing
+        rest, rest_start = body[after:], token.body_start + after
+        if keyword == "if":
+            self._if(token.start, rest, rest_start)
+        elif keyword in ("elif", "else"):
+            self._branch(token.start, keyword, rest, rest_start)
+        elif keyword in ("endif", "end"):
+            self._endif(token.start, keyword)
+        else:
+            message = f"unknown tag '{{% {keyword} %}}'{_meant_tag(keyword)}; tags are if, elif, else and endif"
+            raise ExprError(message, "template", token.start)
+
+    def _if(self, start: int, rest: str, rest_start: int) -> None:
+        if len(self.open) >= MAX_TEMPLATE_DEPTH:
+            raise ExprError(f"'{{% if %}}' nested deeper than {MAX_TEMPLATE_DEPTH} levels", "too-deep", start)
+        test = self._function(rest, rest_start, False)
+        self.open.append(_Block(start, len(self.steps)))
+        self.steps.append([UNLESS, test, -1])
+        self._probe(start, f"{{% if{rest.rstrip()} %}}")
+
+    def _branch(self, start: int, keyword: str, rest: str, rest_start: int) -> None:
+        if not self.open:
+            raise ExprError(f"'{{% {keyword} %}}' without an open '{{% if %}}'", "template", start)
+        block = self.open[-1]
+        if block.skip is None:
+            raise ExprError(f"'{{% {keyword} %}}' after '{{% else %}}': the else must come last", "template", start)
+        if keyword == "else" and rest.strip():
+            raise ExprError("'{% else %}' takes no condition; use '{% elif ... %}'", "template", start)
+        block.branches += 1
+        if block.branches > MAX_TEMPLATE_BRANCHES + 1:
+            message = f"an '{{% if %}}' has more than {MAX_TEMPLATE_BRANCHES} '{{% elif %}}' and '{{% else %}}'"
+            raise ExprError(message, "template", start)
+        test = self._function(rest, rest_start, False) if keyword == "elif" else None
+        block.jumps.append(len(self.steps))  # the branch before this one ends: on to the end of the block
+        self.steps.append([JUMP, None, -1])
+        self.steps[block.skip][2] = len(self.steps)
+        block.skip = None
+        if test is not None:
+            block.skip = len(self.steps)
+            self.steps.append([UNLESS, test, -1])
+        self._probe(start, f"{{% elif{rest.rstrip()} %}}" if keyword == "elif" else "{% else %}")
+
+    def _endif(self, start: int, keyword: str) -> None:
+        if not self.open:
+            raise ExprError(f"'{{% {keyword} %}}' without an open '{{% if %}}'", "template", start)
+        block = self.open.pop()
+        if block.skip is not None:  # no else: showing nothing is a branch of its own
+            if self.probes is not None:
+                block.jumps.append(len(self.steps))
+                self.steps.append([JUMP, None, -1])
+            self.steps[block.skip][2] = len(self.steps)
+            self._probe(block.offset, "(none of its branches)")
+        for jump in block.jumps:
+            self.steps[jump][2] = len(self.steps)
 
 
 def compile_template(text: str, names: Names, probes: Probes | None = None) -> Template:
     """Compile story text; raises ExprError (code `template` for structure) with the offset of the problem.
     With `probes`, each `{% if %}` branch (and the nothing an if without else shows) reports when shown."""
+    if len(text) > MAX_TEXT_SOURCE:
+        raise ExprError(f"the text is {len(text):,} characters long; the limit is {MAX_TEXT_SOURCE:,}", "too-large")
     if "{{" not in text and "{%" not in text:
         return Template(text)
-    reads: set[str] = set()
-    refs: list[Reference] = []
-    stack: list[_Block] = []
-    parts: list[ast.expr] = []  # the parts of the innermost open branch (or the top level)
-    saved: list[list[ast.expr]] = []
+    compiler = _Compiler(text, names, probes)
     position = 0
-
-    def literal(upto: int) -> None:
-        chunk = text[position:upto]
-        if _UNCLOSED.search(chunk):
-            opened = _UNCLOSED.search(chunk).group()  # type: ignore[union-attr]
-            where = position + chunk.index(opened)
-            closing = "}}" if opened == "{{" else "%}"
-            raise ExprError(f"'{opened}' is never closed: end it with '{closing}'", "template", where)
-        if chunk:
-            parts.append(ast.Constant(chunk))
-
-    for match in _TOKEN.finditer(text):
-        literal(match.start())
-        position = match.end()
-        if match.group("expr") is not None:
-            body = match.group("expr")
-            parts.append(_interpolation(body, match.start("expr"), names, reads, refs))
-            continue
-        group = "line_body" if match.group("line") is not None else "tag"
-        body, start = match.group(group), match.start(group)
-        keyword = body.split()[0] if body.strip() else ""
-        after = body.index(keyword) + len(keyword)  # the text after the first word: a condition, or nothing
-        rest, rest_start = body[after:], start + after
-        if keyword == "if":
-            block = _Block(match.start())
-            condition = _condition(rest, rest_start, names, reads, refs)
-            block.branches.append((condition, _probe(probes, match.start(), f"{{% if{rest.rstrip()} %}}")))
-            stack.append(block)
-            saved.append(parts)
-            parts = block.branches[-1][1]
-        elif keyword in ("elif", "else"):
-            if not stack:
-                raise ExprError(f"'{{% {keyword} %}}' without an open '{{% if %}}'", "template", match.start())
-            if stack[-1].branches[-1][0] is None:
-                raise ExprError(
-                    f"'{{% {keyword} %}}' after '{{% else %}}': the else must come last", "template", match.start()
-                )
-            if keyword == "else" and rest.strip():
-                raise ExprError("'{% else %}' takes no condition; use '{% elif ... %}'", "template", match.start())
-            test = _condition(rest, rest_start, names, reads, refs) if keyword == "elif" else None
-            label = f"{{% elif{rest.rstrip()} %}}" if keyword == "elif" else "{% else %}"
-            stack[-1].branches.append((test, _probe(probes, match.start(), label)))
-            parts = stack[-1].branches[-1][1]
-        elif keyword in ("endif", "end"):
-            if not stack:
-                raise ExprError(f"'{{% {keyword} %}}' without an open '{{% if %}}'", "template", match.start())
-            block = stack.pop()
-            parts = saved.pop()
-            tree: ast.expr = ast.Constant("")
-            if probes is not None and block.branches[-1][0] is not None:  # no else: showing nothing is a branch
-                tree = _joined(_probe(probes, block.offset, "(none of its branches)"))
-            for test, branch in reversed(block.branches):
-                tree = _joined(branch) if test is None else ast.IfExp(test, _joined(branch), tree)
-            parts.append(tree)
+    for token in tokens(text):
+        compiler.literal(position, token.start)
+        position = token.end
+        if token.kind == "expr":
+            compiler.expression(token)
         else:
-            message = f"unknown tag '{{% {keyword} %}}'{_meant_tag(keyword)}; tags are if, elif, else and endif"
-            raise ExprError(message, "template", match.start())
-    literal(len(text))
-    if stack:
-        raise ExprError("'{% if %}' is never closed with '{% endif %}'", "template", stack[-1].offset)
-    extra = {"_hit": probes.hit} if probes is not None else None
-    fn = build_function(_joined(parts), "<story text>", extra)
-    return Template(text, fn, frozenset(reads), tuple(refs))
+            compiler.tag(token)
+    compiler.literal(position, len(text))
+    if compiler.open:
+        raise ExprError("'{% if %}' is never closed with '{% endif %}'", "template", compiler.open[-1].offset)
+    steps = tuple((op, arg, to) for op, arg, to in compiler.steps)
+    return Template(
+        text,
+        text_function(steps),
+        frozenset(compiler.reads),
+        tuple(compiler.refs),
+        compiler.nodes,
+        tuple(compiler.controls),
+    )

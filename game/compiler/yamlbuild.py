@@ -15,8 +15,10 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-MAX_DEPTH = 50
-MAX_ALIAS_EXTRA = 100_000
+from game.compiler.limits import MAX_ALIAS_EXTRA, MAX_DEPTH, MAX_NUMBER_CHARS, MAX_PROBLEMS_PER_FILE
+from game.compiler.lines import LineIndex
+
+__all__ = ["MAX_ALIAS_EXTRA", "MAX_DEPTH", "BuildError", "Builder", "DuplicateKey", "Span", "Stopped"]
 
 TAG = "tag:yaml.org,2002:"
 _SCALARS = SafeConstructor()
@@ -28,6 +30,9 @@ PROSE_KEYS = frozenset(
     {"title", "text", "revisit_text", "outcome", "disabled_text", "blurb", "label", "name", "chapter"}
 )
 _CUT = re.compile(r" #|[ \t]+#(?=\S)")
+# A long plain scalar made of what numbers are made of: refused as a number without being converted, or even
+# resolved (PyYAML's resolver keeps a backtracking mark per ':' of a base-60 number: 145 MB for 2 MB of them).
+_NUMBER_LIKE = re.compile(r"[-+]?\.?[0-9][0-9a-fA-FxX_.eE+-]*")
 
 # A span is (start index, end index, style) of a value in the text; a key's place is its start index.
 Span = tuple[int, int, str | None]
@@ -53,6 +58,14 @@ def tag_message(tag: str) -> str:
     return message
 
 
+class Stopped(Exception):
+    """The reading stopped: the file has more problems than are listed (`MAX_PROBLEMS_PER_FILE`)."""
+
+    def __init__(self, line: int, column: int):
+        super().__init__("too many problems")
+        self.line, self.column = line, column
+
+
 _SKIP: Any = object()  # marks the value of a refused key, to be read and dropped
 
 
@@ -75,8 +88,10 @@ class _Frame:
 class Builder:
     """Turns events into data; `places` maps id(container) to the places of its entries."""
 
-    def __init__(self, text: str = "") -> None:
+    def __init__(self, text: str = "", limit: int = MAX_PROBLEMS_PER_FILE) -> None:
         self.text = text
+        self.lines = LineIndex(text)
+        self.limit = limit  # problems noted before the reading stops
         self.places: dict[int, Any] = {}
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
@@ -88,13 +103,16 @@ class Builder:
         self.depth = 0  # open lists and mappings after the last event read
         self.last_end = 0  # where the last event read ends
         self.cut_texts: list[int] = []  # where a ' #' cut an unquoted text short (the index of the '#')
+        self.cut_unlisted = 0  # more of those, past the limit
 
     def _line_col(self, event: Any, index: int) -> tuple[int, int]:
         """0-based line and column of an index (for a container key, whose start event is gone)."""
-        text = self.text
-        return text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1)
+        line, column = self.lines.line_col(index)
+        return line - 1, column - 1
 
     def _note(self, error: BuildError) -> None:
+        if len(self.errors) >= self.limit:
+            raise Stopped(error.line, error.column)
         self.errors.append(error)
 
     @staticmethod
@@ -102,13 +120,25 @@ class Builder:
         mark = event.start_mark
         return BuildError(message, code, mark.index, mark.line, mark.column)
 
-    def _scalar(self, event: Any) -> Any:
+    def _resolve(self, event: Any) -> str:
+        """The tag of a scalar; a long plain one is text, or a number too long to be read (`MAX_NUMBER_CHARS`)."""
         tag = event.tag
-        if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+        if tag is not None and tag != "!":
+            return tag
+        if event.implicit[0] and len(event.value) > MAX_NUMBER_CHARS:
+            return TAG + ("int" if _NUMBER_LIKE.fullmatch(event.value) and ":" not in event.value else "str")
+        return _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+
+    def _scalar(self, event: Any) -> Any:
+        tag = self._resolve(event)
         if tag == TAG + "str":
             return event.value
         if tag == TAG + "null":
+            return None
+        if tag in (TAG + "int", TAG + "float") and ":" in event.value:
+            return event.value  # YAML 1.1's base 60 (1:30 for 90): text, as in YAML 1.2 (and never converted)
+        if tag in (TAG + "int", TAG + "float") and len(event.value) > MAX_NUMBER_CHARS:
+            self._note(self._fail(event, f"the number '{event.value[:40]}' is too large or malformed", "schema"))
             return None
         if tag in (TAG + "bool", TAG + "int", TAG + "float"):
             node = ScalarNode(tag, event.value)
@@ -203,8 +233,10 @@ class Builder:
         """Note an unquoted text followed on its line by what reads like more of it but is a comment:
         ` #` after one space (`hut #4`), or a '#' stuck to a word. `text: Go  # a note` is a comment."""
         match = _CUT.match(self.text, end)
-        if match:
+        if match and len(self.cut_texts) < self.limit:
             self.cut_texts.append(match.end() - 1)
+        elif match:
+            self.cut_unlisted += 1
 
     def too_deep(self, line: int, column: int) -> BuildError:
         """The `too-deep` error when libyaml's own nesting limit stops the reading before ours does.
@@ -231,8 +263,7 @@ class Builder:
             elif char in "[{":
                 depth += 1
                 if depth > MAX_DEPTH:
-                    line_start = text.rfind("\n", 0, index) + 1
-                    return BuildError(self._deep, "too-deep", index, text.count("\n", 0, index), index - line_start)
+                    return BuildError(self._deep, "too-deep", index, *self._line_col(None, index))
             elif char in "]}":
                 depth -= 1
             index += 1
@@ -242,7 +273,7 @@ class Builder:
 
     def _key(self, frame: _Frame, event: Any) -> None:
         frame.key, frame.key_at = _SKIP, event.start_mark.index
-        tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+        tag = self._resolve(event)
         if tag == TAG + "merge":
             self._note(self._fail(event, "merge keys ('<<') are not supported; write the fields out", "bad-key"))
         elif tag not in _KEY_TAGS:

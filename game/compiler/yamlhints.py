@@ -8,8 +8,9 @@ error show what YAML made of the text, and from them the mistake's own line and 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -66,7 +67,7 @@ def explain(err: yaml.MarkedYAMLError, text: str) -> Hint:
     if 0 <= mark.index < len(text) and text[mark.index] == "\t" or "'\\t'" in message:
         return Hint(mark.line, mark.column, message + "; indent with spaces, not tabs")
     lines = text.split("\n")
-    tokens = _tokens_before(text, mark.index)
+    tokens = _scan_before(text, mark.index)
     for rule in (
         _braces_in_expression,
         _dash_without_space,
@@ -99,24 +100,62 @@ def _generic_fix(message: str, text: str, index: int) -> str:
     return ""
 
 
-def _tokens_before(text: str, index: int) -> list[Any]:
+@dataclass
+class _Scanned:
+    """What the scanner read before the place of an error: its last two tokens, how many '[' and '{' are
+    open, and the block lists and mappings still open (outermost first). Kept as the tokens go by: a file
+    of a million lines does not keep a million tokens."""
+
+    last: Any = None
+    before_last: Any = None
+    flow: int = 0
+    blocks: list[_Open] = field(default_factory=list)
+
+
+_FLOW_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+_FLOW_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+
+
+def _scan_before(text: str, index: int) -> _Scanned:
     """The scanner's tokens that start before `index` (the scanner reads ahead; later ones are dropped)."""
-    tokens: list[Any] = []
+    scanned = _Scanned()
+    stack, keyed = scanned.blocks, None  # keyed: the mapping whose key the next token is
     try:
         for token in yaml.scan(text, Loader=_Loader):
             if token.start_mark.index >= index:
                 break
-            tokens.append(token)
+            scanned.before_last, scanned.last = scanned.last, token
+            if keyed is not None:
+                keyed.key = token.value if isinstance(token, yaml.ScalarToken) else ""
+                keyed = None
+            if isinstance(token, _FLOW_OPEN):
+                scanned.flow += 1
+            elif isinstance(token, _FLOW_CLOSE):
+                scanned.flow -= 1
+            elif scanned.flow:
+                continue
+            elif isinstance(token, yaml.BlockMappingStartToken):
+                stack.append(_Open(":", token.start_mark.column, token.start_mark.line))
+            elif isinstance(token, yaml.BlockSequenceStartToken):
+                stack.append(_Open("-", token.start_mark.column, token.start_mark.line))
+            elif isinstance(token, yaml.BlockEndToken) and stack:
+                stack.pop()
+            elif isinstance(token, yaml.KeyToken) and stack and stack[-1].kind == ":":
+                stack[-1].line, stack[-1].key, keyed = token.start_mark.line, "", stack[-1]
+            elif isinstance(token, yaml.BlockEntryToken):
+                if not stack or stack[-1].kind != "-" or stack[-1].column != token.start_mark.column:
+                    stack.append(_Open("-", token.start_mark.column, token.start_mark.line))  # an indentless list
+                stack[-1].line = token.start_mark.line
     except yaml.YAMLError:
         pass
-    return tokens
+    return scanned
 
 
-def _last_scalar(tokens: list[Any]) -> tuple[Any, Any] | None:
+def _last_scalar(tokens: _Scanned) -> tuple[Any, Any] | None:
     """The last token if it is a scalar, with the token before it."""
-    if not tokens or not isinstance(tokens[-1], yaml.ScalarToken):
+    if not isinstance(tokens.last, yaml.ScalarToken):
         return None
-    return tokens[-1], tokens[-2] if len(tokens) > 1 else None
+    return tokens.last, tokens.before_last
 
 
 def _first_word(line: str) -> tuple[int, str]:
@@ -142,7 +181,7 @@ def _missing_colon(line: int, text: str) -> Hint | None:
     return Hint(line, start + len(word), f"a ':' is missing after '{word}' (write '{word}: {value}')")
 
 
-def _braces_in_expression(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+def _braces_in_expression(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
     """`if: {{ nerve }} >= 3`: YAML reads '{' as a mapping and '>' as a folded text."""
     for mark in (err.problem_mark, err.context_mark):
         line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
@@ -158,7 +197,7 @@ def _braces_in_expression(err: yaml.MarkedYAMLError, lines: list[str], tokens: l
     return None
 
 
-def _dash_without_space(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+def _dash_without_space(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
     """`-id: back`: a list item's '-' without the space after it is read as part of a word."""
     mark = err.problem_mark
     line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
@@ -169,7 +208,7 @@ def _dash_without_space(err: yaml.MarkedYAMLError, lines: list[str], tokens: lis
     return Hint(mark.line, dash.end() - 1, f"put a space after '-' to start a list item (write '- {word}: ...')")
 
 
-def _missing_key_colon(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+def _missing_key_colon(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
     """libyaml saw a key start a line and never found its ':' (it says so at the next line)."""
     start = err.context_mark
     if "could not find expected ':'" not in (err.problem or "") or start is None:
@@ -207,7 +246,8 @@ def field_names() -> frozenset[str]:
 
 def not_a_scene_file(data: Any) -> str | None:
     """Why a file read as a scene file is not one (notes kept in the story folder), or None."""
-    if isinstance(data, dict) and ("scenes" in data or any(did_you_mean(str(k), ("scenes", "chapter")) for k in data)):
+    keys = itertools.islice(data, 100) if isinstance(data, dict) else ()  # a misspelt 'scenes' is among the first
+    if isinstance(data, dict) and ("scenes" in data or any(did_you_mean(str(k), ("scenes", "chapter")) for k in keys)):
         return None
     if isinstance(data, list) and data and all(isinstance(item, dict) and "id" in item for item in data):
         return "the scenes must be listed under 'scenes:': start the file with 'scenes:' and indent the list below it"
@@ -217,7 +257,7 @@ def not_a_scene_file(data: Any) -> str | None:
     )
 
 
-def _mapping_value(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+def _mapping_value(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
     """`key: value` inside a plain text that began on an earlier line: an over-indented field, a key
     that lost its ':' a line earlier, or a '-' without its space."""
     mark = err.problem_mark
@@ -247,11 +287,11 @@ def _mapping_value(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any
     )
 
 
-def _after_quote(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+def _after_quote(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
     """A quoted text that runs on past its line (an unclosed quote) or is followed by more text."""
     mark = err.problem_mark
     found = _last_scalar(tokens)
-    if mark is None or found is None or found[0].style not in ("'", '"') or _flow_depth(tokens):
+    if mark is None or found is None or found[0].style not in ("'", '"') or tokens.flow:
         return None
     scalar = found[0]
     start, end = scalar.start_mark, scalar.end_mark
@@ -279,14 +319,7 @@ def _after_quote(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any])
     )
 
 
-def _flow_depth(tokens: list[Any]) -> int:
-    """How many '[' and '{' are open after `tokens`."""
-    opening = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
-    closing = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
-    return sum(isinstance(t, opening) for t in tokens) - sum(isinstance(t, closing) for t in tokens)
-
-
-def _unclosed_flow(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+def _unclosed_flow(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
     """A '[' or '{' whose closing bracket is missing: reported where it opens."""
     opened, mark = err.context_mark, err.problem_mark
     if opened is None or mark is None or opened.line == mark.line or err.context not in _UNCLOSED:
@@ -302,35 +335,7 @@ def _unclosed_flow(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any
     )
 
 
-def _open_blocks(tokens: list[Any]) -> list[_Open]:
-    """The block lists and mappings still open after `tokens`, outermost first."""
-    stack: list[_Open] = []
-    flow = 0
-    for i, token in enumerate(tokens):
-        if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
-            flow += 1
-        elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
-            flow -= 1
-        elif flow:
-            continue
-        elif isinstance(token, yaml.BlockMappingStartToken):
-            stack.append(_Open(":", token.start_mark.column, token.start_mark.line))
-        elif isinstance(token, yaml.BlockSequenceStartToken):
-            stack.append(_Open("-", token.start_mark.column, token.start_mark.line))
-        elif isinstance(token, yaml.BlockEndToken) and stack:
-            stack.pop()
-        elif isinstance(token, yaml.KeyToken) and stack and stack[-1].kind == ":":
-            stack[-1].line = token.start_mark.line
-            following = tokens[i + 1] if i + 1 < len(tokens) else None
-            stack[-1].key = following.value if isinstance(following, yaml.ScalarToken) else ""
-        elif isinstance(token, yaml.BlockEntryToken):
-            if not stack or stack[-1].kind != "-" or stack[-1].column != token.start_mark.column:
-                stack.append(_Open("-", token.start_mark.column, token.start_mark.line))  # an indentless list
-            stack[-1].line = token.start_mark.line
-    return stack
-
-
-def _indentation(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+def _indentation(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
     """A line indented to a column where no list or mapping above it is open."""
     mark = err.problem_mark
     if mark is None or mark.line >= len(lines):
@@ -340,7 +345,7 @@ def _indentation(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any])
     if mark.column != indent or not line.strip():
         return None
     kind = "-" if re.match(r"-(\s|$)", line[indent:]) else ":"
-    stack = _open_blocks(tokens)
+    stack = tokens.blocks
     same = [block for block in stack if block.kind == kind] or stack
     if not same or any(block.column == indent for block in same):
         return None
@@ -362,7 +367,7 @@ def _spaces(count: int) -> str:
     return f"{count} space{'' if count == 1 else 's'}"
 
 
-def _odd_start(err: yaml.MarkedYAMLError, lines: list[str], tokens: list[Any]) -> Hint | None:
+def _odd_start(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
     """Text that starts with a character YAML reserves: '*' (an alias), '&' (an anchor), '@' or '`'."""
     context, start = err.context or "", err.context_mark
     if start is not None and ("scanning an alias" in context or "scanning an anchor" in context):

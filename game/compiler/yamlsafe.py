@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import bisect
 import gc
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from game.compiler.checker import Checker
-from game.compiler.yamlbuild import MAX_ALIAS_EXTRA, MAX_DEPTH, Builder, BuildError, DuplicateKey, Span
+from game.compiler.limits import MAX_ALIAS_EXTRA, MAX_DEPTH, MAX_FILE_BYTES
+from game.compiler.lines import LineIndex
+from game.compiler.yamlbuild import Builder, BuildError, DuplicateKey, Span, Stopped
 from game.compiler.yamlhints import explain
 
 try:  # libyaml is in PyYAML's wheels; the pure loader is the fallback
@@ -24,7 +25,6 @@ try:  # libyaml is in PyYAML's wheels; the pure loader is the fallback
 except ImportError:  # pragma: no cover - depends on the build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
 __all__ = [
     "MAX_ALIAS_EXTRA",
     "MAX_DEPTH",
@@ -44,18 +44,39 @@ def _depth(value: Any) -> int:
     return value.count("(") - value.count(")") if isinstance(value, str) else 0
 
 
+def _runs(items: list[Any]) -> list[tuple[int, int]]:
+    """The (first, last) items of each run of a list's items that the commas inside parentheses split."""
+    runs, first = [], 0
+    while first < len(items):
+        last, depth = first, _depth(items[first])
+        while depth > 0 and last + 1 < len(items):
+            last += 1
+            depth += _depth(items[last])
+        runs.append((first, last))
+        first = last + 1
+    return runs
+
+
 class YamlDoc:
     """A parsed file: its plain data and a way back from a data path to a line and column."""
 
     def __init__(
-        self, path: str, text: str, data: Any, places: dict[int, Any] | None = None, root_span: Span = (0, 0, None)
+        self,
+        path: str,
+        text: str,
+        data: Any,
+        places: dict[int, Any] | None = None,
+        root_span: Span = (0, 0, None),
+        lines: LineIndex | None = None,
     ):
         self.path = path
         self.text = text
         self.data = data
         self.places = places or {}
         self.root_span = root_span
-        self._line_starts: list[int] | None = None
+        self.lines = lines or LineIndex(text)
+        self._aligned: dict[int, tuple[int, int]] = {}  # by a value's start: the last (offset, index) found
+        self._runs: dict[int, list[tuple[int, int]]] = {}  # by id of a [...] list: its runs of split items
 
     def _locate(self, loc: tuple[Any, ...], key_at_end: bool) -> tuple[int, Span, bool]:
         """(index of the key or item, the value's span, whether the whole path was found)."""
@@ -96,10 +117,14 @@ class YamlDoc:
             begin = newline + 1 if newline >= 0 else begin
         elif style in ("'", '"'):
             begin += 1
-        source, position = self.text, begin
-        for char in value[:offset]:
+        source, position, done = self.text, begin, 0
+        resume = self._aligned.get(begin)
+        if resume is not None and resume[0] <= offset:  # places in one value are asked in order: go on from there
+            done, position = resume
+        for char in value[done:offset]:
             found_at = source.find(char, position, min(end, position + 16))
             position = found_at + 1 if found_at >= 0 else position + 1
+        self._aligned[begin] = (offset, position)
         while position < end and source[position] in " \t\n" and offset < len(value) and value[offset] not in " \t\n":
             position += 1
         return (self.path, *self.line_col(min(position, max(begin, end - 1) if end > begin else begin)))
@@ -128,23 +153,20 @@ class YamlDoc:
         spans = self.places.get(id(items))
         if style != "flow" or not isinstance(items, list) or not isinstance(spans, list):
             return None
-        first = 0
-        while first < len(items):
-            last, depth = first, _depth(items[first])
-            while depth > 0 and last + 1 < len(items):
-                last += 1
-                depth += _depth(items[last])
-            if first <= loc[-1] <= last:
-                return None if last == first else (loc[-1] - first, self.text[spans[first][0] : spans[last][1]])
-            first = last + 1
-        return None
+        runs = self._runs.get(id(items))
+        if runs is None:  # worked out once per list: each of its items may ask
+            runs = self._runs[id(items)] = _runs(items)
+        at = bisect.bisect_right(runs, (loc[-1], len(items))) - 1
+        if at < 0:
+            return None
+        first, last = runs[at]
+        if not first <= loc[-1] <= last:
+            return None
+        return None if last == first else (loc[-1] - first, self.text[spans[first][0] : spans[last][1]])
 
     def line_col(self, index: int) -> tuple[int, int]:
         """1-based line and column of a character index in the text."""
-        if self._line_starts is None:  # built once, on the first question
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-        line = bisect.bisect_right(self._line_starts, index)
-        return line, index - self._line_starts[line - 1] + 1
+        return self.lines.line_col(index)
 
 
 def decode_utf8(data: bytes, path: str, checker: Checker) -> str | None:
@@ -183,8 +205,10 @@ def read_file_bytes(file: Path, checker: Checker, path: str) -> bytes | None:
         if size > MAX_FILE_BYTES:
             checker.error((path, 1, 1), f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", "too-large")
             return None
-        with file.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        with file.open("rb") as handle:  # its size, and a byte more to see one that grew since
+            data = handle.read(min(size, MAX_FILE_BYTES) + 1)
+            if len(data) > size:
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as err:
         checker.error((path, 1, 1), f"cannot read the file: {err.strerror or err}", "io")
         return None
@@ -196,7 +220,7 @@ def read_file_bytes(file: Path, checker: Checker, path: str) -> bytes | None:
 
 def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
     """Parse YAML text (already decoded and size-checked) into plain data with places."""
-    builder = Builder(text)
+    builder = Builder(text, checker.limit)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # nothing built here is cyclic; the collector would only rescan it
     try:
@@ -210,8 +234,7 @@ def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
         checker.error((path, hint.line + 1, hint.column + 1), hint.message, "yaml-syntax")
         return None
     except yaml.reader.ReaderError as err:
-        line_start = text.rfind("\n", 0, err.position) + 1
-        where = (path, text.count("\n", 0, err.position) + 1, err.position - line_start + 1)
+        where = (path, *builder.lines.line_col(err.position))
         char = err.character if isinstance(err.character, str) else chr(err.character)
         checker.error(
             where, f"control characters such as U+{ord(char):04X} are not allowed in YAML text", "yaml-syntax"
@@ -222,27 +245,35 @@ def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
         return None
     except BuildError as err:  # a problem that stops the reading (nesting, aliases)
         builder.errors.append(err)
+    except Stopped as stop:
+        return _report(builder, text, path, checker, stop)
     finally:
         if gc_was_enabled:
             gc.enable()
     return _report(builder, text, path, checker)
 
 
-def _report(builder: Builder, text: str, path: str, checker: Checker) -> YamlDoc | None:
+def _report(builder: Builder, text: str, path: str, checker: Checker, stop: Stopped | None = None) -> YamlDoc | None:
     """Report the builder's problems; the document if there were none."""
+    lines = builder.lines
     for index in builder.cut_texts:
-        line_start = text.rfind("\n", 0, index) + 1
         checker.warning(
-            (path, text.count("\n", 0, index) + 1, index - line_start + 1),
+            (path, *lines.line_col(index)),
             "the text is cut here: ' #' starts a YAML comment, so the rest of the line is not part of the text; "
             "put the whole text in quotes, or use a | block",
             "yaml-comment",
         )
+    if builder.cut_unlisted:
+        checker.skip(path, "warning", builder.cut_unlisted)
     for err in builder.errors:
+        if checker.skip(path, "error"):
+            continue
         message = err.message
         if isinstance(err, DuplicateKey):
-            message += f" (first defined at line {text.count(chr(10), 0, err.first_index) + 1})"
+            message += f" (first defined at line {lines.line_col(err.first_index)[0]})"
         checker.error((path, err.line + 1, err.column + 1), message, err.code)
-    if builder.errors:
+    if stop is not None:
+        checker.stopped(path, stop.line + 1, stop.column + 1)
+    if builder.errors or stop is not None:
         return None
-    return YamlDoc(path, text, builder.root, builder.places, builder.root_span)
+    return YamlDoc(path, text, builder.root, builder.places, builder.root_span, lines)
