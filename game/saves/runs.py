@@ -168,9 +168,14 @@ def _without_path(message: str, path: Path) -> str:
 
 def runs_waiting(folder: str | Path | None, key: str) -> list[SaveInfo]:
     """The unfinished runs of a story (by its key), the most recently played first."""
+    return [info for info in unfinished_runs(folder) if info.key == key]
+
+
+def unfinished_runs(folder: str | Path | None) -> list[SaveInfo]:
+    """The unfinished runs of every story in the folder (one reading of it), the most recently played first."""
     if folder is None:
         return []
-    return [i for i in list_saves(folder).saves if i.kind == RUN and i.key == key and not i.finished]
+    return [info for info in list_saves(folder).saves if info.kind == RUN and not info.finished]
 
 
 def unreadable_of(folder: str | Path | None, story_id: str) -> list[Unreadable]:

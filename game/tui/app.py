@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from game.model.shown import shown
 from game.saves.endings import endings_found
 from game.saves.files import BUNDLED, UNRECORDED, folder_origin, read_save, saved_steps, story_key
 from game.saves.location import older_saves, saves_folder
-from game.saves.runs import SaveInfo, runs_waiting, unreadable_of
+from game.saves.runs import SaveInfo, runs_waiting, unfinished_runs, unreadable_of
 from game.saves.session import Session
 from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen
 
@@ -193,6 +194,10 @@ class EscapeApp(App):
 
     def runs_waiting(self, key: str) -> list[SaveInfo]:
         return runs_waiting(self.saves, key)
+
+    def waiting_by_key(self) -> Counter[str]:
+        """How many unfinished runs each story key has, from one reading of the saves folder."""
+        return Counter(info.key for info in unfinished_runs(self.saves))
 
     # runs ------------------------------------------------------------------------------------
     def _adopt(self, session: Session) -> None:

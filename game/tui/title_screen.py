@@ -47,6 +47,7 @@ class TitleScreen(GameScreen):
         stories = self.query_one("#stories", OptionList)
         highlighted = stories.highlighted
         stories.clear_options()
+        waiting_by_key = self.app.waiting_by_key()  # the saves folder read once, not once per story
         for name, folder in self.app.stories.items():
             story = read_manifest(folder)
             if story is None:
@@ -57,7 +58,7 @@ class TitleScreen(GameScreen):
                 continue
             key = self.app.story_key(name, story.id)
             found = len(self.app.endings_found(key))
-            waiting = len(self.app.runs_waiting(key))
+            waiting = waiting_by_key[key]
             resume = {0: "", 1: "  ·  a run is waiting: press c"}.get(
                 waiting, f"  ·  {waiting} runs are waiting: press c"
             )
