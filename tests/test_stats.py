@@ -211,6 +211,7 @@ def test_json_shape(tiny, capsys):
         "chapters",
         "scenes",
         "runs",
+        "design",
     ]
     assert data["format"] == 1 and data["story"] == "tiny" and data["words_per_minute"] == 230
     assert list(data["words_by_kind"]) == list(KINDS)

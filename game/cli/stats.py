@@ -113,6 +113,30 @@ def _revisits(runs: RunStats) -> list[str]:
     return lines
 
 
+def design_lines(stats: StoryStats) -> list[str]:
+    """Choices with consequences, cosmetic scenes, and each shown meter: where it is read, which ways it moves."""
+    found = stats.design
+    if found is None:
+        return []
+    lines = [
+        f"  Design    {found.with_consequences:,} of {found.choices:,} choices have consequences "
+        f"({_share(found.with_consequences, found.choices)}): an effect, once-only, another destination, or chosen()",
+        f"            {len(found.cosmetic):,} of {found.scenes:,} scenes are cosmetic (every choice the same)"
+        + (
+            f": {', '.join(found.cosmetic[:5])}" + (", ..." if len(found.cosmetic) > 5 else "")
+            if found.cosmetic
+            else ""
+        ),
+    ]
+    for meter in found.meters:
+        where = f"read in {len(meter.chapters)} chapter{'s' * (len(meter.chapters) != 1)}"
+        lines.append(
+            f"            meter {meter.label}: {where}; {meter.rises} effect{'s' * (meter.rises != 1)} raise it, "
+            f"{meter.falls} lower it"
+        )
+    return lines
+
+
 def chapters(stats: StoryStats) -> list[str]:
     rows = [(_cut(c.name or "(no chapter)"), f"{c.scenes:,}", f"{c.words:,}") for c in stats.chapters()]
     rows.append(("total", f"{len(stats.scenes):,}", f"{stats.words:,}"))
@@ -132,4 +156,4 @@ def top_scenes(stats: StoryStats, count: int) -> list[str]:
 
 def report(stats: StoryStats, top: int = 10) -> list[str]:
     """The human report: totals, chapters, then the scenes with the most words."""
-    return [*summary(stats), "", *chapters(stats), "", *top_scenes(stats, top)]
+    return [*summary(stats), *design_lines(stats), "", *chapters(stats), "", *top_scenes(stats, top)]

@@ -13,6 +13,7 @@ from typing import Any
 from game.engine.game import Game
 from game.errors import EngineError
 from game.model import Story
+from game.tools.design import routes
 from game.tools.policies import LeastUsed, Policy, Uniform, policy_named
 
 MAX_STEPS = 1000
@@ -48,6 +49,8 @@ class Coverage:
     choices: Counter = field(default_factory=Counter)  # by "scene.choice"
     moves: Counter = field(default_factory=Counter)  # by "scene.choice>destination"
     endings: Counter = field(default_factory=Counter)
+    reached: Counter = field(default_factory=Counter)  # runs that reached each scene at least once
+    routes: Counter = field(default_factory=Counter)  # (scenes passed through, ending) -> runs (see tools.design)
     problems: list[Problem] = field(default_factory=list)
     shortest: dict[str, tuple[int, list[tuple[str, str]]]] = field(default_factory=dict)  # ending -> (seed, path)
 
@@ -63,6 +66,8 @@ class Coverage:
         self.choices.update(other.choices)
         self.moves.update(other.moves)
         self.endings.update(other.endings)
+        self.reached.update(other.reached)
+        self.routes.update(other.routes)
         self.problems.extend(other.problems)
         for ending, (seed, path) in other.shortest.items():
             self.note_ending(ending, seed, path)
@@ -76,6 +81,8 @@ class Coverage:
             "choices": {c: self.choices.get(c, 0) for c in story.choice_index},
             "moves": dict(self.moves),
             "endings": {e: self.endings.get(e, 0) for e in story.endings},
+            "reached": {s: self.reached.get(s, 0) for s in story.scenes},
+            "routes": len(routes(self.routes)),
             "scenes_missed": [s for s in story.scenes if not self.scenes.get(s)],
             "choices_missed": [c for c in story.choice_index if not self.choices.get(c)],
             "endings_missed": [e for e in story.endings if not self.endings.get(e)],
@@ -115,6 +122,7 @@ def random_run(
     picker = random.Random(seed ^ 0x5EED)
     try:
         game.start(seed)
+        seen = {game.run.scene}
         coverage.scenes[game.run.scene] += 1
         while not game.is_over:
             if game.run.turn >= max_steps:
@@ -149,9 +157,12 @@ def random_run(
             coverage.moves[f"{key}>{game.run.scene}"] += 1
             coverage.steps += 1
             coverage.scenes[game.run.scene] += 1
+            seen.add(game.run.scene)
+        coverage.reached.update(seen)
         ending = game.run.ending
         if ending is not None:
             coverage.endings[ending] += 1
+            coverage.routes[(frozenset(seen), ending)] += 1
             coverage.note_ending(ending, seed, list(game.run.log))
     except EngineError as err:
         path = list(game.run.log) if game.state else []

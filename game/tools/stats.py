@@ -31,6 +31,7 @@ from typing import Any
 from game.engine.game import Game
 from game.errors import EngineError
 from game.model import Scene, Story, Template
+from game.tools.design import Design, design
 
 WORDS_PER_MINUTE = 230
 DEFAULT_RUNS = 200
@@ -266,6 +267,7 @@ class StoryStats:
     gated: int  # choices with an `if`
     once: int  # once-only choices
     runs: RunStats | None
+    design: Design | None = None  # choices with consequences, cosmetic scenes, meters (tools.design)
 
     @property
     def words(self) -> int:
@@ -327,6 +329,7 @@ class StoryStats:
             "chapters": [c.as_dict() for c in self.chapters()],
             "scenes": [s.as_dict() for s in self.scenes],
             "runs": self.runs.as_dict() if self.runs else None,
+            "design": self.design.as_dict() if self.design else None,
         }
 
 
@@ -341,4 +344,5 @@ def story_stats(story: Story, runs: int = DEFAULT_RUNS) -> StoryStats:
         sum(1 for c in choices if c.condition is not None),
         sum(1 for c in choices if c.once),
         simulate(story, runs) if runs > 0 else None,
+        design(story),
     )
