@@ -73,3 +73,10 @@ def _story_cache(tmp_path_factory):
     """Stories loaded for play are cached in a folder of the test run's own, never the user's."""
     os.environ["ESCAPE_CACHE"] = str(tmp_path_factory.mktemp("story-cache"))
     yield
+
+
+@pytest.fixture(autouse=True)
+def _settings_folder(tmp_path_factory, monkeypatch):
+    """Each test's settings live in a folder of its own, never the user's config folder (and a test's
+    changed theme or width does not leak into the next)."""
+    monkeypatch.setenv("ESCAPE_CONFIG", str(tmp_path_factory.mktemp("config")))

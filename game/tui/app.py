@@ -22,6 +22,7 @@ from game.saves.files import BUNDLED, UNRECORDED, folder_origin, read_save, save
 from game.saves.location import older_saves, saves_folder
 from game.saves.runs import SaveInfo, runs_waiting, unfinished_runs, unreadable_of
 from game.saves.session import Session
+from game.saves.settings import Preferences, Settings
 from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen
 
 CSS_PATH = Path(__file__).with_name("escape.tcss")
@@ -42,11 +43,15 @@ class EscapeApp(App):
         seed: int | None = None,
         resume: bool = False,
         replay_save: str | Path | None = None,
-        theme: str = "textual-dark",
+        theme: str | None = None,
         watch: bool = False,
         offer_import: bool = False,
+        preferences: Preferences | None = None,
     ):
         super().__init__()
+        # the player's settings, kept between sessions (game.saves.settings); `theme` (--theme) overrides
+        # the saved theme for this session only
+        self.preferences = preferences or Preferences(Path(), problem="settings are not kept in this session")
         self.offer_import = offer_import  # the saves folder is the default: point at an older ./saves
         self.stories = stories
         self.saves = Path(saves) if saves is not None else None
@@ -54,11 +59,16 @@ class EscapeApp(App):
         self.start_seed = seed
         self.start_resume = resume
         self.start_replay = replay_save
-        self.initial_theme = theme
+        self.initial_theme = theme or self.preferences.settings.theme
         self.live_preview = watch  # not `watch`: that is Textual's own method
         self._fingerprint: tuple | None = None
         self.session: Session | None = None  # the run on screen; its autosave slot is let go when it is left
         self._broken: ErrorScreen | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force (screens read them when they draw)."""
+        return self.preferences.settings
 
     def notify(
         self,
@@ -384,10 +394,11 @@ def make_app(
     seed: int | None = None,
     resume: bool = False,
     replay_save: str | Path | None = None,
-    theme: str = "textual-dark",
+    theme: str | None = None,
     stories: dict[str, Path] | None = None,
     watch: bool = False,
     offer_import: bool | None = None,
+    preferences: Preferences | None = None,
 ) -> EscapeApp:
     """The one app factory, used by the command line and by the tests (`saves=None`: saving is off). With
     the default saves folder (or `offer_import`), an older `./saves` is pointed out at the start."""
@@ -402,4 +413,5 @@ def make_app(
         theme,
         watch,
         offer_import=default if offer_import is None else offer_import,
+        preferences=preferences or Preferences.load(),
     )
