@@ -20,16 +20,6 @@ from game.compiler.limits import MAX_TEMPLATE_BRANCHES, MAX_TEMPLATE_DEPTH, MAX_
 from game.model import BOOL, INT, STR, Reference, Template
 from game.model.compiled import HIT, JUMP, SHOW, TEXT, UNLESS, text_function
 
-# The same tokens as `tokens` finds, as a regular expression, for tools that read the tags of a text that
-# compiled (it backtracks on text that does not: never use it on a story's text before it compiles).
-_BODY = r"(?:(?!%\}).)*"
-TOKEN = re.compile(
-    rf"(?P<line>^[ \t]*\{{%(?P<line_body>{_BODY})%\}}[ \t]*(?:\n|\Z))"
-    rf"|\{{%(?P<tag>{_BODY})%\}}"
-    r"|\{\{(?P<expr>(?:(?!\}\}).)*)\}\}",
-    re.MULTILINE,
-)
-_TOKEN = TOKEN  # its earlier name (game.tools.rename)
 _UNCLOSED = re.compile(r"\{\{|\{%")
 _TAG_SPELLINGS = {"elsif": "elif", "elseif": "elif", "else_if": "elif", "fi": "endif", "end_if": "endif"}
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.compiler.analysis import closure
-from game.compiler.template import TOKEN
+from game.compiler.template import tokens
 from game.engine.state import RunState
 from game.model import BOOL, INT, Choice, Effect, Expr, Scene, Story, Template
 
@@ -259,10 +259,11 @@ def _text_sources(template: Template | None) -> list[tuple[str, str]]:
     if template is None or template.fn is None:
         return []
     found = []
-    for match in TOKEN.finditer(template.source):
-        if match.group("expr") is not None:
+    source = template.source
+    for token in tokens(source):
+        if token.kind == "expr":
             continue
-        body = (match.group("line_body") or match.group("tag") or "").strip()
+        body = source[token.body_start : token.body_end].strip()
         keyword, _, rest = body.partition(" ")
         if keyword in ("if", "elif") and rest.strip():
             found.append((rest.strip(), "eval"))

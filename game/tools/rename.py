@@ -29,7 +29,7 @@ from game.compiler.expr import RESERVED
 from game.compiler.folder import MAX_STORY_BYTES, StoryCompiler
 from game.compiler.loader import check_story
 from game.compiler.schema import ID_RE, MAX_ID
-from game.compiler.template import _TOKEN as TEMPLATE_TOKEN
+from game.compiler.template import tokens
 from game.compiler.yamlsafe import YamlDoc, decode_utf8, parse_yaml_text
 from game.engine.replay import replay
 from game.engine.state import state_from_data
@@ -221,13 +221,11 @@ def template_refs(text: str) -> list[Ref]:
     if "{{" not in text and "{%" not in text:
         return []
     refs: list[Ref] = []
-    for match in TEMPLATE_TOKEN.finditer(text):
-        if match.group("expr") is not None:
-            found = expression_refs(match.group("expr"), interpolation=True)
-            refs.extend(ref.shifted(match.start("expr")) for ref in found)
+    for token in tokens(text):
+        body, start = text[token.body_start : token.body_end], token.body_start
+        if token.kind == "expr":
+            refs.extend(ref.shifted(start) for ref in expression_refs(body, interpolation=True))
             continue
-        group = "line_body" if match.group("line") is not None else "tag"
-        body, start = match.group(group), match.start(group)
         keyword = body.split()[0] if body.strip() else ""
         if keyword in ("if", "elif"):
             after = body.index(keyword) + len(keyword)
