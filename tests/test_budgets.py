@@ -38,10 +38,11 @@ from game.compiler.limits import (
 )
 from game.compiler.lines import LineIndex
 from game.compiler.loader import load_story
-from game.compiler.template import TOKEN, compile_template, tokens
+from game.compiler.template import compile_template, tokens
 from game.engine.game import Game
 from game.model import MAX_RENDERED_TEXT, MAX_TEXT_VALUE, STR, Scope
 from game.model.compiled import CUT_NOTE
+from tests.token_oracle import TOKEN
 
 MB = 1024 * 1024
 MANIFEST = (

@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 
 from game.compiler.expr import Names
 from game.compiler.loader import check_story, load_story
-from game.compiler.template import TOKEN, compile_template, tokens
+from game.compiler.template import compile_template, tokens
 from game.engine.game import Game
 from game.errors import EscapeError
 from game.model import BOOL, INT, MAX_RENDERED_TEXT, STR, Scope
 from game.model.compiled import CUT_NOTE
 from game.saves.files import read_save, restore_game, save_game
 from tests.conftest import DEMO
+from tests.token_oracle import TOKEN
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 COUNTS: Counter = Counter()
