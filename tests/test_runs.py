@@ -629,3 +629,32 @@ def test_the_endings_record_is_not_a_save_to_delete_or_rename(tmp_path, demo_sto
         code = main(["saves", "--saves", str(tmp_path), *args])
         assert code == 1
     assert record.read_bytes() == before
+
+
+# 11. lock files do not pile up ----------------------------------------------------------------------------------
+@pytest.mark.posix
+def test_lock_files_go_with_their_runs_but_never_while_a_game_holds_one(tmp_path, demo_story):
+    saves = tmp_path / "saves"
+    locks = saves / ".locks"
+    finished = waiting_run(demo_story, saves, ["lamp"])
+    renamed = waiting_run(demo_story, saves, ["lamp"], seed=6)
+    playing = Session(demo_story, saves)
+    playing.start(7)
+    playing.choose("lamp")
+    held = locks / f"{playing.run_file.name}.lock"
+    assert held.exists() and (locks / f"{finished.name}.lock").exists()
+    from game.saves.runs import delete_save, rename_save
+
+    delete_save(saves, finished)
+    assert not (locks / f"{finished.name}.lock").exists()
+    rename_save(saves, renamed, "kept")
+    assert not (locks / f"{renamed.name}.lock").exists()
+    stale = locks / "demo--run.deadbeef.json.lock"  # a run deleted by hand, or by an older game
+    stale.write_text("")
+    playing.run_file.rename(saves / "moved-by-hand.json")  # the playing game's file vanishes, its lock is held
+    list_saves(saves)
+    assert not stale.exists()
+    assert held.exists(), "a lock a running game holds is never removed"
+    playing.close()
+    list_saves(saves)
+    assert not held.exists()

@@ -87,6 +87,36 @@ def in_use(path: Path) -> bool:
     return False
 
 
+def _drop_lock(lock_path: Path) -> None:
+    """Remove a run's lock file when no game holds it (a held lock is left alone)."""
+    lock = FileLock(lock_path)
+    try:
+        if lock.acquire(wait=False):
+            lock_path.unlink(missing_ok=True)
+    except OSError:
+        pass
+    finally:
+        lock.release()
+
+
+def sweep_locks(folder: Path, limit: int = 200) -> int:
+    """Remove the lock files of runs whose file is gone (deleted, renamed), at most `limit` a call, so
+    `.locks` does not grow with every run ever played. Returns how many were removed."""
+    try:
+        names = [n for n in os.listdir(folder / LOCKS) if n.endswith(".json.lock")][: limit * 5]
+    except OSError:
+        return 0
+    removed = 0
+    for name in names:
+        if removed == limit:
+            break
+        run = folder / name.removesuffix(".lock")
+        if not (run.exists() or run.is_symlink()):
+            _drop_lock(folder / LOCKS / name)
+            removed += not (folder / LOCKS / name).exists()
+    return removed
+
+
 def _why_not_a_file(path: Path) -> str | None:
     """Why `path` is not even opened as a save (a link, FIFO, device, socket or folder), else None."""
     try:
@@ -140,6 +170,7 @@ def list_saves(folder: str | Path) -> Listing:
         )
     except OSError:
         return Listing([], [])
+    sweep_locks(folder)
     saves: list[SaveInfo] = []
     unreadable: list[Unreadable] = []
     for number, name in enumerate(names):
@@ -223,6 +254,7 @@ def delete_save(folder: str | Path, path: Path) -> None:
         path.unlink()
     except OSError as err:
         raise SaveError(f"cannot delete {path.name}: {err.strerror or err}") from err
+    _drop_lock(run_lock(path).path)
 
 
 def rename_save(folder: str | Path, path: Path, new_name: str, replace: bool = False) -> Path:
@@ -243,6 +275,7 @@ def rename_save(folder: str | Path, path: Path, new_name: str, replace: bool = F
             raise SaveExists(f"there is already a save named {new_name!r} ({target.name})")
     write_atomic(target, payload_text(dict(data, name=new_name.strip(), kind=NAMED)))
     path.unlink(missing_ok=True)
+    _drop_lock(run_lock(path).path)
     return target
 
 
