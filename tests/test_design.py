@@ -8,7 +8,7 @@ from collections import Counter
 
 from game.cli import main
 from game.compiler.loader import load_story
-from game.tools.design import design, routes
+from game.tools.design import design, futures, route_of, routes
 from game.tools.playtest import random_runs
 from tests.conftest import write_story
 
@@ -132,10 +132,21 @@ def test_meters_read_by_chapter_and_directions(tmp_path):
 
 
 def test_routes_count_only_routes_enough_runs_take():
-    runs = [(frozenset({"a", "b"}), "out")] * 50 + [(frozenset({"a", "c"}), "out")] * 49 + [(frozenset("a"), "x")]
+    first, second, rare = (frozenset("ab"), frozenset("a")), (frozenset("ab"), frozenset("b")), (frozenset("x"),)
+    runs = [first] * 50 + [second] * 49 + [rare]
     assert len(routes(runs, share=0.01)) == 3  # 1 run in 100 is 1%: it counts
-    assert routes(runs, share=0.02) == Counter({(frozenset({"a", "b"}), "out"): 50, (frozenset({"a", "c"}), "out"): 49})
+    assert routes(runs, share=0.02) == Counter({first: 50, second: 49})
     assert len(routes(runs, share=0.5)) == 1
+
+
+def test_a_route_is_the_order_in_which_endings_are_ruled_out(tmp_path):
+    story = tiny(tmp_path)
+    open_endings = futures(story)
+    both, out = frozenset({"out", "back"}), frozenset({"out"})
+    assert open_endings["yard"] == open_endings["gate"] == both and open_endings["out"] == out
+    # walking or leaning makes no difference: the same doors stay open
+    assert route_of(["yard", "wall", "gate", "out"], open_endings) == (both, out)
+    assert route_of(["yard", "wall", "wall", "gate", "back"], open_endings) == (both, frozenset({"back"}))
 
 
 def test_random_runs_count_runs_that_reach_a_scene_and_their_routes(tmp_path):
@@ -144,8 +155,8 @@ def test_random_runs_count_runs_that_reach_a_scene_and_their_routes(tmp_path):
     assert coverage.reached["yard"] == 200 and coverage.reached["gate"] == 200  # runs, not visits
     assert coverage.reached["out"] + coverage.reached["back"] == 200
     assert sum(coverage.routes.values()) == 200
-    assert {ending for _, ending in coverage.routes} == {"out", "back"}
-    assert all(scenes >= {"yard", "wall", "gate"} for scenes, _ in coverage.routes)
+    both = frozenset({"out", "back"})
+    assert set(coverage.routes) == {(both, frozenset({"out"})), (both, frozenset({"back"}))}
 
 
 def test_stats_and_playtest_print_them(tmp_path, capsys):

@@ -240,7 +240,7 @@ def _print_random(
     line("Scenes", report["scenes"], report["scenes_missed"])
     line("Choices", report["choices"], report["choices_missed"])
     line("Endings", report["endings"], report["endings_missed"])
-    print(f"Routes: {report['routes']} taken by at least 1% of runs (the scenes a run passes through, and its ending)")
+    print(f"Routes: {report['routes']} taken by at least 1% of runs (each a different order of ruling endings out)")
     if several:
         _print_policies(story, policies)
     else:

@@ -11,9 +11,12 @@ many distinct routes random runs take.
   target's condition or a text of a scene in that chapter reads it. An effect **raises** it when it adds
   a positive amount (`+= 2`, `-= -1`) or sets it to a value above its minimum, and **lowers** it the
   other way; amounts that depend on other variables count in the direction of each number they hold.
-- A **route** is the set of scenes a run passes through together with the ending it reaches; `routes`
-  counts those that at least a given share of the runs take (a route almost nobody takes is not one a
-  player will find).
+- A **route** is the order in which a run rules endings out, and the ending it reaches. Each scene has
+  the endings its map can still lead to (every target of every choice followed, conditions aside);
+  when that set shrinks, the run has passed a turning point. Two runs that pass the same turning points
+  in the same order and end the same way took the same route, whatever detours they made between them;
+  `routes` counts the routes that at least a given share of the runs take (a route almost nobody takes
+  is not one a player will find).
 
 No I/O here.
 """
@@ -209,9 +212,41 @@ def design(story: Story) -> Design:
     return Design(choices, counted, len(playable), tuple(cosmetic), tuple(meter_uses(story)))
 
 
-def routes(runs: Iterable[tuple[frozenset[str], str]], share: float = 0.01) -> Counter:
-    """The routes (scenes passed through, ending) that at least `share` of the runs take, with their counts.
-    `runs`: one (scenes, ending) per run that ended."""
+Route = tuple[frozenset[str], ...]  # the endings still open after each turning point, the last one alone
+
+
+def futures(story: Story) -> dict[str, frozenset[str]]:
+    """For each scene, the endings the map can still lead to from it (conditions aside)."""
+    onward: dict[str, set[str]] = {scene_id: set() for scene_id in story.scenes}
+    for scene in story.scenes.values():
+        for choice in scene.all_choices:
+            if choice.move != STAY:
+                onward[scene.id].update(choice.destinations)
+    found: dict[str, frozenset[str]] = {}
+    for start in story.scenes:
+        seen, stack = {start}, [start]
+        while stack:
+            for after in onward[stack.pop()]:
+                if after not in seen:
+                    seen.add(after)
+                    stack.append(after)
+        found[start] = frozenset(e for e in (story.scenes[s].ending for s in seen) if e)
+    return found
+
+
+def route_of(path: Iterable[str], open_endings: dict[str, frozenset[str]]) -> Route:
+    """The turning points of a run through the scenes of `path`, in order (see the module's text)."""
+    route: list[frozenset[str]] = []
+    for scene in path:
+        ahead = open_endings[scene]
+        if not route or route[-1] != ahead:
+            route.append(ahead)
+    return tuple(route)
+
+
+def routes(runs: Iterable[Route], share: float = 0.01) -> Counter:
+    """The routes that at least `share` of the runs take, with their counts. `runs`: one route per run
+    that ended."""
     taken = Counter(runs)
     total = sum(taken.values())
     return Counter({route: count for route, count in taken.items() if count >= share * total})

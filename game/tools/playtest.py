@@ -13,7 +13,7 @@ from typing import Any
 from game.engine.game import Game
 from game.errors import EngineError
 from game.model import Story
-from game.tools.design import routes
+from game.tools.design import futures, route_of, routes
 from game.tools.policies import LeastUsed, Policy, Uniform, policy_named
 
 MAX_STEPS = 1000
@@ -50,7 +50,8 @@ class Coverage:
     moves: Counter = field(default_factory=Counter)  # by "scene.choice>destination"
     endings: Counter = field(default_factory=Counter)
     reached: Counter = field(default_factory=Counter)  # runs that reached each scene at least once
-    routes: Counter = field(default_factory=Counter)  # (scenes passed through, ending) -> runs (see tools.design)
+    routes: Counter = field(default_factory=Counter)  # route -> runs that took it (see tools.design)
+    open_endings: dict[str, frozenset[str]] = field(default_factory=dict)  # tools.design.futures, once
     problems: list[Problem] = field(default_factory=list)
     shortest: dict[str, tuple[int, list[tuple[str, str]]]] = field(default_factory=dict)  # ending -> (seed, path)
 
@@ -122,7 +123,7 @@ def random_run(
     picker = random.Random(seed ^ 0x5EED)
     try:
         game.start(seed)
-        seen = {game.run.scene}
+        entered = [game.run.scene]  # the scenes in the order the run entered them
         coverage.scenes[game.run.scene] += 1
         while not game.is_over:
             if game.run.turn >= max_steps:
@@ -157,12 +158,15 @@ def random_run(
             coverage.moves[f"{key}>{game.run.scene}"] += 1
             coverage.steps += 1
             coverage.scenes[game.run.scene] += 1
-            seen.add(game.run.scene)
-        coverage.reached.update(seen)
+            if entered[-1] != game.run.scene:
+                entered.append(game.run.scene)
+        coverage.reached.update(set(entered))
         ending = game.run.ending
         if ending is not None:
             coverage.endings[ending] += 1
-            coverage.routes[(frozenset(seen), ending)] += 1
+            if not coverage.open_endings:
+                coverage.open_endings = futures(story)
+            coverage.routes[route_of(entered, coverage.open_endings)] += 1
             coverage.note_ending(ending, seed, list(game.run.log))
     except EngineError as err:
         path = list(game.run.log) if game.state else []
