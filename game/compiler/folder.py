@@ -69,7 +69,12 @@ MAX_COMPILED = 50_000
 _ID_LINE = re.compile(r"^[ \t]*-\s+id:\s*([a-z][a-z0-9_]*)[ \t]*$", re.MULTILINE)  # [ \t]: \s* backtracks
 _YAML = (".yaml", ".yml")
 _EXPRESSION_KEYS = frozenset({"if", "effects", "on_enter"})  # what is under them is read as expressions
-__all__ = ["MANIFEST_NAME", "MAX_FILES", "MAX_STORY_BYTES", "SitedProbes", "StoryCompiler"]
+__all__ = ["MANIFEST_NAME", "MAX_FILES", "MAX_STORY_BYTES", "SitedProbes", "StoryCompiler", "ending_of"]
+
+
+def ending_of(spec: dict[str, Any]) -> Ending:
+    """An ending of the manifest (already checked against its schema)."""
+    return Ending(spec["id"], spec["title"], spec["kind"], spec.get("canon", False), spec.get("hint", "").strip())
 
 
 @dataclass(slots=True)
@@ -336,7 +341,7 @@ class StoryCompiler:
         for i, spec in enumerate(data["endings"]):
             if spec["id"] in endings:
                 self.at(doc, ("endings", i, "id"), f"duplicate ending id '{spec['id']}'", "duplicate-id")
-            endings[spec["id"]] = Ending(spec["id"], spec["title"], spec["kind"], spec.get("canon", False))
+            endings[spec["id"]] = ending_of(spec)
         self.names = Names({n: v.type for n, v in variables.items()}, frozenset(items), self.checker.suggest)
         self.names_key = (tuple(sorted(self.names.variables.items())), tuple(sorted(items)))
         return {"data": data, "variables": variables, "items": items, "endings": endings}

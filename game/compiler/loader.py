@@ -13,11 +13,11 @@ from pathlib import Path
 
 from game.compiler.cache import StoryCache, default_cache_dir
 from game.compiler.checker import COLLECT, FIRST, Checker, display_path
-from game.compiler.folder import MANIFEST_NAME, SitedProbes, StoryCompiler
+from game.compiler.folder import MANIFEST_NAME, SitedProbes, StoryCompiler, ending_of
 from game.compiler.schema import MANIFEST, message_text
 from game.compiler.yamlsafe import read_yaml
 from game.errors import Diagnostic, StoryError
-from game.model import Story
+from game.model import Ending, Story
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class StoryInfo:
     title: str
     blurb: str
     endings: int
+    ending_list: tuple[Ending, ...] = ()  # in the manifest's order (for the endings gallery)
 
 
 def read_manifest(folder: str | Path) -> StoryInfo | None:
@@ -42,7 +43,8 @@ def read_manifest(folder: str | Path) -> StoryInfo | None:
     if checker.errors:
         return None
     data = doc.data
-    return StoryInfo(data["id"], data["title"], data["blurb"].strip(), len(data["endings"]))
+    endings = tuple(ending_of(spec) for spec in data["endings"])
+    return StoryInfo(data["id"], data["title"], data["blurb"].strip(), len(endings), endings)
 
 
 @contextmanager

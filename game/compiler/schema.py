@@ -476,6 +476,11 @@ ENDING = Record(
         "title": (Text(), True),
         "kind": (OneOfValues(("good", "bad", "bittersweet", "neutral")), True),
         "canon": (Flag(), False),
+        "hint": (Text(), False),
+    },
+    docs={
+        "canon": "true for the film's own ending",
+        "hint": "a spoiler-light clue shown in the endings gallery while the player has not found this ending",
     },
 )
 

@@ -33,6 +33,7 @@ class Ending:
     title: str
     kind: str  # good | bad | bittersweet | neutral
     canon: bool = False
+    hint: str = ""  # the author's clue, shown in the endings gallery while the ending is not found
 
 
 @dataclass(frozen=True, slots=True)
