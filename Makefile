@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 UV := $(BIN)/uv
 LOCK_OPTIONS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make upgrade" --quiet
 
-.PHONY: play test check lint format typecheck test-latest test-oldest upgrade mutate validate bench bench-search fuzz clean
+.PHONY: play test check lint format typecheck test-latest test-oldest upgrade mutate validate bench bench-search bench-journal fuzz clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Escape Lines needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
@@ -73,6 +73,10 @@ validate: $(PLAY_STAMP)
 # Escape Lines side by side with inkjs (pinned in benchmarks/ink); without node and npm, Escape Lines alone.
 bench-search: $(DEV_STAMP)
 	$(BIN)/python benchmarks/search_bench.py
+
+# How long the journal takes to open and to search for a 60-scene run (benchmarks/journal.md).
+bench-journal: $(DEV_STAMP)
+	$(BIN)/python benchmarks/journal_bench.py
 
 bench: $(DEV_STAMP)
 	@if command -v node >/dev/null && command -v npm >/dev/null; then \

@@ -560,7 +560,7 @@ def test_mermaid_labels_are_plain_text(hostile):
     assert code == 0
     lines = out.splitlines()
     assert '    node["#lt;img src=x onerror=alert(1)#gt;"]' in lines
-    assert '    graph(["?[31m? \\N \\#quot; #96;#35;#96;<br/>ending: e"])' in lines
+    assert '    graph{{"?[31m? \\N \\#quot; #96;#35;#96;<br/>bad ending: e"}}' in lines
     assert "\x1b" not in out and "\u202e" not in out and "<img" not in out
 
 
@@ -568,8 +568,9 @@ def test_dot_labels_are_quoted_strings_and_keywords_are_quoted_names(hostile):
     code, out, _, _ = run(["graph", str(hostile), "--format", "dot"])
     assert code == 0
     assert '  "node" [label="<img src=x onerror=alert(1)>", penwidth="3"];' in out.splitlines()
-    assert '  "graph" [label="?[31m? \\\\N \\\\\\" `#`\\nending: e", shape="doubleoctagon", fillcolor="#f8d7da"];' in (
-        out.splitlines()
+    assert (
+        '  "graph" [label="?[31m? \\\\N \\\\\\" `#`\\nbad ending: e", shape="hexagon", fillcolor="#f8d7da", penwidth="2"];'
+        in (out.splitlines())
     )
     assert '  "node" -> "graph" [label="go"];' in out.splitlines()
     assert "\x1b" not in out and "label=<" not in out

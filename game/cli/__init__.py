@@ -18,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"escape-lines {__version__}")
     parser.add_argument("--saves", dest="top_saves", metavar="DIR", help=SAVES_HELP + " (also after any command)")
+    parser.add_argument("--theme", dest="top_theme", metavar="NAME", help=THEME_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     play = commands.add_parser("play", help="play a story (with no command: the title screen)")
@@ -26,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, help="the run's random seed (the same seed and choices replay exactly)")
     play.add_argument("--saves", metavar="DIR", help=SAVES_HELP)
     play.add_argument("--continue", dest="resume", action="store_true", help="continue the story's autosaved run")
+    play.add_argument("--theme", metavar="NAME", help=THEME_HELP)
     play.add_argument(
         "--watch", action="store_true", help="live preview: reload the story when a file changes and carry the run over"
     )
@@ -155,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+THEME_HELP = "the colours for this session only: textual-dark, textual-light or escape-high-contrast (o: settings)"
 SAVES_HELP = "where saves are kept (default: $ESCAPE_SAVES, else saves/ of a source checkout or your data folder)"
 
 

@@ -17,15 +17,17 @@ from typing import TextIO
 
 from game.compiler.bundled import bundled_stories, find_story
 from game.compiler.loader import load_story
-from game.engine.game import Change, Offer, Step
+from game.engine.game import Offer, Step
 from game.engine.journal import Entry, journal
 from game.engine.replay import Divergence
 from game.errors import EngineError, EscapeError, SaveError, SaveExists, StoryError
-from game.model import Story, Variable
+from game.model import Story
 from game.model.shown import shown
 from game.saves.files import RUN
 from game.saves.runs import SaveInfo, list_saves, unreadable_of
 from game.saves.session import Session
+from game.tools.consequences import change_notes, sentence
+from game.tools.consequences import change_sentence as change_sentence  # where it was first (tests import it here)
 
 _BLOCK = re.compile(r"^\s*([-*+>#|]|\d+[.)]\s)")
 _MARKER = re.compile(r"\s*(?:[-*+>#|]+|\d+[.)])\s*")  # a list item's or quote's mark, for the hanging indent
@@ -75,29 +77,10 @@ def terminal_width() -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns))
 
 
-def sentence(text: str) -> str:
-    """`text` ending with a full stop, unless it ends with a stop of its own."""
-    text = text.rstrip()
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
 def printable(text: str, limit: int = ECHO_LIMIT) -> str:
     """The player's own words, safe to say back: no control or format characters, and not too long."""
     kept = "".join(ch for ch in text if ch.isprintable()).strip()
     return kept if len(kept) <= limit else kept[: limit - 3].rstrip() + "..."
-
-
-def change_sentence(variable: Variable, change: Change) -> str | None:
-    """A change as one sentence read aloud well ("Nerve falls from 3 to 1."); None for hidden variables."""
-    label = variable.label or variable.name
-    if variable.show == "companion":
-        return f"{label} is with you now." if change.after else f"{label} is no longer with you."
-    if variable.show != "stat":
-        return None
-    before, after = change.before, change.after
-    if isinstance(before, int | float) and isinstance(after, int | float) and before != after:
-        return f"{label} {'rises' if after > before else 'falls'} from {before} to {after}."
-    return f"{label} is now {after}."
 
 
 HELP = """\
@@ -205,13 +188,7 @@ class PlainFrontEnd:
             self.say_wrapped(" ".join(notes))
 
     def change_notes(self, step: Step) -> list[str]:
-        story = self.game.story
-        notes = [change_sentence(story.variables[change.name], change) for change in step.changes]
-        return [
-            *(note for note in notes if note),
-            *(f"You now carry: {sentence(story.items[item].name)}" for item in step.gained),
-            *(f"You no longer carry: {sentence(story.items[item].name)}" for item in step.lost),
-        ]
+        return change_notes(self.game.story, step)
 
     def check_saving(self) -> None:
         """Say what has changed about saving (off, or nearly full), once each."""

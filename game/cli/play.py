@@ -16,8 +16,19 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
 
 
+def chosen_theme(args: argparse.Namespace) -> str | None:
+    """The theme of --theme (after `play` or before it), checked; None: the saved setting."""
+    from game.saves.settings import THEMES
+
+    theme: str | None = getattr(args, "theme", None) or getattr(args, "top_theme", None)
+    if theme is not None and theme not in THEMES:
+        raise EscapeError(f"there is no theme {theme!r}; the themes are: {', '.join(THEMES)}")
+    return theme
+
+
 def run(args: argparse.Namespace) -> int:
     story = getattr(args, "story", None)
+    theme = chosen_theme(args)
     saves = saves_dir(getattr(args, "saves", None))
     if story is not None:
         find_story(story)  # a story that is not there is an error before any screen is drawn
@@ -42,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         seed=getattr(args, "seed", None),
         resume=getattr(args, "resume", False),
         watch=getattr(args, "watch", False),
+        theme=theme,
         offer_import=not (getattr(args, "saves", None) or os.environ.get("ESCAPE_SAVES")),
     )
     app.run()

@@ -49,6 +49,7 @@ class Session:
         self._checked_run_file = False  # the run's existing file was read before the first overwrite
         self._lock: FileLock | None = None  # held on the run's file while this game plays it
         self._redo: list[str] = []  # choices taken back by undo, the latest last
+        self._counted = False  # this run's reaching an ending was counted in the endings record
         self._said: set[str] = set()  # what `news` has told already (not the absence of a folder asked for)
         if self.save_problem is not None:
             self._said.add(f"Saving is off: {self.save_problem}")
@@ -77,7 +78,7 @@ class Session:
     def start(self, seed: int | None = None) -> None:
         """A new run: it gets a file of its own at its first choice (the last run's file stays as it is)."""
         self.close()
-        self.run_file, self._redo = None, []
+        self.run_file, self._redo, self._counted = None, [], False
         self.game.start(seed)
         self.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self._earlier_seconds, self._clock = 0, time.monotonic()
@@ -109,6 +110,7 @@ class Session:
         self.started = str(data.get("started") or self.started)[:40]
         self._earlier_seconds = data["play_seconds"]
         self._clock = time.monotonic()
+        self._counted = self.game.is_over  # a finished run was counted when it ended
         return divergence
 
     def _hold(self, path: Path) -> None:
@@ -167,7 +169,9 @@ class Session:
                 )
             ending = self.game.run.ending
             if ending is not None:
-                record_ending(folder, self.key, ending)
+                turns, seconds = self.game.run.turn, self.play_seconds
+                record_ending(folder, self.key, ending, turns=turns, play_seconds=seconds, new_run=not self._counted)
+                self._counted = True
         except SaveError as err:
             self.save_problem = str(err)
         except OSError as err:

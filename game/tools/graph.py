@@ -5,6 +5,10 @@ invisible characters become '?' (`shown`), so nothing reaches a terminal when th
 labels write `"`, `<`, `>`, `&`, `#` and the backtick as Mermaid's entity codes, so no HTML or Markdown in a
 title is ever drawn as such; dot labels are always quoted strings with `"` and `\\` escaped (never HTML-like
 `<...>` labels), and Graphviz escapes them again in SVG.
+
+An ending's kind is told three ways, so that no reader depends on colour (red and green look alike to
+one man in twelve): its node's shape, the kind as a word in its label ("bad ending: caught"), and the
+fill. A legend names the shapes the map uses.
 """
 
 from __future__ import annotations
@@ -47,6 +51,32 @@ def _dot_id(name: str) -> str:
     """A scene's id as a dot node name: as it is, or quoted where dot would read it as a keyword."""
     plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and name.lower() not in _DOT_KEYWORDS
     return name if plain else _dot_quote(name)
+
+
+# each kind of ending: (Mermaid node shape as opening and closing brackets, Graphviz shape, fill colour)
+ENDING_KINDS = {
+    "good": ('(["', '"])', "doubleoctagon", "#d4f4dd"),  # Mermaid: a stadium
+    "bad": ('{{"', '"}}', "hexagon", "#f8d7da"),  # Mermaid: a hexagon
+    "bittersweet": ('[/"', '"\\]', "trapezium", "#fff3cd"),  # Mermaid: a trapezoid
+    "neutral": ('(("', '"))', "ellipse", "#e2e3e5"),  # Mermaid: a circle
+}
+SCENE_SHAPE = ('["', '"]', "box")
+
+
+def _kind(story: Story, ending_id: str) -> str:
+    """The kind of an ending, as the map draws it (an unknown kind is drawn as neutral)."""
+    kind = story.endings[ending_id].kind
+    return kind if kind in ENDING_KINDS else "neutral"
+
+
+def _ending_label(story: Story, ending_id: str) -> str:
+    """The second line of an ending's node: its kind as a word and its id."""
+    return f"{_kind(story, ending_id)} ending: {ending_id}"
+
+
+def _kinds_used(story: Story) -> list[str]:
+    used = {_kind(story, s.ending) for s in story.scenes.values() if s.ending}
+    return [kind for kind in ENDING_KINDS if kind in used]
 
 
 def _heat(count: int, most: int) -> str:
@@ -93,7 +123,9 @@ def to_mermaid(story: Story, coverage: dict[str, Any] | None = None) -> str:
     for scene in story.scenes.values():
         title = mermaid_text(_label(scene.title))
         if scene.ending:
-            lines.append(f'    {scene.id}(["{title}<br/>ending: {mermaid_text(scene.ending)}"])')
+            opening, closing, _, _ = ENDING_KINDS[_kind(story, scene.ending)]
+            label = mermaid_text(_ending_label(story, scene.ending))
+            lines.append(f"    {scene.id}{opening}{title}<br/>{label}{closing}")
         else:
             lines.append(f'    {scene.id}["{title}"]')
     for source, dest, key, conditional, move in edges(story):
@@ -103,7 +135,7 @@ def to_mermaid(story: Story, coverage: dict[str, Any] | None = None) -> str:
             label += f" ({_taken(coverage, key, dest)})"
         lines.append(f'    {source} {arrow}|"{mermaid_text(label)}"| {dest}')
     lines.append("    classDef ending fill:#d4f4dd,stroke:#2e7d32")
-    lines.append("    classDef bad fill:#f8d7da,stroke:#b71c1c")
+    lines.append("    classDef bad fill:#f8d7da,stroke:#b71c1c,stroke-width:3px")
     lines.append("    classDef unreachable fill:#ffe0e0,stroke:#c62828,stroke-dasharray: 4")
     lines.append("    classDef start stroke-width:3px")
     endings = [s.id for s in story.scenes.values() if s.ending and story.endings[s.ending].kind != "bad"]
@@ -121,7 +153,25 @@ def to_mermaid(story: Story, coverage: dict[str, Any] | None = None) -> str:
         for scene_id in story.scenes:
             colour = _heat(coverage["scenes"].get(scene_id, 0), most)
             lines.append(f"    style {scene_id} fill:{colour}")
+    lines += _mermaid_legend(story, bool(lost))
     return "\n".join(lines) + "\n"
+
+
+def _mermaid_legend(story: Story, unreachable: bool) -> list[str]:
+    """A box of sample nodes naming each shape the map uses (ids with a capital: no scene id has one)."""
+    lines = ['    subgraph LegendBox["Legend"]', '        Legend_start["start"]', '        Legend_scene["scene"]']
+    for kind in _kinds_used(story):
+        opening, closing, _, _ = ENDING_KINDS[kind]
+        lines.append(f"        Legend_{kind}{opening}{kind} ending{closing}")
+    if unreachable:
+        lines.append('        Legend_unreachable["unreachable scene"]')
+    lines.append("    end")
+    lines.append("    class Legend_start start")
+    for kind in _kinds_used(story):
+        lines.append(f"    class Legend_{kind} {'bad' if kind == 'bad' else 'ending'}")
+    if unreachable:
+        lines.append("    class Legend_unreachable unreachable")
+    return lines
 
 
 def _dot_quote(text: str) -> str:
@@ -142,10 +192,12 @@ def to_dot(story: Story, coverage: dict[str, Any] | None = None) -> str:
     for scene in story.scenes.values():
         attrs = {"label": _label(scene.title)}
         if scene.ending:
-            colour = "#f8d7da" if story.endings[scene.ending].kind == "bad" else "#d4f4dd"
+            _, _, shape, colour = ENDING_KINDS[_kind(story, scene.ending)]
             attrs.update(
-                shape="doubleoctagon", fillcolor=colour, label=f"{_label(scene.title)}\nending: {scene.ending}"
+                shape=shape, fillcolor=colour, label=f"{_label(scene.title)}\n{_ending_label(story, scene.ending)}"
             )
+            if _kind(story, scene.ending) == "bad":
+                attrs["penwidth"] = "2"
         if scene.id not in seen:
             attrs.update(fillcolor="#ffe0e0", style="rounded,filled,dashed", color="#c62828")
         if scene.id == story.start:
@@ -170,8 +222,30 @@ def to_dot(story: Story, coverage: dict[str, Any] | None = None) -> str:
             attrs["penwidth"] = str(1 + 3 * taken / max(1, most_taken))
         rendered = ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items())
         lines.append(f"  {_dot_id(source)} -> {_dot_id(dest)} [{rendered}];")
+    lines += _dot_legend(story, any(s not in seen for s in story.scenes))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _dot_legend(story: Story, unreachable: bool) -> list[str]:
+    """A box of sample nodes naming each shape the map uses (quoted names with a space: no scene id has one)."""
+    lines = [
+        "  subgraph cluster_legend {",
+        '    label="Legend"; fontname="Helvetica"; style="rounded,dashed"; color="#888888";',
+        '    "legend start" [label="start", penwidth="3"];',
+        '    "legend scene" [label="scene"];',
+    ]
+    for kind in _kinds_used(story):
+        _, _, shape, colour = ENDING_KINDS[kind]
+        bold = ', penwidth="2"' if kind == "bad" else ""
+        lines.append(f'    "legend {kind}" [label="{kind} ending", shape="{shape}", fillcolor="{colour}"{bold}];')
+    if unreachable:
+        lines.append(
+            '    "legend unreachable" [label="unreachable scene", fillcolor="#ffe0e0", style="rounded,filled,dashed", '
+            'color="#c62828"];'
+        )
+    lines.append("  }")
+    return lines
 
 
 # reading a playtest report ----------------------------------------------------------------------------------

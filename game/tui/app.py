@@ -23,7 +23,8 @@ from game.saves.location import older_saves, saves_folder
 from game.saves.runs import SaveInfo, runs_waiting, unfinished_runs, unreadable_of
 from game.saves.session import Session
 from game.saves.settings import Preferences, Settings
-from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen
+from game.tui.dialogs import ConfirmScreen, ErrorScreen, HelpScreen, PickSaveScreen, StoryNames
+from game.tui.themes import register_themes
 
 CSS_PATH = Path(__file__).with_name("escape.tcss")
 
@@ -49,6 +50,7 @@ class EscapeApp(App):
         preferences: Preferences | None = None,
     ):
         super().__init__()
+        register_themes(self)  # the game's dark, light and high-contrast themes (game.tui.themes)
         # the player's settings, kept between sessions (game.saves.settings); `theme` (--theme) overrides
         # the saved theme for this session only
         self.preferences = preferences or Preferences(Path(), problem="settings are not kept in this session")
@@ -64,6 +66,8 @@ class EscapeApp(App):
         self._fingerprint: tuple | None = None
         self.session: Session | None = None  # the run on screen; its autosave slot is let go when it is left
         self._broken: ErrorScreen | None = None
+        self._names: dict[str, StoryNames | None] = {}  # the titles of the stories of saves, by story key
+        self.settings_problem_told = False  # that settings cannot be kept is said once a session
 
     @property
     def settings(self) -> Settings:
@@ -92,7 +96,7 @@ class EscapeApp(App):
 
     # start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.theme = self.initial_theme
+        self.theme = self.initial_theme if self.initial_theme in self.available_themes else "textual-dark"
         from game.tui.title_screen import TitleScreen
 
         self.push_screen(TitleScreen())
@@ -154,7 +158,7 @@ class EscapeApp(App):
             self.new_run(name, seed=self.start_seed, story=story)
             return
         divergence = play.session.reload(story)
-        play.outcome = ""  # the last outcome may belong to a choice that is gone
+        play.outcome, play.step = "", None  # the last outcome (and its changes) may belong to a choice that is gone
         self.call_later(play.refresh_view)
         turns = play.session.game.run.turn
         if divergence is None:
@@ -178,10 +182,9 @@ class EscapeApp(App):
             self.push_screen(screen)
         return None
 
-    def story_of_save(self, data: dict) -> Story | None:
-        """The story a save was played in: the listed story of the same origin, the bundled story of that
-        id, or the folder the save names; on failure say why and return None."""
-        story_id, origin = data["story"], data["origin"]
+    def folder_of(self, story_id: str, origin: str) -> Path | None:
+        """The folder of a save's story: the listed story of the same origin, the bundled story of that id,
+        or the folder the save names."""
         candidates = [f for f in self.stories.values() if folder_origin(f) == origin]
         if origin in (BUNDLED, UNRECORDED):  # by id: a story of the game's own, or one listed here
             candidates += list(bundled_stories().values()) + list(self.stories.values())
@@ -190,7 +193,27 @@ class EscapeApp(App):
         for folder in candidates:
             info = read_manifest(folder)
             if info is not None and info.id == story_id:
-                return self.open_story(str(folder))
+                return folder
+        return None
+
+    def story_names(self, info: SaveInfo) -> StoryNames | None:
+        """The titles a list of saves shows for a save's story, loaded once per story key (None: the story
+        cannot be found or loaded, and the list shows the ids the save holds)."""
+        if info.key not in self._names:
+            folder = self.folder_of(info.story, info.origin)
+            try:
+                story = load_story(folder) if folder is not None else None
+            except StoryError:
+                story = None
+            self._names[info.key] = names_of(story) if story is not None else None
+        return self._names[info.key]
+
+    def story_of_save(self, data: dict) -> Story | None:
+        """The story a save was played in (see `folder_of`); on failure say why and return None."""
+        story_id, origin = data["story"], data["origin"]
+        folder = self.folder_of(story_id, origin)
+        if folder is not None:
+            return self.open_story(str(folder))
         where = shown(origin, 200) if origin not in (BUNDLED, UNRECORDED) else "the stories here"
         self.push_screen(ErrorScreen("Story not found", message=f"This save's story '{story_id}' is not in {where}."))
         return None
@@ -253,9 +276,9 @@ class EscapeApp(App):
             if info is not None:
                 self._resume(Session(story, self.saves), info.path, "This run cannot be continued")
 
-        titles = {scene_id: scene.title for scene_id, scene in story.scenes.items()}
+        names = names_of(story)
         question = f"Continue which run of {shown(story.title, 60)}?"
-        self.push_screen(PickSaveScreen(waiting, question, self.saves, titles), picked)
+        self.push_screen(PickSaveScreen(waiting, question, self.saves, lambda info: names), picked)
 
     def _resume(self, session: Session, path: str | Path, failure: str) -> None:
         """Continue a saved run; if the story has changed so that it no longer replays to the end,
@@ -347,11 +370,30 @@ class EscapeApp(App):
 
     # app-wide actions --------------------------------------------------------------------------
     def action_help(self) -> None:
+        """The keys of every screen, the one on screen first."""
+        from game.tui.help import sections, title_of
+
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            here = type(self.screen)
+            self.push_screen(HelpScreen(sections(here), title_of(here)))
 
     def action_toggle_dark(self) -> None:
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        from game.tui.settings_screen import keep_settings
+
+        theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        keep_settings(self, self.settings.changed(theme=theme))
+
+    def action_open_settings(self) -> None:
+        from game.tui.settings_screen import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def action_gallery(self) -> None:
+        from game.tui.gallery_screen import GalleryScreen
+
+        if not isinstance(self.screen, GalleryScreen):
+            self.push_screen(GalleryScreen())
 
     def _pick_save(self, title: str, then) -> None:  # noqa: ANN001
         if self.saves is None:
@@ -362,7 +404,7 @@ class EscapeApp(App):
             if info is not None:
                 then(info.path)
 
-        self.push_screen(PickSaveScreen(None, title, self.saves), picked)
+        self.push_screen(PickSaveScreen(None, title, self.saves, self.story_names), picked)
 
     def action_load(self) -> None:
         self._pick_save("Load a save", self.load_save_file)
@@ -371,18 +413,33 @@ class EscapeApp(App):
         self._pick_save("Replay a save", self.replay_file)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """The game's own commands (Textual's Keys, Maximize, Screenshot and theme picker are left out: the
+        help, `t` and the settings do those here)."""
         yield SystemCommand("Help: keys", "Every key of the game", self.action_help)
         yield SystemCommand("Load a save", "Continue a saved run", self.action_load)
         yield SystemCommand("Replay a save", "Watch a saved run step by step", self.action_replay)
         yield SystemCommand("Light/dark theme", "Switch between the light and dark themes", self.action_toggle_dark)
+        yield SystemCommand("Settings", "Theme, text width, side panel, transcript", self.action_open_settings)
+        yield SystemCommand("Endings gallery", "Every story's endings: found and still locked", self.action_gallery)
         from game.tui.play_screen import PlayScreen
 
         if isinstance(screen, PlayScreen):
             yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
+            yield SystemCommand("Redo", "Make again the choice taken back", screen.action_redo)
+            yield SystemCommand("Side panel", "Hide or show the side panel", screen.action_toggle_panel)
             yield SystemCommand("Save", "Save the run under a name", screen.action_save)
             yield SystemCommand("Journal", "The run so far, searchable", screen.action_journal)
             yield SystemCommand("Leave to the title", "The run is autosaved", screen.action_leave)
+        yield SystemCommand("Quit", "Quit the game (a run is saved after every choice)", self.action_quit)
+
+
+def names_of(story: Story) -> StoryNames:
+    """A story's title, scene titles (with chapters) and ending titles, as lists of saves show them."""
+    return StoryNames(
+        story.title,
+        {scene_id: (scene.title, scene.chapter) for scene_id, scene in story.scenes.items()},
+        {ending_id: ending.title for ending_id, ending in story.endings.items()},
+    )
 
 
 DEFAULT_SAVES = Path("(the default saves folder)")  # see game.saves.location

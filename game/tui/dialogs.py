@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from rich.text import Text
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -18,62 +21,46 @@ from game.saves.files import RUN, save_path
 from game.saves.runs import SaveInfo, Unreadable, delete_save, list_saves, rename_save
 from game.tui.widgets import plain_text
 
-KEYS = [
-    (
-        "Title screen",
-        [
-            ("Up/Down, Enter, or click", "choose a story"),
-            ("c", "continue the story's unfinished run (which one, when there are several)"),
-            ("l", "load a save (in the list: d deletes, r renames)"),
-            ("r", "replay a save"),
-            ("t", "switch light/dark theme"),
-            ("q", "quit"),
-        ],
-    ),
-    (
-        "Playing",
-        [
-            ("1-9", "take that choice"),
-            ("Up/Down, Enter, or click", "take the highlighted choice"),
-            ("u", "undo the last choice"),
-            ("s", "save the run under a name"),
-            ("l", "load a save"),
-            ("j", "the journal of the run (searchable)"),
-            ("t", "switch light/dark theme"),
-            ("Ctrl+P", "the command palette"),
-            ("q or Escape", "quit to the title (the run is autosaved)"),
-        ],
-    ),
-    (
-        "Replaying",
-        [
-            ("Space", "play / pause"),
-            ("Left/Right", "step back / forward"),
-            ("+/-", "faster / slower"),
-            ("g", "jump to a step"),
-            ("o", "take over here: a new live run from this step"),
-            ("Escape", "back"),
-        ],
-    ),
-    ("Everywhere", [("? or F1", "this help"), ("Ctrl+Q", "quit at once")]),
-]
+Section = tuple[str, list[tuple[str, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryNames:
+    """What a list of saves shows of a save's story: its title, scene titles (with chapters), ending titles."""
+
+    title: str
+    scenes: dict[str, tuple[str, str]]
+    endings: dict[str, str]
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+    """The keys of every screen (made from their bindings, see game.tui.help), the screen the player came
+    from first."""
+
+    HELP_TITLE = "Help"
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", tooltip="close the help")]
+
+    def __init__(self, sections: list[Section], here: str = "") -> None:
+        super().__init__()
+        self.sections = sections
+        self.here = here  # the title of the section of the screen the help was opened from
 
     def compose(self) -> ComposeResult:
-        text = Text()
-        for section, keys in KEYS:
-            text.append(f"{section}\n", style="bold")
-            for key, meaning in keys:
-                text.append(f"  {key:<26}", style="bold cyan")
-                text.append(f"{meaning}\n")
-            text.append("\n")
-        text.append("Press Escape to close.", style="dim")
         with VerticalScroll(id="dialog"):
             yield Label("Keys", classes="dialog-title")
-            yield Static(text)
+            for title, keys in self.sections:
+                table = Table.grid(padding=(0, 2))
+                table.add_column(width=14, no_wrap=True, style="bold")
+                table.add_column(ratio=1)
+                for key, meaning in keys:
+                    table.add_row(key, meaning)
+                label = f"{title} (this screen)" if title == self.here else title
+                yield Label(label, classes="help-section")
+                yield Static(table, classes="help-keys")
+            yield Label("Up/Down or PgUp/PgDn scroll; Esc, q or ? closes.", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog").focus()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
@@ -82,7 +69,9 @@ class HelpScreen(ModalScreen[None]):
 class SaveNameScreen(ModalScreen[str | None]):
     """Ask for a save name; returns it, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    HELP_TITLE = "Naming a save"
+    HELP_EXTRA = [("Enter", "save under the name typed")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="cancel: nothing is saved")]
 
     def __init__(self, key: str, default: str = "", heading: str = "Save the run as"):
         super().__init__()
@@ -114,17 +103,23 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
     """Choose a save: returns it, or None. `d` deletes the highlighted file and `r` renames a save (each
     asks first); files that cannot be read are listed with the reason, and can be deleted."""
 
+    HELP_TITLE = "Lists of saves (load, continue, replay)"
+    HELP_EXTRA = [("↑ ↓ Enter", "choose the highlighted save (or click it)")]
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("d", "delete", "Delete"),
-        Binding("r", "rename", "Rename"),
+        Binding("escape", "cancel", "Cancel", tooltip="close the list"),
+        Binding("d", "delete", "Delete", tooltip="delete the highlighted file (asks first)"),
+        Binding("r", "rename", "Rename", tooltip="rename the highlighted save"),
     ]
 
     def __init__(
-        self, only: list[SaveInfo] | None, title: str, folder: Path | None, scenes: dict[str, str] | None = None
+        self,
+        only: list[SaveInfo] | None,
+        title: str,
+        folder: Path | None,
+        names: Callable[[SaveInfo], StoryNames | None] | None = None,
     ):
         super().__init__()
-        self.scenes = scenes or {}  # scene titles by id, when the story is known
+        self.names = names or (lambda info: None)  # a save's story's title, scene and ending titles, when known
         self.only = only  # these saves alone (the runs waiting), or None: everything in the folder
         self.heading = title
         self.folder = folder
@@ -149,11 +144,22 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
         options = self.query_one("#save-list", OptionList)
         options.clear_options()
         for number, entry in enumerate(self.entries):
-            options.add_option(Option(_describe(entry, self.scenes), id=str(number)))  # unreadable: can be deleted
+            options.add_option(
+                Option(_describe(entry, self.names, self.line_width()), id=str(number))
+            )  # unreadable: can be deleted
         self.query_one("#save-list-empty", Label).update("" if self.entries else "There are no saves yet.")
         if self.entries:
             options.highlighted = next((n for n, e in enumerate(self.entries) if isinstance(e, SaveInfo)), 0)
             options.focus()
+
+    def line_width(self) -> int:
+        """The room for a line of the list: the dialog is 76 columns or 95% of the screen, less its border,
+        padding and the list's own (read from the screen's size, so it is right before the first layout)."""
+        return max(20, min(76, self.app.size.width * 95 // 100) - 11)
+
+    def on_resize(self) -> None:
+        if self.entries:
+            self.refresh_entries()
 
     def _highlighted(self) -> SaveInfo | Unreadable | None:
         index = self.query_one("#save-list", OptionList).highlighted
@@ -210,23 +216,39 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
         self.refresh_entries()
 
 
-def _describe(entry: SaveInfo | Unreadable, scenes: dict[str, str]) -> Text:
-    """One line of the save list: what the save is, where its run stands, when it was saved."""
+def where_it_stands(entry: SaveInfo, names: StoryNames | None) -> str:
+    """ "at The Tunnel, Night two" or "ended: Home by Christmas": titles from the story when it could be
+    loaded, else the ids the save holds."""
+    if entry.ending is not None:
+        return f"ended: {names.endings.get(entry.ending, entry.ending) if names else entry.ending}"
+    if names is None or entry.scene not in names.scenes:
+        return f"at {entry.scene}"
+    title, chapter = names.scenes[entry.scene]
+    return f"at {title}, {chapter}" if chapter else f"at {title}"
+
+
+def _describe(entry: SaveInfo | Unreadable, names: Callable[[SaveInfo], StoryNames | None], width: int) -> Content:
+    """Two lines of the save list, each cut to `width` (long names end in an ellipsis, so nothing wraps):
+    what the save is and when it was saved; the story and where its run stands."""
     if isinstance(entry, Unreadable):
-        return Text.assemble(
-            (shown(entry.path.name, 60), "bold"), ("  cannot be read: ", "red"), shown(entry.reason, 200)
+        return Content.assemble(
+            (shown(entry.path.name, 60), "bold"), ("  cannot be read: ", "$text-error"), shown(entry.reason, 200)
         )
-    what = f"Run of {entry.turns} choice{'s' * (entry.turns != 1)}" if entry.kind == RUN else shown(entry.name, 64)
-    where = (
-        f"ended: {shown(entry.ending, 60)}" if entry.ending else f"at {shown(scenes.get(entry.scene, entry.scene), 60)}"
-    )
-    busy = "  (open in another game)" if entry.in_use else ""
-    saved = shown(entry.saved.replace("T", " ").rstrip("Z"), 30)
-    return Text.assemble(
+    known = names(entry)
+    what = f"Run of {entry.turns} choice{'s' * (entry.turns != 1)}" if entry.kind == RUN else entry.name
+    what = shown(what, min(28, width))
+    busy = " (open in another game)" if entry.in_use else ""
+    saved = entry.saved.replace("T", " ").rstrip("Z")[:16]
+    details = f"  {saved} · {entry.play_seconds // 60} min{busy}"
+    story = shown(known.title if known else entry.story, max(8, min(24, width // 3)))
+    where = shown(where_it_stands(entry, known), max(8, width - 5 - len(story)))
+    return Content.assemble(
         (what, "bold"),
-        f"  {shown(entry.story, 60)}  ",
+        (shown(details, max(1, width - len(what))), "$text-muted"),
+        "\n  ",
+        story,
+        " · ",
         (where, "italic"),
-        (f"  {saved}  {entry.play_seconds // 60} min played{busy}", "dim"),
     )
 
 
@@ -234,7 +256,11 @@ class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question; `y`/Enter on Yes, `n`/Escape for no. The question and the detail are shown as
     written (never as markup): they may hold names from a story or a save."""
 
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    HELP_TITLE = "Questions"
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", tooltip="yes (Enter on the Yes button)"),
+        Binding("n,escape", "answer(False)", "No", tooltip="no"),
+    ]
 
     def __init__(self, question: str, detail: str = ""):
         super().__init__()
@@ -272,13 +298,14 @@ class ErrorScreen(ModalScreen[None]):
         self.watching = watching
 
     def compose(self) -> ComposeResult:
-        text = Text()
+        parts: list[str | tuple[str, str]] = []
         if self.message:
-            text.append(shown(self.message, None, multiline=True) + "\n")
+            parts.append(shown(self.message, None, multiline=True) + "\n")
         for diag in self.diagnostics:
-            text.append(f"{shown(diag.path, None)}:{diag.line}:{diag.col}: ", style="bold")
-            text.append(f"{diag.severity}: ", style="red" if diag.is_error else "yellow")
-            text.append(shown(f"{diag.message} [{diag.code}]", None) + "\n")
+            parts.append((f"{shown(diag.path, None)}:{diag.line}:{diag.col}: ", "bold"))
+            parts.append((f"{diag.severity}: ", "$text-error" if diag.is_error else "$text-warning"))
+            parts.append(shown(f"{diag.message} [{diag.code}]", None) + "\n")
+        text = Content.assemble(*parts)
         with VerticalScroll(id="dialog"):
             yield Label(plain_text(self.heading), classes="dialog-title error")
             yield Static(text, id="error-text")

@@ -33,6 +33,7 @@ def ending_markdown(session: Session) -> str:
         "",
         f"- Choices made: {run.turn}",
         f"- Scenes visited: {len(run.visits)} of {len(story.scenes)}",
+        f"- Seed: {run.seed} (the same seed and choices replay the run exactly)",
     ]
     for variable in story.variables.values():
         if variable.show == "stat":
@@ -42,19 +43,20 @@ def ending_markdown(session: Session) -> str:
     lines += ["", f"## Endings found: {len(found)} of {len(story.endings)}", ""]
     for other in story.endings.values():
         lines.append(f"- {other.title}" if other.id in found else "- ???")
-    lines += ["", "*p: play again · r: replay this run · j: journal · Escape: title · q: quit*"]
+    lines += ["", "*p: play again · r: replay this run · j: journal · u: undo · q or Escape: title*"]
     return "\n".join(lines)
 
 
 class EndingScreen(GameScreen):
+    HELP_TITLE = "Ending"
+    HELP_EXTRA = [("↑ ↓ PgUp PgDn", "scroll the ending and the run's summary")]
     BINDINGS = [
-        Binding("p", "again", "Play again"),
-        Binding("r", "replay", "Replay this run"),
-        Binding("j", "journal", "Journal"),
-        Binding("u", "undo", "Undo"),
-        Binding("escape", "title", "Title"),
+        Binding("p", "again", "Play again", tooltip="a new run of the same story"),
+        Binding("r", "replay", "Replay", tooltip="watch this run again, step by step"),
+        Binding("j", "journal", "Journal", show=False, tooltip="the journal of this run (searchable)"),
+        Binding("u", "undo", "Undo", show=False, tooltip="take back the last choice and play on"),
+        Binding("q,escape", "title", "Title", tooltip="back to the title screen (Ctrl+Q quits the game)"),
         Binding("question_mark,f1", "app.help", "Help", key_display="?"),
-        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self, session: Session):

@@ -19,16 +19,17 @@ SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25)  # seconds per step
 
 
 class ReplayScreen(GameScreen):
+    HELP_TITLE = "Replaying"
     BINDINGS = [
-        Binding("space", "toggle_play", "Play/Pause"),
-        Binding("right", "step(1)", "Forward"),
-        Binding("left", "step(-1)", "Back"),
-        Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
-        Binding("minus", "speed(-1)", "Slower", key_display="-"),
-        Binding("g", "jump", "Go to step"),
-        Binding("o", "take_over", "Take over here"),
+        Binding("space", "toggle_play", "Play", tooltip="play / pause"),
+        Binding("right", "step(1)", "Forward", show=False, tooltip="a step forward"),
+        Binding("left", "step(-1)", "Back", show=False, tooltip="a step back"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+", show=False, tooltip="faster"),
+        Binding("minus", "speed(-1)", "Slower", key_display="-", show=False, tooltip="slower"),
+        Binding("g", "jump", "Go to step", show=False, tooltip="jump to a step by its number"),
+        Binding("o", "take_over", "Take over", tooltip="take over here: a new live run from this step"),
         Binding("question_mark,f1", "app.help", "Help", key_display="?"),
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back", tooltip="back to where you were"),
     ]
 
     def __init__(self, story: Story, seed: int, log: list[tuple[str, str]]):
@@ -59,7 +60,7 @@ class ReplayScreen(GameScreen):
 
     async def show_step(self) -> None:
         game, divergence = replay(self.story, self.seed, self.steps, upto=self.position)
-        status = f"Step {self.position} of {len(self.steps)}"
+        status = f"Step {self.position} of {len(self.steps)} (← →)"
         status += "  ·  playing" if self.timer else "  ·  paused"
         status += f"  ·  {SPEEDS[self.speed]:g} s a step"
         if divergence:
@@ -75,11 +76,22 @@ class ReplayScreen(GameScreen):
             elif offer.enabled:
                 text.append(f"  {shown(offer.text, None)}\n")
             else:
-                text.append(f"  {shown(offer.text, None)} ({shown(offer.reason, None)})\n", style="dim")
+                text.append(f"  {shown(offer.text, None)} ({shown(offer.reason, None)})\n", style="italic")
         if game.ending is not None:
-            text.append(f"The end: {shown(game.ending.title, None)}", style="bold")
+            text.append(f"The end: {shown(game.ending.title, None)}\n", style="bold")
+        if self.position == len(self.steps):
+            text.append(
+                f"End of the replay: press {self.key_for('take_over')} to take over as a run of your own", "bold"
+            )
+            text.append(f" ({self.key_for('back')}: back)")
         self.query_one("#replay-choices", Static).update(text)
         self.query_one(StatePanel).show(game)
+
+    @classmethod
+    def key_for(cls, action: str) -> str:
+        """The first key bound to an action, as the footer shows it (so the hints never name a stale key)."""
+        binding = next(b for b in cls.BINDINGS if isinstance(b, Binding) and b.action == action)
+        return binding.key_display or binding.key.split(",")[0].replace("escape", "Esc")
 
     async def action_step(self, delta: int) -> None:
         self.position = max(0, min(len(self.steps), self.position + delta))

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -14,18 +15,24 @@ from game.model.shown import shown
 from game.tui.screen import GameScreen
 
 LOGO = "E S C A P E   L I N E S"
+GALLERY, SETTINGS = "menu:gallery", "menu:settings"  # the menu entries under the stories (never a story's name)
+MENU = {GALLERY: "Endings gallery   (e)", SETTINGS: "Settings   (o)"}
 TAGLINE = "Escapes from the Great War, told as interactive fiction"
 
 
 class TitleScreen(GameScreen):
+    HELP_TITLE = "Title screen"
+    HELP_EXTRA = [("↑ ↓ Enter", "choose a story (or click it)")]
     BINDINGS = [
-        Binding("enter", "play", "Play", show=True, priority=False),
-        Binding("c", "continue", "Continue"),
-        Binding("l", "app.load", "Load"),
-        Binding("r", "app.replay", "Replay"),
+        Binding("enter", "play", "Play", show=True, priority=False, tooltip="a new run of the highlighted story"),
+        Binding("c", "continue", "Continue", tooltip="continue the story's unfinished run (asks which, if several)"),
+        Binding("l", "app.load", "Load", tooltip="load a save (in the list: d deletes, r renames)"),
+        Binding("r", "app.replay", "Replay", tooltip="replay a save, step by step"),
+        Binding("e", "app.gallery", "Endings", show=False, tooltip="the endings gallery: found and locked"),
+        Binding("o", "app.open_settings", "Settings", show=False, tooltip="theme, text width, side panel, transcript"),
         Binding("question_mark,f1", "app.help", "Help", key_display="?"),
-        Binding("t", "app.toggle_dark", "Theme", show=False),
-        Binding("q", "app.quit", "Quit"),
+        Binding("t", "app.toggle_dark", "Theme", show=False, tooltip="switch the light and dark themes"),
+        Binding("q", "app.quit", "Quit", tooltip="quit the game"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -33,7 +40,7 @@ class TitleScreen(GameScreen):
             yield Label(LOGO, id="logo")
             yield Label(TAGLINE, id="tagline")
             yield OptionList(id="stories")
-            yield Label("Enter: play   c: continue   l: load   r: replay   ?: help   q: quit", id="title-keys")
+            yield Label("Enter play · c continue · l load · r replay · e endings · o settings", id="title-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -51,10 +58,11 @@ class TitleScreen(GameScreen):
         for name, folder in self.app.stories.items():
             story = read_manifest(folder)
             if story is None:
-                prompt = Text.assemble(
-                    (shown(name, 80), "bold"), ("  (its story.yaml cannot be read: choose it to see why)", "red")
+                unreadable = Content.assemble(
+                    (shown(name, 80), "bold"),
+                    ("  (its story.yaml cannot be read: choose it to see why)", "$text-error"),
                 )
-                stories.add_option(Option(prompt, id=name))
+                stories.add_option(Option(unreadable, id=name))
                 continue
             key = self.app.story_key(name, story.id)
             found = len(self.app.endings_found(key))
@@ -67,26 +75,37 @@ class TitleScreen(GameScreen):
                 "\n",
                 (shown(story.blurb, None, multiline=True), ""),
                 "\n",
-                (f"Endings found: {found} of {story.endings}{resume}", "dim italic"),
+                (f"Endings found: {found} of {story.endings}{resume}", "italic"),
                 "\n",
             )
             stories.add_option(Option(prompt, id=name))
+        stories.add_options([None, *(Option(prompt, id=key) for key, prompt in MENU.items())])
         stories.highlighted = highlighted if highlighted is not None else 0
         stories.focus()
 
     def selected(self) -> str | None:
+        """The story highlighted (None on a menu entry)."""
         stories = self.query_one("#stories", OptionList)
         if stories.highlighted is None:
             return None
-        return stories.get_option_at_index(stories.highlighted).id
+        name = stories.get_option_at_index(stories.highlighted).id
+        return None if name in MENU else name
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
-            self.app.new_run(event.option.id, seed=self.app.start_seed)
+        self.open_entry(event.option.id)
 
     def action_play(self) -> None:
-        name = self.selected()
-        if name:
+        stories = self.query_one("#stories", OptionList)
+        if stories.highlighted is not None:
+            self.open_entry(stories.get_option_at_index(stories.highlighted).id)
+
+    def open_entry(self, name: str | None) -> None:
+        """Play the story chosen, or open the menu entry chosen."""
+        if name == GALLERY:
+            self.app.action_gallery()
+        elif name == SETTINGS:
+            self.app.action_open_settings()
+        elif name:
             self.app.new_run(name, seed=self.app.start_seed)
 
     def action_continue(self) -> None:

@@ -1,0 +1,156 @@
+"""The endings gallery: for each story, every ending: the ones found (when, after how many choices and how
+much play) and the ones still locked, with the author's hint; and how many runs were finished."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from game.compiler.loader import read_manifest
+from game.model import Ending
+from game.model.shown import shown
+from game.saves.endings import Found, StoryRecord, read_problem, story_record
+from game.tui.ending_screen import KIND
+from game.tui.screen import GameScreen
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """One story of the gallery: its title and endings (None: its manifest cannot be read) and its record."""
+
+    name: str
+    title: str | None
+    endings: tuple[Ending, ...]
+    record: StoryRecord
+
+
+def found_date(when: str | None) -> str:
+    """The day an ending was first found (UTC), as people write it: '30 Nov 2026'."""
+    if when is None:
+        return "an unknown date"
+    try:
+        day = datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return "an unknown date"
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def play_time(seconds: int) -> str:
+    if seconds < 60:
+        return "under a minute"
+    minutes = seconds // 60
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def found_line(found: Found) -> str:
+    parts = [f"found {found_date(found.when)}"]
+    if found.turns is not None:
+        parts.append(f"{found.turns} choice{'s' * (found.turns != 1)}")
+    if found.play_seconds is not None:
+        parts.append(f"{play_time(found.play_seconds)} of play")
+    return " · ".join(parts)
+
+
+Line = tuple[str, Text]  # a line of the gallery: its class (which sets its indent) and its text
+
+
+def shelf_lines(shelf: Shelf) -> list[Line]:
+    """One story's part of the gallery, as plain text (no markup is read from the story): its title, its
+    statistics, then each ending with a line under it (when and how it was found, or the author's hint)."""
+    if shelf.title is None:
+        return [
+            ("gallery-story", Text(shown(shelf.name, 80), "bold")),
+            ("gallery-stats", Text("Its story.yaml cannot be read (choose it on the title screen to see why).")),
+        ]
+    found = {e.id: shelf.record.found[e.id] for e in shelf.endings if e.id in shelf.record.found}
+    runs = shelf.record.runs
+    runs_shown = str(runs) if runs >= len(found) else f"at least {len(found)}"  # a record of before runs were counted
+    lines: list[Line] = [
+        ("gallery-story", Text(shown(shelf.title, None), "bold")),
+        ("gallery-stats", Text(f"Runs finished: {runs_shown}  ·  Endings found: {len(found)} of {len(shelf.endings)}")),
+    ]
+    for ending in shelf.endings:
+        if ending.id in found:
+            kind = KIND.get(ending.kind, "An ending").lower() + (", as the film tells it" if ending.canon else "")
+            lines.append(("gallery-ending", Text.assemble("✓ ", (shown(ending.title, None), "bold"), f"  ({kind})")))
+            lines.append(("gallery-detail", Text(found_line(found[ending.id]))))
+        else:
+            lines.append(("gallery-ending", Text.assemble(("· ???", "bold"), "  (not found yet)")))
+            if ending.hint:
+                lines.append(("gallery-detail", Text.assemble("Hint: ", (shown(ending.hint, 300), "italic"))))
+    return lines
+
+
+class GalleryScreen(GameScreen):
+    """Every story's endings, found and locked."""
+
+    DEFAULT_CSS = """
+    #gallery-scroll {
+        height: 1fr;
+        padding: 0 2;
+    }
+    #gallery-scroll > .gallery-story {
+        margin: 1 0 0 0;
+    }
+    #gallery-scroll > .gallery-stats {
+        margin: 0 0 1 0;
+    }
+    #gallery-scroll > .gallery-ending {
+        padding: 0 0 0 2;
+    }
+    #gallery-scroll > .gallery-detail {
+        padding: 0 0 0 6;
+    }
+    """
+
+    HELP_TITLE = "Endings gallery"
+    HELP_EXTRA = [("↑ ↓ PgUp PgDn", "scroll")]
+    BINDINGS = [
+        Binding("escape,q,e", "app.pop_screen", "Back", tooltip="back to where you were"),
+        Binding("question_mark,f1", "app.help", "Help", key_display="?", tooltip="the keys of every screen"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="gallery-scroll"):
+            for kind, text in self.lines():
+                yield Static(text, classes=kind)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Endings gallery"
+        self.query_one("#gallery-scroll", VerticalScroll).focus()
+
+    def shelves(self) -> list[Shelf]:
+        shelves = []
+        for name, folder in self.app.stories.items():
+            info = read_manifest(folder)
+            if info is None:
+                shelves.append(Shelf(name, None, (), StoryRecord()))
+                continue
+            record = story_record(self.app.saves, self.app.story_key(name, info.id))
+            shelves.append(Shelf(name, info.title, info.ending_list, record))
+        return shelves
+
+    def lines(self) -> list[Line]:
+        lines: list[Line] = []
+        if self.app.saves is None:
+            lines.append(("gallery-note", Text("Saving is off (no saves folder): no endings are recorded.")))
+        else:
+            problem = read_problem(self.app.saves)
+            if problem is not None:
+                note = f"The endings record cannot be read, and is left as it is: {shown(problem, 300)}"
+                lines.append(("gallery-note", Text(note)))
+        for shelf in self.shelves():
+            lines += shelf_lines(shelf)
+        return lines
+
+    def shown_text(self) -> str:
+        """What the gallery shows, a line per part (for tests and screen readers' logs)."""
+        return "\n".join(str(static.render()) for static in self.query_one("#gallery-scroll").query(Static))
