@@ -100,9 +100,13 @@ def test_the_chapter_is_said_only_when_it_changes(tmp_path):
 
 def test_changes_are_read_as_sentences(tmp_path):
     transcript = play("1\n1\n1\nq\n", tmp_path)
-    assert "\nStamina falls from 4 to 3. You now carry: Storm lamp.\n" in transcript
+    # what the choice did comes under its outcome; what entering the scene did (the cellar's cold, its
+    # on_enter) comes under the scene's text, so it is never read as the choice's doing
+    lamp = transcript.index("The match flares and the wick takes.\n\nYou now carry: Storm lamp.\n\nThe cellar\n")
+    assert transcript.index("The lamp throws your shadow up the steps.\n\nStamina falls from 4 to 3.\n") > lamp
     assert "\nYou now carry: Iron key.\n" in transcript
-    assert "\nThe dog is with you now. Stamina falls from 3 to 2.\n" in transcript
+    assert "\nThe dog is with you now.\n\nThe cellar\n" in transcript
+    assert "steps.\n\nStamina falls from 3 to 2.\n" in transcript
     assert "->" not in transcript and "(Stamina" not in transcript
 
 
@@ -310,3 +314,13 @@ def test_an_ascii_only_output_gets_question_marks_not_a_traceback(tmp_path):
     )
     assert done.returncode == 0 and b"Traceback" not in done.stderr
     assert b"Mar?chal" in done.stdout  # the blurb's accented name, shown as far as the stream can
+
+
+def test_a_paragraph_that_opens_in_italics_is_prose_not_a_list():
+    from game.cli.plain import reflow, wrap
+
+    letter = "*Darling*, it begins, and you read\nthe rest standing up."
+    assert reflow(letter) == "*Darling*, it begins, and you read the rest standing up."
+    assert wrap(letter, 30) == "*Darling*, it begins, and you\nread the rest standing up."  # no hanging indent
+    assert reflow("- a list item\n- another") == "- a list item\n- another"  # real lists are kept
+    assert wrap("* one two three four five six", 20) == "* one two three four\n  five six"

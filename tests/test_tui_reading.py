@@ -121,13 +121,16 @@ async def test_a_choice_says_what_it_changed_under_its_outcome_and_marks_the_pan
     async with app.run_test(size=size) as pilot:
         screen = app.screen
         assert isinstance(screen, PlayScreen)
-        await pilot.press("1")  # the lamp: stamina 4 -> 3 on entering again, the lamp gained
+        await pilot.press("1")  # the lamp: the lamp gained; stamina 4 -> 3 on entering the cellar again
         await pilot.pause()
         source = screen.query_one("#prose", Prose).source
         outcome = source.index("> The match flares")
-        notes = source.index(f"*{literal('Stamina falls from 4 to 3. You now carry: Storm lamp.')}*")
-        assert outcome < notes < source.index("Water drips")  # under the outcome, above the scene
-        assert "Stamina falls from 4 to 3. You now carry: Storm" in screen_text(app)  # (wrapped at 80)
+        notes = source.index(f"*{literal('You now carry: Storm lamp.')}*")
+        assert outcome < notes < source.index("Water drips")  # the choice's doing: under the outcome
+        arrival = source.index(f"*{literal('Stamina falls from 4 to 3.')}*")
+        assert arrival > source.index("up the steps.")  # the cellar's doing (its on_enter): under its text
+        on_screen = screen_text(app)
+        assert "You now carry: Storm lamp." in on_screen and "Stamina falls from 4 to 3." in on_screen
         lines = panel_text(screen)
         changed = [lines.plain[s.start : s.end] for s in lines.spans if CHANGED in str(s.style)]
         assert "Stamina" in changed and "Storm lamp" in changed and "Private" not in " ".join(changed)
@@ -167,9 +170,14 @@ def test_change_notes_are_the_plain_modes_words(tmp_path):
     session = Session(load_story(DEMO), None)
     session.start(5)
     step = session.choose("lamp")
-    words = ["Stamina falls from 4 to 3.", "You now carry: Storm lamp."]
-    assert change_notes(session.story, step) == words
-    assert PlainFrontEnd(session, None, None, 80).change_notes(step) == words  # type: ignore[arg-type]
+    front = PlainFrontEnd(session, None, None, 80)  # type: ignore[arg-type]
+    for part, words in (
+        ("choice", ["You now carry: Storm lamp."]),
+        ("arrival", ["Stamina falls from 4 to 3."]),
+        ("all", ["Stamina falls from 4 to 3.", "You now carry: Storm lamp."]),
+    ):
+        assert change_notes(session.story, step, part) == words
+        assert front.change_notes(step, part) == words
 
 
 def test_literal_keeps_story_words_out_of_markdown():
@@ -403,3 +411,18 @@ async def test_redo_makes_the_undone_choice_again(tmp_path, size):
         await pilot.pause()
         assert game.run.log == [("cellar", "lamp"), ("cellar", "search")] and game.run.scene == "barrels"
         assert literal("You now carry: Iron key.") in screen.query_one("#prose", Prose).source
+
+
+def test_one_net_change_per_meter_and_items_that_come_and_go_cancel():
+    from game.compiler.loader import load_story
+    from game.engine.game import Change, Step
+    from game.tools.consequences import net
+
+    changes = (Change("food", 5, 8), Change("stamina", 5, 4), Change("food", 8, 7), Change("morale", 3, 4))
+    assert net((*changes, Change("morale", 4, 3))) == [Change("food", 5, 7), Change("stamina", 5, 4)]
+    story = load_story(DEMO)
+    step = Step(
+        "x", "X", "cellar", "cellar", changes=(Change("stamina", 4, 5), Change("stamina", 5, 3)),
+        gained=("lamp", "key"), lost=("lamp",),
+    )  # fmt: skip
+    assert change_notes(story, step, "all") == ["Stamina falls from 4 to 3.", "You now carry: Iron key."]

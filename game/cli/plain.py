@@ -29,7 +29,7 @@ from game.saves.session import Session
 from game.tools.consequences import change_notes, sentence
 from game.tools.consequences import change_sentence as change_sentence  # where it was first (tests import it here)
 
-_BLOCK = re.compile(r"^\s*([-*+>#|]|\d+[.)]\s)")
+_BLOCK = re.compile(r"^\s*([-*+]\s|[>|]|#{1,6}\s|\d+[.)]\s)")  # a list item, quote, table or heading (not *italics*)
 _MARKER = re.compile(r"\s*(?:[-*+>#|]+|\d+[.)])\s*")  # a list item's or quote's mark, for the hanging indent
 MIN_WIDTH, MAX_WIDTH = 20, 100
 ECHO_LIMIT = 60  # the most characters of the player's own words said back
@@ -187,8 +187,8 @@ class PlainFrontEnd:
             self.say()
             self.say_wrapped(" ".join(notes))
 
-    def change_notes(self, step: Step) -> list[str]:
-        return change_notes(self.game.story, step)
+    def change_notes(self, step: Step, part: str = "choice") -> list[str]:
+        return change_notes(self.game.story, step, part)
 
     def check_saving(self) -> None:
         """Say what has changed about saving (off, or nearly full), once each."""
@@ -229,6 +229,10 @@ class PlainFrontEnd:
         self.check_saving()
         if not step.stayed:
             self.show_scene()
+            arrival = self.change_notes(step, "arrival")  # what entering the scene did: said under its text
+            if arrival:
+                self.say()
+                self.say_wrapped(" ".join(arrival))
         return Next.TURN
 
     # commands -------------------------------------------------------------------------------------------

@@ -45,6 +45,22 @@ class Step(NamedTuple):
     text: str = ""  # the new scene's prose ("" when the choice stays)
     ending: Ending | None = None
     stayed: bool = False  # the choice kept the player in the scene, which was not entered again
+    arrival: tuple[int, int, int] | None = None  # where the entered scene's `on_enter` effects begin in
+    # changes, gained and lost: what came before is the choice's own doing
+
+    def by_choice(self) -> tuple[tuple[Change, ...], tuple[str, ...], tuple[str, ...]]:
+        """The changes, items gained and items lost that the choice's own effects made."""
+        if self.arrival is None:
+            return self.changes, self.gained, self.lost
+        changes, gained, lost = self.arrival
+        return self.changes[:changes], self.gained[:gained], self.lost[:lost]
+
+    def on_arrival(self) -> tuple[tuple[Change, ...], tuple[str, ...], tuple[str, ...]]:
+        """What entering the new scene changed (its `on_enter` effects)."""
+        if self.arrival is None:
+            return (), (), ()
+        changes, gained, lost = self.arrival
+        return self.changes[changes:], self.gained[gained:], self.lost[lost:]
 
 
 # What undo needs to put back: the scene, variables, items, turn, draws, ending, the scene's text and the
@@ -195,6 +211,7 @@ class Game:
             move.text,
             ending,
             not move.entered,
+            move.arrival,
         )
 
     # undo, snapshot, restore ----------------------------------------------------------

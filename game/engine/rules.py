@@ -42,6 +42,7 @@ class Move(Scope):
         "changes",
         "gained",
         "lost",
+        "arrival",
     )
 
     def __init__(self, run: RunState, rng: random.Random, destination: str | None = None) -> None:
@@ -55,6 +56,7 @@ class Move(Scope):
         self.changes: list[Change] = []
         self.gained: list[str] = []
         self.lost: list[str] = []
+        self.arrival: tuple[int, int, int] | None = None  # where the entered scene's own effects begin in them
 
 
 def bounded(variable: Variable, value: Value) -> Value:
@@ -169,6 +171,8 @@ def enter(scene: Scene, variables: Mapping[str, Variable]) -> Callback:
         visits = move.run.visits
         visits[scene_id] = move.here = visits.get(scene_id, 0) + 1
         move.entered = True
+        if move.arrival is None:
+            move.arrival = (len(move.changes), len(move.gained), len(move.lost))
         if on_enter:
             apply(on_enter, move, variables)
         move.text = (again if again is not None and move.here > 1 else text).render(move)

@@ -26,14 +26,40 @@ def change_sentence(variable: Variable, change: Change) -> str | None:
     return f"{label} is now {after}."
 
 
-def change_notes(story: Story, step: Step) -> list[str]:
-    """Every change of `step` the player can see, as sentences: meters and companions, then items."""
-    notes = [change_sentence(story.variables[change.name], change) for change in step.changes]
+def net(changes: tuple[Change, ...]) -> list[Change]:
+    """One change per variable, from its first value to its last, in the order first changed; a variable
+    that ends where it began is left out (`food += 3` then `food -= 1` is one rise of 2)."""
+    first: dict[str, Change] = {}
+    last: dict[str, Change] = {}
+    for change in changes:
+        first.setdefault(change.name, change)
+        last[change.name] = change
+    return [
+        Change(name, start.before, last[name].after)
+        for name, start in first.items()
+        if start.before != last[name].after
+    ]
+
+
+def notes_of(story: Story, changes: tuple[Change, ...], gained: tuple[str, ...], lost: tuple[str, ...]) -> list[str]:
+    """Sentences for what changed: meters and companions (net), then items kept or gone."""
+    notes = [change_sentence(story.variables[change.name], change) for change in net(changes)]
+    kept = [item for item in dict.fromkeys(gained) if item not in lost]
+    gone = [item for item in dict.fromkeys(lost) if item not in gained]
     return [
         *(note for note in notes if note),
-        *(f"You now carry: {sentence(story.items[item].name)}" for item in step.gained),
-        *(f"You no longer carry: {sentence(story.items[item].name)}" for item in step.lost),
+        *(f"You now carry: {sentence(story.items[item].name)}" for item in kept),
+        *(f"You no longer carry: {sentence(story.items[item].name)}" for item in gone),
     ]
+
+
+def change_notes(story: Story, step: Step, part: str = "choice") -> list[str]:
+    """What `step` changed that the player can see, as sentences: by the choice itself (`part` "choice",
+    shown under its outcome), by entering the new scene ("arrival", shown under that scene's text: a new
+    camp's guards, a companion met there), or both ("all")."""
+    if part == "all":
+        return notes_of(story, step.changes, step.gained, step.lost)
+    return notes_of(story, *(step.by_choice() if part == "choice" else step.on_arrival()))
 
 
 def changed_names(story: Story, step: Step) -> frozenset[str]:

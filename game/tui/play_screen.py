@@ -33,10 +33,17 @@ def literal(text: str) -> str:
     return PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
-def prose(outcome: str, text: str, notes: list[str] | tuple[str, ...] = (), title: str = "", choice: str = "") -> str:
+def prose(
+    outcome: str,
+    text: str,
+    notes: list[str] | tuple[str, ...] = (),
+    title: str = "",
+    choice: str = "",
+    arrival: list[str] | tuple[str, ...] = (),
+) -> str:
     """The Markdown shown for a scene: the last choice's outcome as a quotation, what it changed (`notes`)
-    in one italic line under it, then the scene. In transcript mode the choice taken comes first, and the
-    scene's `title` above its text."""
+    in one italic line under it, then the scene, and under it what entering the scene changed (`arrival`).
+    In transcript mode the choice taken comes first, and the scene's `title` above its text."""
     parts = [f"**▸ {literal(choice)}**"] if choice else []
     if outcome.strip():
         parts.append("\n".join(f"> {line}" if line else ">" for line in outcome.strip().splitlines()))
@@ -45,6 +52,8 @@ def prose(outcome: str, text: str, notes: list[str] | tuple[str, ...] = (), titl
     if title:
         parts.append(f"### {literal(title)}")
     parts.append(text)
+    if arrival:
+        parts.append(f"*{literal(' '.join(arrival))}*")
     return "\n\n".join(parts)
 
 
@@ -107,6 +116,8 @@ class PlayScreen(GameScreen):
         self.query_one("#scene-title", Label).update(plain_text(scene.title))
         self.lay_out()
         notes = change_notes(game.story, self.step) if self.step is not None else []
+        entered = self.step is not None and not self.step.stayed
+        arrival = change_notes(game.story, self.step, "arrival") if entered and self.step is not None else []
         if transcript:  # the run from its log: the earlier scenes above, the last outcome, the scene now
             *entries, now = journal(game)
             await self.show_transcript(entries)
@@ -117,7 +128,7 @@ class PlayScreen(GameScreen):
         else:
             await self.show_transcript([])
             outcome, text, title, choice = self.outcome, game.text(), "", ""
-        await self.query_one("#prose", Prose).update(prose(outcome, text, notes, title, choice))
+        await self.query_one("#prose", Prose).update(prose(outcome, text, notes, title, choice, arrival))
         self.call_after_refresh(self.scroll_to_scene)
         choices = self.query_one(ChoiceList)
         offers = game.choices()
