@@ -426,3 +426,20 @@ def test_one_net_change_per_meter_and_items_that_come_and_go_cancel():
         gained=("lamp", "key"), lost=("lamp",),
     )  # fmt: skip
     assert change_notes(story, step, "all") == ["Stamina falls from 4 to 3.", "You now carry: Iron key."]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_notices_never_cover_the_choices(tmp_path, size):
+    from textual.widgets._toast import Toast
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=size, notifications=True) as pilot:  # tests hide them by default
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("u")  # "You take back your last choice." as a notice
+        await pilot.pause(0.1)
+        toasts = list(app.screen.query(Toast))
+        assert toasts, "the undo notice is shown"
+        choices = app.screen.query_one(ChoiceList).region
+        for toast in toasts:
+            assert toast.region.bottom <= choices.y, (toast.region, choices)
