@@ -419,3 +419,275 @@ def test_no_scene_prints_the_same_prose_twice_in_a_run(story):
         assert repeated == [], f"seed {seed} printed twice: {repeated}"
         paragraphs = Counter(p.strip() for t in texts for p in set(t.split("\n\n")) if len(p.split()) >= 20)
         assert [p[:60] for p, n in paragraphs.items() if n > 1] == [], f"seed {seed} repeats a paragraph"
+
+
+# ---- second pass (editor's playthrough after the rework) ----
+
+TO_LAST_PUSH = HALLBACH[:-3]  # ends entering tunnel_last_push
+WINTERSBORN_THEN_OVER = TO_WINTERSBORN + ["the_rope_making.braid_fast"] + TO_ROLL_CALL + OVER_THE_WALL[:3]
+
+
+def test_digging_for_the_surface_and_failing_is_told(story):
+    run = Run(story).play(TO_LAST_PUSH)
+    assert run.game.run.scene == "tunnel_last_push"
+    assert run.var("with_rosenthal")
+    run.play(["tunnel_last_push.push_through>tunnel_transfer"])
+    assert run.game.run.scene == "tunnel_transfer"
+    assert "The surface did not come." in run.text
+    assert "At eight in the morning the Feldwebel comes into the yard" in run.text
+    outcome = [t for kind, key, t in run.shown if key == "tunnel_last_push.push_through"][0]
+    assert "no longer with you" not in outcome
+    assert not run.var("with_rosenthal")
+
+
+def _knee_route(story):
+    run = Run(story).play(WINTERSBORN_THEN_OVER)
+    run.play(["down_the_rope.rosenthal_first>rope_gives", "rope_gives.lean_on_rosenthal"])
+    run.play(["the_shot.look_back", "boeldieu_last_hour.speak_of_the_end"])
+    run.play(["first_night_free.follow_stars", "hunger_road.raid_the_clamp"])
+    assert run.game.run.scene == "rosenthal_foot" and run.var("wounded")
+    return run
+
+
+def test_the_broken_knee_is_felt_across_germany(story):
+    run = _knee_route(story)
+    assert "You go across on the stones, jumping" not in run.text
+    assert "your bad knee held straight" in run.text
+    run.play(["rosenthal_foot.bind_foot"])
+    assert "walked at the pace of your knee" in run.text
+    run.play(["the_quarrel.say_the_cruel_thing"])
+    assert "as fast as your knee will let you" in run.text
+    run.play(["the_parting.keep_walking"])
+    assert run.game.run.scene == "alone_in_the_hills"
+    assert "your shoulders are loose" not in run.text
+    assert "The knee grinds at every step" in run.text
+
+
+def test_the_food_parcel_agrees_with_itself(story):
+    assert "address written twice" not in story.items["food_parcel"].text
+    run = Run(story).play(HALLBACH[:7])  # dinner eaten, mother's parcel kept
+    assert run.has("food_parcel")
+    run.play(HALLBACH[7:])
+    assert run.game.run.scene == "camp_to_camp"
+    assert not run.has("food_parcel"), "eaten in the camps"
+    run.play(["camp_to_camp.jump_from_train"])
+    assert run.game.run.scene == "the_ditch_by_the_line"
+    assert run.var("food") >= 4
+    assert "no food but half a bar of chocolate" not in run.text
+    assert "a heel of black bread" in run.text
+
+
+def test_buried_end_follows_the_choice_taken(story):
+    steps = list(TO_LAST_PUSH)
+    steps[8] = "tunnel_first_night.carry_only"
+    steps[9] = "tunnel_the_earth.scatter_slowly"
+    del steps[10]
+    run = Run(story).play(steps)
+    assert run.game.run.scene == "tunnel_last_push" and not run.has("trowel")
+    run.play(["tunnel_last_push.push_through>tunnel_collapse"])
+    assert not run.has("candle"), "the candle goes out under the fall"
+    assert "the one bed board you wedged into this stretch" not in run.text
+    run.play(["tunnel_collapse.claw_upward>buried_end"])
+    assert run.game.run.ending == "buried_in_tunnel"
+    assert "Nobody is holding the other end" not in run.text
+    assert "The cord lies slack" not in run.text
+    assert "trowel in his hand" not in run.text
+    assert "with his fingers in the clay" in run.text
+
+
+def test_buried_after_tugging_the_cord_keeps_the_slack_cord(story):
+    run = Run(story).play(TO_LAST_PUSH)
+    run.play(["tunnel_last_push.push_through>tunnel_collapse"])
+    run.game.run.variables["trust_boeldieu"] = 0
+    run.game.run.variables["trust_rosenthal"] = 0
+    run.play(["tunnel_collapse.tug_the_cord"])
+    assert run.game.run.ending == "buried_in_tunnel"
+    assert "Nobody is holding the other end." in run.text
+
+
+def test_the_escape_names_only_what_you_saw(story):
+    steps = list(TO_LAST_PUSH)
+    steps[8] = "tunnel_first_night.carry_only"
+    steps[9] = "tunnel_the_earth.scatter_slowly"
+    del steps[10]
+    run = Run(story).play(steps)
+    run.game.run.variables["tunnel_length"] = 9
+    run.play(["tunnel_last_push.push_through>tunnel_breakthrough"])
+    choice = [o.id for o in run.offers().values() if o.enabled][0]
+    run.play([f"tunnel_breakthrough.{choice}>tunnel_escape_end"])
+    assert run.game.run.ending == "tunnel_escape"
+    assert "wax candle going blue" not in run.text
+    assert "trouser legs full of earth" in run.text
+
+
+def test_shot_under_the_wire_is_not_standing_or_falling_forward(story):
+    run = Run(story).play(TO_LAST_PUSH)
+    run.play(["tunnel_last_push.push_through>tunnel_collapse", "tunnel_collapse.claw_upward>between_the_wires"])
+    run.play(["between_the_wires.under_the_wire_now>shot_at_wire_end"])
+    assert run.game.run.ending == "shot_at_the_wire"
+    assert "standing in its beam" not in run.text
+    assert "forward onto the barbs" not in run.text
+    assert "lying in its beam on your back" in run.text
+
+
+FARM = [
+    "first_night_free.lie_up_a_day",
+    "hunger_road.raid_the_clamp",
+    "rosenthal_foot.bind_foot",
+    "the_quarrel.bite_tongue",
+    "the_parting.go_back",
+    "going_back.make_for_the_farm",
+    "elsa_shed.let_rosenthal_speak",
+    "elsa_kitchen.eat_and_sleep",
+    "the_patrol.hide_in_loft",
+    "farm_days.split_the_wood",
+]
+
+
+def _to_christmas(story):
+    run = Run(story).play(TO_WINTERSBORN + ["the_rope_making.braid_fast"] + TO_ROLL_CALL + OVER_THE_WALL + FARM)
+    assert run.game.run.scene == "christmas_eve"
+    return run
+
+
+def test_the_foot_healed_reads_fit_when_spirits_are_high(story):
+    run = _to_christmas(story)
+    run.game.run.variables["morale"] = 9
+    run.play(["christmas_eve.sit_with_rosenthal"])
+    assert run.game.run.scene == "the_foot_healed" and run.var("morale") >= 8
+    assert "You have not felt fit to walk over a mountain" not in run.text
+    assert "so fit to walk over a mountain" in run.text
+
+
+def test_lying_flat_is_warned_of_before_it_kills(story):
+    for start in range(0, 6):
+        run = _to_christmas(story)
+        run.play(["christmas_eve.sit_with_rosenthal", "the_foot_healed.promise_and_go"])
+        run.play(["leaving_the_farm.take_only_bread"])
+        run.game.run.variables["stamina"] = start
+        run.play(["the_mountains.eat_the_bread"])
+        if run.game.run.scene == "the_snow_valley" and run.var("stamina") == 3:
+            break
+    assert run.var("stamina") == 3
+    assert "If you go down flat now, you will not get up again." in run.text
+    run.play(["the_snow_valley.lie_flat"])
+    assert run.game.run.ending == "death_in_snow"
+
+
+def test_one_armed_rescue_and_the_good_hand(story):
+    run = Run(story).play(HALLBACH[:8])
+    assert run.var("wounded") and "into your good hand" in run.text
+    run.game.run.variables["stamina"] = 5
+    run.play(["tunnel_first_night.hold_the_string", "tunnel_the_string.go_down_after"])
+    outcome = run.shown[-2][2]
+    assert "you have one arm" in outcome
+    assert "you take his ankles" not in outcome
+    steps = list(HALLBACH[:8])
+    steps[2] = "the_albatros.side_slip_down"
+    run = Run(story).play(steps)
+    assert not run.var("wounded")
+    assert run.has("candle") and "good hand" not in run.text
+
+
+def test_rope_visits_follow_what_was_done_and_never_repeat(story):
+    run = Run(story).play(TO_WINTERSBORN + ["the_rope_making.lie_low"])
+    assert "Since the morning after the cocoa tin" not in run.text
+    assert "The week in bed has done its work" in run.text
+    run.play(["the_rope_making.pore_over_map"])
+    assert "The last week of the month" in run.text
+    assert "Rosenthal's page from the school atlas is in the breast" not in run.text
+    assert "one such week to spare" in run.prose() and "one such night to spare" not in run.prose()
+    run = Run(story).play(TO_WINTERSBORN + ["the_rope_making.open_cocoa_tin", "the_rope_making.lie_low"])
+    entries = [t for kind, scene, t in run.shown if kind == "enter" and scene == "the_rope_making"]
+    assert len(entries) == 3
+    paragraphs = Counter(p.strip() for t in entries for p in t.split("\n\n") if len(p.split()) >= 20)
+    assert all(n == 1 for n in paragraphs.values())
+
+
+def test_ramparts_budget_and_the_climber_coming_down(story):
+    run = Run(story).play(TO_WINTERSBORN + ["the_rope_making.knot_carefully"] + TO_ROLL_CALL)
+    assert "two turns of your play and not three" not in run.text
+    assert "then only for the last word you give him" in run.text
+    steps = list(TO_WINTERSBORN)
+    steps[0] = "escadrille_mess.needle_him"
+    steps[1] = "over_the_lines.turn_early"
+    steps[2] = "the_albatros.side_slip_down"
+    steps[3] = "forced_landing.help_boeldieu"
+    steps[8] = "tunnel_first_night.carry_only"
+    steps[9] = "tunnel_the_earth.scatter_slowly"
+    del steps[10]
+    steps[-1] = "boeldieu_at_the_window.call_it_hopeless"
+    run = Run(story).play(steps + ["the_rope_making.knot_carefully", "the_search.keep_still"])
+    run.play(["boeldieu_offer.accept_the_plan", "the_flutes.bang_the_pots", "the_stairwell.promise_a_drink"])
+    run.play(["the_roll_call.slip_away", "boeldieu_ramparts.climb_higher", "boeldieu_ramparts.come_down"])
+    outcome = [t for kind, key, t in run.shown if key == "boeldieu_ramparts.come_down"][0]
+    assert "because he asked you as a friend" not in outcome
+    assert "asking into the wind" in outcome
+
+
+def test_used_things_are_given_up_where_they_are_used(story):
+    # the prints do not outlast the camps
+    steps = HALLBACH[:3] + [
+        "forced_landing.hide_photos",
+        "officers_lunch.talk_engines",
+        "hallbach_gate.photos_in_sling",
+    ]
+    run = Run(story).play(steps + HALLBACH[6:])
+    assert run.game.run.scene == "camp_to_camp"
+    assert not run.has("photographs")
+    assert "The reconnaissance prints do not get past the next gate" in run.text
+    # the rope is used up on the three-man descent
+    run = Run(story).play(TO_WINTERSBORN + ["the_rope_making.knot_carefully", "the_search.boeldieu_distracts"])
+    run.game.run.variables["trust_boeldieu"] = 0
+    run.play(["boeldieu_offer.refuse_all_three", "boeldieu_offer.insist_all_three"])
+    assert run.game.run.scene == "three_on_the_wall"
+    assert not run.has("rope")
+
+
+def test_stay_end_gives_away_the_map_and_compass(story):
+    run = _to_christmas(story)
+    run.play(["christmas_eve.sit_with_rosenthal"])
+    stay = ["stay_with_her"]
+    run.game.run.items.add("map")
+    run.game.run.items.add("compass")
+    run.game.run.variables["elsa_love"] = 8
+    run.play([f"the_foot_healed.{stay[0]}"])
+    assert run.game.run.ending == "stay_with_elsa"
+    assert not run.has("map") and not run.has("compass")
+
+
+def test_all_caught_is_period_true_and_has_the_cells(story):
+    steps = list(TO_WINTERSBORN)
+    steps[0] = "escadrille_mess.needle_him"
+    steps[1] = "over_the_lines.turn_early"
+    steps[2] = "the_albatros.side_slip_down"
+    steps[3] = "forced_landing.help_boeldieu"
+    steps[8] = "tunnel_first_night.carry_only"
+    steps[9] = "tunnel_the_earth.scatter_slowly"
+    del steps[10]
+    steps[-1] = "boeldieu_at_the_window.call_it_hopeless"
+    run = Run(story).play(steps + ["the_rope_making.knot_carefully", "the_search.keep_still"])
+    run.play(["boeldieu_offer.accept_the_plan", "the_flutes.bang_the_pots", "the_stairwell.promise_a_drink"])
+    run.play(["the_roll_call.slip_away", "boeldieu_ramparts.come_down", "down_the_rope.you_first"])
+    assert run.game.run.ending == "all_caught"
+    assert "nothing left in Paris to send" not in run.text
+    assert "German railways" in run.text
+    assert "casemates under the keep" in run.text
+
+
+def test_the_file_word_is_read_by_a_man_who_knows_german(story):
+    run = Run(story).play(HALLBACH[:-1])
+    run.game.run.variables["german"] = 3
+    run.play(HALLBACH[-1:])
+    assert run.game.run.scene == "camp_to_camp"
+    assert "that Rosenthal would have been able to translate for you" not in run.text
+    assert "read it upside down" in run.text
+
+
+def test_sitting_down_after_leading_the_song_is_noticed(story):
+    run = Run(story).play(HALLBACH[:14])
+    assert run.game.run.scene == "the_marseillaise" and run.var("marseillaise_leader")
+    run.play(["the_marseillaise.sit_down"])
+    outcome = [t for kind, key, t in run.shown if key == "the_marseillaise.sit_down"][0]
+    assert "writes in his little book" in outcome
+    assert run.game.run.scene == "solitary_cell"
