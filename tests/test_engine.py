@@ -824,3 +824,16 @@ def test_rewind_without_rendering_leaves_the_text_empty_and_the_generator_in_ste
     fresh = Game(demo_story)
     fresh.start(5)
     assert game.rng.random() == fresh.rng.random()  # the generator kept is the one a fresh run has
+
+
+def test_a_step_tells_the_choice_s_doing_from_what_entering_the_scene_did(demo_story):
+    from game.engine.game import Change
+
+    game = Game(demo_story)
+    game.start(5)
+    step = game.choose("lamp")  # the lamp and the noise are the choice's; the cellar's on_enter takes stamina
+    assert step.by_choice() == ((Change("noise", 0, 1),), ("lamp",), ())
+    assert step.on_arrival() == ((Change("stamina", 4, 3),), (), ())
+    assert step.changes == (Change("noise", 0, 1), Change("stamina", 4, 3)) and step.gained == ("lamp",)
+    found = game.choose("search")  # into a scene with no on_enter: everything is the choice's
+    assert found.by_choice() == ((), ("key",), ()) and found.on_arrival() == ((), (), ())
