@@ -33,7 +33,7 @@ play: $(PLAY_STAMP)
 # Every check CI runs (.ci/run calls this).
 test: $(DEV_STAMP)
 	$(MAKE) --no-print-directory lint
-	FUZZ_SEED=$${FUZZ_SEED:-1} $(BIN)/python -m pytest
+	FUZZ_SEED=$${FUZZ_SEED:-1} $(BIN)/python -m pytest -n auto --dist loadscope
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
