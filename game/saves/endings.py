@@ -44,33 +44,39 @@ class StoryRecord:
     runs: int = 0
 
 
+@dataclass(frozen=True)
+class Record:
+    """The whole record, read once: each story's part (`story`), and why it cannot be read (`problem`,
+    None when it can or there is none yet)."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    problem: str | None = None
+
+    def story(self, key: str) -> StoryRecord:
+        """One story's part (empty when the record has none of it, or cannot be read)."""
+        details = self.data.get("found", {}).get(key, {})
+        found = {ending: _found(details.get(ending)) for ending in self.data.get("stories", {}).get(key, [])}
+        return StoryRecord(found, _count(self.data.get("runs", {}).get(key)))
+
+
+def read_record(saves: str | Path | None) -> Record:
+    """The endings record of the saves folder (empty when saving is off)."""
+    if saves is None:
+        return Record()
+    try:
+        return Record(_read_endings(Path(saves)))
+    except SaveError as err:
+        return Record(problem=str(err))
+
+
 def endings_found(saves: str | Path | None, key: str) -> list[str]:
     """The ids of the endings of the story `key` names reached in any run so far (kept in the saves folder)."""
     return list(story_record(saves, key).found)
 
 
 def story_record(saves: str | Path | None, key: str) -> StoryRecord:
-    """The record of one story (empty when there is none, or it cannot be read: see `read_problem`)."""
-    if saves is None:
-        return StoryRecord()
-    try:
-        data = _read_endings(Path(saves))
-    except SaveError:
-        return StoryRecord()
-    details = data.get("found", {}).get(key, {})
-    found = {ending: _found(details.get(ending)) for ending in data["stories"].get(key, [])}
-    return StoryRecord(found, _count(data.get("runs", {}).get(key)))
-
-
-def read_problem(saves: str | Path | None) -> str | None:
-    """Why the endings record cannot be read, or None when it can (or there is none)."""
-    if saves is None:
-        return None
-    try:
-        _read_endings(Path(saves))
-    except SaveError as err:
-        return str(err)
-    return None
+    """The record of one story (empty when there is none, or it cannot be read)."""
+    return read_record(saves).story(key)
 
 
 def _count(value: Any) -> int:

@@ -32,13 +32,8 @@ from game.model import INT, STAY, Choice, Effect, Expr, Scene, Story, Template
 
 
 def flat_effects(effects: Iterable[Effect]) -> Iterator[Effect]:
-    """Every effect, the branches of conditional effects included."""
-    for effect in effects:
-        if effect.condition is not None:
-            yield from flat_effects(effect.then)
-            yield from flat_effects(effect.otherwise)
-        else:
-            yield effect
+    """Every statement that sets a variable or an item, the branches of conditional effects included."""
+    return (inner for effect in effects for inner in effect.walk() if inner.condition is None)
 
 
 def chosen_keys(story: Story) -> set[str]:

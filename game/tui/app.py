@@ -17,7 +17,6 @@ from game.engine.replay import replay
 from game.errors import EscapeError, SaveError, StoryError
 from game.model import Story
 from game.model.shown import shown
-from game.saves.endings import endings_found
 from game.saves.files import BUNDLED, UNRECORDED, folder_origin, read_save, saved_steps, story_key
 from game.saves.location import older_saves, saves_folder
 from game.saves.runs import SaveInfo, runs_waiting, unfinished_runs, unreadable_of
@@ -221,9 +220,6 @@ class EscapeApp(App):
     def story_key(self, name: str, story_id: str) -> str:
         """The key of the story listed as `name` (its saves and endings are filed under it)."""
         return story_key(story_id, folder_origin(self._folder(name)))
-
-    def endings_found(self, key: str) -> list[str]:
-        return endings_found(self.saves, key)
 
     def runs_waiting(self, key: str) -> list[SaveInfo]:
         return runs_waiting(self.saves, key)

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Static
 from game.compiler.loader import read_manifest
 from game.model import Ending
 from game.model.shown import shown
-from game.saves.endings import Found, StoryRecord, read_problem, story_record
+from game.saves.endings import Found, Record, StoryRecord, read_record
 from game.tui.ending_screen import KIND
 from game.tui.screen import GameScreen
 
@@ -127,27 +127,27 @@ class GalleryScreen(GameScreen):
         self.title = "Endings gallery"
         self.query_one("#gallery-scroll", VerticalScroll).focus()
 
-    def shelves(self) -> list[Shelf]:
+    def shelves(self, record: Record) -> list[Shelf]:
         shelves = []
         for name, folder in self.app.stories.items():
             info = read_manifest(folder)
             if info is None:
                 shelves.append(Shelf(name, None, (), StoryRecord()))
                 continue
-            record = story_record(self.app.saves, self.app.story_key(name, info.id))
-            shelves.append(Shelf(name, info.title, info.ending_list, record))
+            part = record.story(self.app.story_key(name, info.id))
+            shelves.append(Shelf(name, info.title, info.ending_list, part))
         return shelves
 
     def lines(self) -> list[Line]:
         lines: list[Line] = []
+        record = read_record(self.app.saves)  # the endings record read once for every story
         if self.app.saves is None:
             lines.append(("gallery-note", Text("Saving is off (no saves folder): no endings are recorded.")))
         else:
-            problem = read_problem(self.app.saves)
-            if problem is not None:
-                note = f"The endings record cannot be read, and is left as it is: {shown(problem, 300)}"
+            if record.problem is not None:
+                note = f"The endings record cannot be read, and is left as it is: {shown(record.problem, 300)}"
                 lines.append(("gallery-note", Text(note)))
-        for shelf in self.shelves():
+        for shelf in self.shelves(record):
             lines += shelf_lines(shelf)
         return lines
 

@@ -116,8 +116,7 @@ class PlayScreen(GameScreen):
         self.query_one("#scene-title", Label).update(plain_text(scene.title))
         self.lay_out()
         notes = change_notes(game.story, self.step) if self.step is not None else []
-        entered = self.step is not None and not self.step.stayed
-        arrival = change_notes(game.story, self.step, "arrival") if entered and self.step is not None else []
+        arrival = change_notes(game.story, self.step, "arrival") if self.step and not self.step.stayed else []
         if transcript:  # the run from its log: the earlier scenes above, the last outcome, the scene now
             *entries, now = journal(game)
             await self.show_transcript(entries)

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from game.compiler.loader import read_manifest
 from game.model.shown import shown
+from game.saves.endings import read_record
 from game.tui.screen import GameScreen
 
 LOGO = "E S C A P E   L I N E S"
@@ -55,6 +56,7 @@ class TitleScreen(GameScreen):
         highlighted = stories.highlighted
         stories.clear_options()
         waiting_by_key = self.app.waiting_by_key()  # the saves folder read once, not once per story
+        record = read_record(self.app.saves)  # and the endings record
         for name, folder in self.app.stories.items():
             story = read_manifest(folder)
             if story is None:
@@ -65,7 +67,7 @@ class TitleScreen(GameScreen):
                 stories.add_option(Option(unreadable, id=name))
                 continue
             key = self.app.story_key(name, story.id)
-            found = len(self.app.endings_found(key))
+            found = len(record.story(key).found)
             waiting = waiting_by_key[key]
             resume = {0: "", 1: "  ·  a run is waiting: press c"}.get(
                 waiting, f"  ·  {waiting} runs are waiting: press c"
