@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 UV := $(BIN)/uv
 LOCK_OPTIONS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make upgrade" --quiet
 
-.PHONY: play test check lint format typecheck test-latest test-oldest upgrade mutate validate bench bench-search bench-journal fuzz clean
+.PHONY: play test check lint format typecheck test-latest test-oldest upgrade mutate validate bench bench-search bench-journal fuzz clean i18n
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Escape Lines needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
@@ -66,6 +66,14 @@ upgrade: $(DEV_STAMP)
 # Mutation testing of the engine, run state, expression language and save reader (see benchmarks/mutation.md).
 mutate: $(DEV_STAMP)
 	$(BIN)/python benchmarks/mutation.py
+
+# The interface's messages: extract them from the code into the template, and bring each language's catalog
+# up to date (new messages untranslated, removed ones dropped); then translate in game/i18n/locale/*/LC_MESSAGES/.
+I18N := game/i18n/locale
+i18n: $(DEV_STAMP)
+	$(BIN)/pybabel extract --quiet --no-wrap --sort-by-file --project "Escape Lines" --copyright-holder "Escape Lines" \
+		-k N_ -k pgettext:1c,2 -o $(I18N)/escape.pot game
+	$(BIN)/pybabel update --quiet --no-wrap --no-fuzzy-matching --ignore-obsolete -D escape -i $(I18N)/escape.pot -d $(I18N)
 
 validate: $(PLAY_STAMP)
 	$(BIN)/escape validate --strict

@@ -19,6 +19,19 @@ if "MUTANT_UNDER_TEST" in os.environ:  # mutmut wraps every function in three fr
 DEMO = DATA / "demo"
 
 
+@pytest.fixture(autouse=True)
+def english_interface(monkeypatch):
+    """Every test starts in English whatever the machine's locale; a test that wants Italian asks for it."""
+    from game import i18n
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    i18n.use("en")
+    yield
+    i18n.use("en")
+
+
 @pytest.fixture
 def demo_story():
     """The demo story, loaded for each test: its machine is built by the test that plays it (the story

@@ -454,13 +454,13 @@ def test_new_story_that_fails_half_way_leaves_nothing(place, mode, monkeypatch):
     calls = []
     real = output.write_all
 
-    def fails_third(fd: int, data: bytes) -> None:
+    def fails_at_the_manifest(fd: int, data: bytes) -> None:  # after the three schemas in .schema/
         calls.append(1)
-        if len(calls) == 3:
+        if len(calls) == 4:
             raise OSError(28, "No space left on device")
         real(fd, data)
 
-    monkeypatch.setattr(output, "write_all", fails_third)
+    monkeypatch.setattr(output, "write_all", fails_at_the_manifest)
     before = listing(place.parent)
     code, _, err, _ = run(["new", "story", "new/stories/tale"])
     assert code == 1 and "cannot write new/stories/tale/story.yaml: No space left on device" in err

@@ -195,6 +195,7 @@ def test_published_schema_is_in_step_with_the_loader():
         "title",
         "blurb",
         "author",
+        "language",
         "start",
         "variables",
         "items",

@@ -1277,3 +1277,20 @@ def test_shape_errors_do_not_hide_other_scenes_problems_and_nested_stories_are_s
     (folder / "other" / "story.yaml").write_text("id: other\n")  # another story: not read as a scene file
     _, diagnostics = check_story(folder)
     assert [(d.line, d.col, d.code) for d in diagnostics] == [(6, 26, "schema"), (11, 30, "unknown-name")]
+
+
+def test_translation_warnings_name_the_entry_and_the_fix(story_dir):
+    from tests.test_translation import MANIFEST as TINY
+    from tests.test_translation import SCENES as TINY_SCENES
+    from tests.test_translation import overlay
+
+    scenes = TINY_SCENES.replace("text: The yard is empty.", "text: \"The yard is {{ 'bare' if nerve > 1 }}.\"")
+    folder = story_dir(TINY, cell=scenes)
+    overlay({"story.title": "La piccola fuga", "scene.cell.title": "La cella"}, folder,
+            extra="  scene.gone.text:\n    hash: 'abcdef12'\n    text: Via.\n")
+    (folder / "cell.yaml").write_text((folder / "cell.yaml").read_text().replace("title: The Cell", "title: A Cell"))
+    _, diagnostics = check_story(folder)
+    codes = sorted(d.code for d in diagnostics)
+    assert codes == ["missing-translation", "stale-translation", "text-in-expression", "unknown-translation"]
+    stale = next(d for d in diagnostics if d.code == "stale-translation")
+    assert "'scene.cell.title'" in stale.message and "escape translate extract" in stale.message

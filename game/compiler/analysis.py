@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.compiler.limits import MAX_SUGGESTION_CANDIDATES
+from game.i18n import _
 from game.model import Story
 
 # Report a warning: where (a scene id, or None for the manifest), the path of the field under it, message, code.
@@ -143,12 +144,8 @@ def warn(story: Story, usage: Usage, report: Warn) -> None:
         warn_map(story, report)
     for scene_id, scene in story.scenes.items():
         if scene.choices and not scene.fallback and all(c.condition is not None for c in scene.choices):
-            report(
-                scene_id,
-                (),
-                f"every choice of scene '{scene_id}' has an 'if' and there is no fallback: the player can be stuck",
-                "no-fallback",
-            )
+            message = _("every choice of scene '{scene}' has an 'if' and there is no fallback: the player can be stuck")
+            report(scene_id, (), message.format(scene=scene_id), "no-fallback")
     warn_unused(story, usage, report)
 
 
@@ -163,15 +160,16 @@ def warn_map(story: Story, report: Warn) -> None:
 
     for scene_id, scene in story.scenes.items():
         if scene_id not in seen:
-            scene_warning(
-                scene_id, f"scene '{scene_id}' cannot be reached from the start ('{story.start}')", "unreachable-scene"
-            )
+            message = _("scene '{scene}' cannot be reached from the start ('{start}')")
+            scene_warning(scene_id, message.format(scene=scene_id, start=story.start), "unreachable-scene")
         elif scene_id not in ending_ok and (scene.all_choices or scene.ending):  # else a dead-end error
-            scene_warning(scene_id, f"no path from scene '{scene_id}' reaches an ending", "no-ending-path")
+            message = _("no path from scene '{scene}' reaches an ending")
+            scene_warning(scene_id, message.format(scene=scene_id), "no-ending-path")
     reached_endings = {story.scenes[s].ending for s in seen if story.scenes[s].ending}
     for i, ending_id in enumerate(story.endings):
         if ending_id not in reached_endings:
-            report(None, ("endings", i), f"no reachable scene ends in '{ending_id}'", "unreached-ending")
+            message = _("no reachable scene ends in '{ending}'").format(ending=ending_id)
+            report(None, ("endings", i), message, "unreached-ending")
 
 
 def warn_unused(story: Story, usage: Usage, report: Warn) -> None:
@@ -181,13 +179,16 @@ def warn_unused(story: Story, usage: Usage, report: Warn) -> None:
         if name in usage.reads or maybe_used(name, words):
             continue
         if variable.show == "hidden":
-            message = f"variable '{name}' is never read (use it in a condition or text, or show it with 'show: stat')"
+            message = _(
+                "variable '{name}' is never read (use it in a condition or text, or show it with 'show: stat')"
+            ).format(name=name)
         else:
-            message = (
-                f"variable '{name}' is shown to the player (show: {variable.show}) but no condition or text reads "
+            message = _(
+                "variable '{name}' is shown to the player (show: {show}) but no condition or text reads "
                 "it, so it changes nothing in the story (use it in a condition or text, or remove it)"
-            )
+            ).format(name=name, show=variable.show)
         report(None, ("variables", name), message, "unused-variable")
     for item_id in story.items:
         if item_id not in usage.items and not maybe_used(item_id, words):
-            report(None, ("items", item_id), f"item '{item_id}' is never given, taken or checked", "unused-item")
+            message = _("item '{item}' is never given, taken or checked").format(item=item_id)
+            report(None, ("items", item_id), message, "unused-item")

@@ -11,8 +11,9 @@ from game.compiler.limits import (
     MAX_EXPRESSIONS_PER_FILE,
     MAX_EXPRESSIONS_PER_STORY,
 )
+from game.i18n import _
 
-_WHAT = "expressions (conditions, effects, and texts with {{ }} or {% %})"
+_TAGS = "{{ }} or {% %}"  # what makes a text an expression of its own (the messages' {tags})
 
 
 class ExpressionBudget:
@@ -43,17 +44,23 @@ class ExpressionBudget:
         if self.total > MAX_EXPRESSIONS_PER_STORY or self.total_nodes > MAX_COMPILED_NODES_PER_STORY:
             self.story_closed = True
             if self.total > MAX_EXPRESSIONS_PER_STORY:
-                return f"the story has over {MAX_EXPRESSIONS_PER_STORY:,} {_WHAT}: the rest is not compiled"
-            return (
-                f"the story's distinct expressions have over {MAX_COMPILED_NODES_PER_STORY:,} parts in all: "
-                "the rest is not compiled"
-            )
+                message = _(
+                    "the story has over {limit:,} expressions (conditions, effects, and texts with {tags}): "
+                    "the rest is not compiled"
+                )
+                return message.format(limit=MAX_EXPRESSIONS_PER_STORY, tags=_TAGS)
+            message = _("the story's distinct expressions have over {limit:,} parts in all: the rest is not compiled")
+            return message.format(limit=MAX_COMPILED_NODES_PER_STORY)
         if self.count[path] > MAX_EXPRESSIONS_PER_FILE or self.nodes.get(path, 0) > MAX_COMPILED_NODES_PER_FILE:
             self.closed.add(path)
             if self.count[path] > MAX_EXPRESSIONS_PER_FILE:
-                return f"this file has over {MAX_EXPRESSIONS_PER_FILE:,} {_WHAT}: the rest of it is not compiled"
-            return (
-                f"the distinct expressions of this file have over {MAX_COMPILED_NODES_PER_FILE:,} parts in all: "
-                "the rest of it is not compiled"
+                message = _(
+                    "this file has over {limit:,} expressions (conditions, effects, and texts with {tags}): "
+                    "the rest of it is not compiled"
+                )
+                return message.format(limit=MAX_EXPRESSIONS_PER_FILE, tags=_TAGS)
+            message = _(
+                "the distinct expressions of this file have over {limit:,} parts in all: the rest of it is not compiled"
             )
+            return message.format(limit=MAX_COMPILED_NODES_PER_FILE)
         return None

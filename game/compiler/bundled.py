@@ -13,6 +13,7 @@ from pathlib import Path
 
 from game.compiler.checker import did_you_mean
 from game.errors import EscapeError
+from game.i18n import _, pgettext
 
 
 def scenes_root() -> Path:
@@ -38,10 +39,9 @@ def find_story(name: str) -> Path:
     stories = bundled_stories()
     if name in stories:
         return stories[name]
-    known = ", ".join(stories) or "none"
-    raise EscapeError(
-        f"no story '{name}'{did_you_mean(name, stories)}: give a bundled story ({known}) or a story folder"
-    )
+    known = ", ".join(stories) or pgettext("no stories", "none")
+    message = _("no story '{name}'{suggestion}: give a bundled story ({known}) or a story folder")
+    raise EscapeError(message.format(name=name, suggestion=did_you_mean(name, stories), known=known))
 
 
 def story_by_id(story_id: str, folders: dict[str, Path] | None = None):  # noqa: ANN201 - game.story.Story
@@ -54,4 +54,6 @@ def story_by_id(story_id: str, folders: dict[str, Path] | None = None):  # noqa:
         info = read_manifest(folder)
         if info is not None and info.id == story_id:
             return load_story(folder)
-    raise EscapeError(f"no installed story has the id '{story_id}'; for a story folder, add --story PATH")
+    raise EscapeError(
+        _("no installed story has the id '{id}'; for a story folder, add --story PATH").format(id=story_id)
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from game.compiler.limits import MAX_PROBLEMS_PER_FILE, MAX_SUGGESTION_CANDIDATES, MAX_SUGGESTION_WORD, MAX_SUGGESTIONS
 from game.errors import Diagnostic, StoryError
+from game.i18n import _, ngettext
 
 COLLECT = "collect"
 FIRST = "first"
@@ -42,41 +43,52 @@ def _similar(word: str, names: list[str], cutoff: float) -> list[str]:
     return same_start + list(itertools.islice(others, MAX_SUGGESTION_CANDIDATES - len(same_start)))
 
 
-def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
-    """A ` (did you mean 'x'?)` suffix for a misspelt name, or ''. The work is bounded: a word over
+def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The name a misspelt `word` most likely meant, or None. The work is bounded: a word over
     `MAX_SUGGESTION_WORD` characters gets none, and only names of a length that could match are compared
     (the first `MAX_SUGGESTION_CANDIDATES` of them)."""
     if len(word) > MAX_SUGGESTION_WORD:
-        return ""
+        return None
     names = [name for name in candidates if isinstance(name, str)]
     lower = word.lower()
     same = next((name for name in names if name.lower() == lower and name != word), None)  # TRUE, Nerve
     if same is not None:
-        return f" (did you mean '{same}'?)"
+        return same
     matches = difflib.get_close_matches(word, _similar(word, names, cutoff), n=1, cutoff=cutoff)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    return matches[0] if matches else None
+
+
+def meant(name: str | None) -> str:
+    """The ` (did you mean 'x'?)` suffix for a name found by `closest`, in the current language, or ''."""
+    return _(" (did you mean '{name}'?)").format(name=name) if name is not None else ""
+
+
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
+    """A ` (did you mean 'x'?)` suffix for a misspelt name, or '' (see `closest`)."""
+    return meant(closest(word, candidates, cutoff))
 
 
 class Suggester:
     """`did_you_mean` with a budget for one story: answers are kept per word and table, and at most
-    `MAX_SUGGESTIONS` are worked out (after that, a misspelt name gets no suggestion)."""
+    `MAX_SUGGESTIONS` are worked out (after that, a misspelt name gets no suggestion). The names found are
+    kept, not the suffixes: each is said in the language of the moment it is asked for."""
 
     def __init__(self, budget: int = MAX_SUGGESTIONS) -> None:
         self.budget = budget
-        self._answers: dict[tuple[str, float, int], str] = {}
+        self._answers: dict[tuple[str, float, int], str | None] = {}
 
     def __call__(self, word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
         table = id(candidates) if isinstance(candidates, Collection) and not isinstance(candidates, list) else 0
         key = (word, cutoff, table)
         if table and key in self._answers:
-            return self._answers[key]
+            return meant(self._answers[key])
         if self.budget <= 0:
             return ""
         self.budget -= 1
-        answer = did_you_mean(word, candidates, cutoff)
+        answer = closest(word, candidates, cutoff)
         if table:
             self._answers[key] = answer
-        return answer
+        return meant(answer)
 
 
 class Checker:
@@ -108,15 +120,19 @@ class Checker:
             self.error_count += 1
         count, error = before + count, error or severity == "error"
         self._unlisted[path] = (count, index, error)
-        message = (
-            f"and {count:,} more problem{'s' * (count != 1)} in this file (only the first {self.limit} are listed)"
-        )
+        message = ngettext(
+            "and {count:,} more problem in this file (only the first {limit} are listed)",
+            "and {count:,} more problems in this file (only the first {limit} are listed)",
+            count,
+        ).format(count=count, limit=self.limit)
         self.diagnostics[index] = Diagnostic(path, 1, 1, "error" if error else "warning", message, TOO_MANY)
         return True
 
     def stopped(self, path: str, line: int, col: int) -> None:
         """The reading of a file stopped after `limit` problems: say so where it stopped."""
-        message = f"the file was not read past here: it has over {self.limit} problems; fix these and check again"
+        message = _("the file was not read past here: it has over {limit} problems; fix these and check again").format(
+            limit=self.limit
+        )
         self.diagnostics.append(Diagnostic(path, line, col, "error", message, TOO_MANY))
         self.error_count += 1
 

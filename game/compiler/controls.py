@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from game.i18n import _
+
 CODE = "control-character"
 # C0 but newline and tab, DEL, C1, bidi embeddings, overrides and isolates, zero-width spaces and joiners
 # (U+200B-U+200D), the word joiner and the byte order mark (zero-width no-break space)
@@ -20,22 +22,24 @@ def first_unsafe(text: str) -> int:
 
 
 def describe(char: str) -> str:
-    """'U+202E (RIGHT-TO-LEFT OVERRIDE)', or 'U+001B (a control character)'."""
-    name = unicodedata.name(char, "").lower() or "a control character"
+    """'U+202E (right-to-left override)', or 'U+001B (a control character)' (Unicode's names are English)."""
+    name = unicodedata.name(char, "").lower() or _("a control character")
     return f"U+{ord(char):04X} ({name})"
 
 
 def in_text(char: str) -> str:
     """The warning for a character as written in a text."""
-    return (
-        f"the text holds the invisible character {describe(char)}: the player does not see it as written, "
+    message = _(
+        "the text holds the invisible character {character}: the player does not see it as written, "
         "and it can hide or reorder the text around it; remove it"
     )
+    return message.format(character=describe(char))
 
 
 def in_literal(char: str) -> str:
     """The warning for a character that an escape in an expression's text in quotes makes."""
-    return (
-        f"an escape in this text in quotes makes the invisible character {describe(char)}: the player does "
+    message = _(
+        "an escape in this text in quotes makes the invisible character {character}: the player does "
         "not see it as written, and it can hide or reorder the text around it; remove it"
     )
+    return message.format(character=describe(char))

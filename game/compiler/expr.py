@@ -19,6 +19,7 @@ from game.compiler.checker import did_you_mean
 from game.compiler.controls import first_unsafe
 from game.compiler.limits import MAX_EXPR_CHARS, MAX_EXPR_NODES
 from game.errors import EscapeError
+from game.i18n import N_, _, pgettext
 from game.model import (
     BOOL,
     INT,
@@ -33,7 +34,16 @@ from game.model import (
     type_of_value,
 )
 
-__all__ = ["MAX_EXPR_CHARS", "MAX_EXPR_NODES", "ExprChecker", "ExprError", "Names", "compile_condition", "compile_expr"]
+__all__ = [
+    "MAX_EXPR_CHARS",
+    "MAX_EXPR_NODES",
+    "ExprChecker",
+    "ExprError",
+    "Names",
+    "compile_condition",
+    "compile_expr",
+    "type_name",
+]
 
 HELPERS = {
     "has": BOOL,
@@ -59,7 +69,19 @@ TEXT_HELPERS: dict[str, tuple[tuple[str, ...], int]] = {
 BUILTIN_NAMES = {"turn": INT, "visits": INT, "true": BOOL, "false": BOOL, "True": BOOL, "False": BOOL}
 RESERVED = set(HELPERS) | set(BUILTIN_NAMES) | set(keyword.kwlist) | {"gain", "lose"}
 SCOPE = "s"  # the compiled function's one parameter
-DECLARE = "; declare it under 'variables:' in story.yaml"  # the fix for a name that is no misspelling
+DECLARE = N_("; declare it under 'variables:' in story.yaml")  # the fix for a name that is no misspelling
+
+
+def type_name(kind: str) -> str:
+    """One of the language's types (INT, BOOL, STR: game.model's names for them) as a message says it, in
+    the current language. Only called to make a message."""
+    if kind == INT:
+        return pgettext("type", "number")
+    if kind == BOOL:
+        return pgettext("type", "true/false")
+    if kind == STR:
+        return pgettext("type", "text")
+    return kind
 
 
 def _scope(field: str) -> ast.expr:
@@ -175,7 +197,7 @@ class ExprChecker:
     def visit(self, node: ast.expr) -> tuple[ast.expr, str]:
         self.count += 1
         if self.count > MAX_EXPR_NODES:
-            raise self.fail(node, f"the expression is too complex (over {MAX_EXPR_NODES} parts)")
+            raise self.fail(node, _("the expression is too complex (over {limit} parts)").format(limit=MAX_EXPR_NODES))
         method: Callable[[ast.expr], tuple[ast.expr, str]] | None = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
             raise self.fail(node, self._forbidden_message(node))
@@ -184,41 +206,43 @@ class ExprChecker:
     @staticmethod
     def _forbidden_message(node: ast.AST) -> str:
         if isinstance(node, ast.Attribute):
-            return f"attribute access ('.{node.attr}') is not allowed"
+            return _("attribute access ('.{name}') is not allowed").format(name=node.attr)
         if isinstance(node, ast.Subscript):
-            return "indexing ('[...]') is not allowed"
+            return _("indexing ('[...]') is not allowed")
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            return "'**' is not allowed"
+            return _("'**' is not allowed")
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            return "'/' is not allowed; use '//' for whole-number division"
+            return _("'/' is not allowed; use '//' for whole-number division")
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
             symbol, word = ("&", "and") if isinstance(node.op, ast.BitAnd) else ("|", "or")
-            return f"'{symbol}' is not allowed; write '{word}'"
+            return _("'{symbol}' is not allowed; write '{word}'").format(symbol=symbol, word=word)
         if isinstance(node, ast.NamedExpr):
-            return "assignment (':=') is not allowed in an expression"
+            return _("assignment (':=') is not allowed in an expression")
         if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            return "functions and comprehensions are not allowed"
-        friendly = {
-            "JoinedStr": "f-strings are not allowed; join text with +",
-            "List": "a list is only allowed after 'in', as in x in ('a', 'b')",
-            "Tuple": "a list is only allowed after 'in', as in x in ('a', 'b')",
-            "Set": "a set is only allowed after 'in', as in x in ('a', 'b')",
-            "Dict": "mappings are not allowed in an expression",
-        }
+            return _("functions and comprehensions are not allowed")
         if isinstance(node, ast.Constant):
-            return f"the value {node.value!r} is not allowed; use a whole number, text or true/false"
-        return friendly.get(type(node).__name__, f"this kind of expression ({type(node).__name__}) is not allowed")
+            message = _("the value {value} is not allowed; use a whole number, text or true/false")
+            return message.format(value=repr(node.value))
+        friendly = _FRIENDLY.get(type(node).__name__)
+        if friendly is not None:
+            return _(friendly)
+        return _("this kind of expression ({kind}) is not allowed").format(kind=type(node).__name__)
 
     # leaves
     def visit_Constant(self, node: ast.Constant) -> tuple[ast.expr, str]:
         kind = type_of_value(node.value)
         if node.value is None:
-            raise self.fail(node, "None is not a value here; use true/false, a number or text", "expr-type")
+            raise self.fail(node, _("None is not a value here; use true/false, a number or text"), "expr-type")
         if kind is None:
-            what = "decimal numbers" if isinstance(node.value, float) else repr(type(node.value).__name__)
-            raise self.fail(node, f"{what} are not supported; use whole numbers, text or true/false", "expr-type")
+            if isinstance(node.value, float):
+                message = _("decimal numbers are not supported; use whole numbers, text or true/false")
+            else:
+                message = _("{kind} are not supported; use whole numbers, text or true/false").format(
+                    kind=repr(type(node.value).__name__)
+                )
+            raise self.fail(node, message, "expr-type")
         if isinstance(node.value, int) and abs(node.value) > INT_LIMIT:
-            raise self.fail(node, f"numbers are limited to +/-{INT_LIMIT:,}", "expr-forbidden")
+            raise self.fail(node, _("numbers are limited to +/-{limit:,}").format(limit=INT_LIMIT), "expr-forbidden")
         if isinstance(node.value, str):
             found = first_unsafe(node.value)
             if found >= 0 and node.value[found] not in self.source:  # as written, it is the text's own problem
@@ -239,9 +263,9 @@ class ExprChecker:
             self.reads.add(name)
             return ast.Subscript(_scope("variables"), ast.Constant(name), ast.Load()), self.names.variables[name]
         if name in HELPERS:
-            raise self.fail(node, f"'{name}' is a helper; call it, as in {name}(...)")
-        hint = self.names.suggest(name, self.names.known) or DECLARE
-        raise self.fail(node, f"unknown name '{name}'{hint}", "unknown-name")
+            raise self.fail(node, _("'{name}' is a helper; call it, as in {name}(...)").format(name=name))
+        hint = self.names.suggest(name, self.names.known) or _(DECLARE)
+        raise self.fail(node, _("unknown name '{name}'{suggestion}").format(name=name, suggestion=hint), "unknown-name")
 
     # operators
     def visit_BoolOp(self, node: ast.BoolOp) -> tuple[ast.expr, str]:
@@ -260,8 +284,8 @@ class ExprChecker:
             if compare is not None and isinstance(value, ast.Constant) and isinstance(value.value, str):
                 word = "or" if isinstance(node.op, ast.Or) else "and"
                 again = f"{ast.unparse(compare.left)} == {value.value!r}"
-                message = f"{value.value!r} on its own is always true; compare again: ... {word} {again}"
-                raise self.fail(value, message, "expr-type")
+                message = _("{value} on its own is always true; compare again: ... {word} {again}")
+                raise self.fail(value, message.format(value=repr(value.value), word=word, again=again), "expr-type")
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> tuple[ast.expr, str]:
         operand, kind = self.visit(node.operand)
@@ -269,9 +293,9 @@ class ExprChecker:
             return ast.UnaryOp(ast.Not(), operand), BOOL
         if isinstance(node.op, (ast.USub, ast.UAdd)):
             if kind != INT:
-                raise self.fail(node, f"'-' needs a number, not {kind}", "expr-type")
+                raise self.fail(node, _("'-' needs a number, not {kind}").format(kind=type_name(kind)), "expr-type")
             return ast.UnaryOp(node.op, operand), INT
-        raise self.fail(node, "'~' is not allowed")
+        raise self.fail(node, _("'~' is not allowed"))
 
     def visit_BinOp(self, node: ast.BinOp) -> tuple[ast.expr, str]:
         symbol = _ALLOWED_BINOPS.get(type(node.op))
@@ -286,7 +310,8 @@ class ExprChecker:
                 right = ast.Call(ast.Name("str", ast.Load()), [right], [])
             return _capped(ast.BinOp(left, ast.Add(), right)), STR
         if lt != INT or rt != INT:
-            raise self.fail(node, f"'{symbol}' needs two numbers, not {lt} and {rt}", "expr-type")
+            message = _("'{symbol}' needs two numbers, not {left} and {right}")
+            raise self.fail(node, message.format(symbol=symbol, left=type_name(lt), right=type_name(rt)), "expr-type")
         if symbol == "//":
             return ast.Call(ast.Name("_div", ast.Load()), [left, right], []), INT
         if symbol == "%":
@@ -300,15 +325,22 @@ class ExprChecker:
             if isinstance(op, (ast.In, ast.NotIn)):
                 right, rt = self._container(comparator, lt)
             elif isinstance(op, (ast.Is, ast.IsNot)):
-                fix = "'is' is not allowed; use '=='" if isinstance(op, ast.Is) else "'is not' is not allowed; use '!='"
+                fix = (
+                    _("'is' is not allowed; use '=='")
+                    if isinstance(op, ast.Is)
+                    else _("'is not' is not allowed; use '!='")
+                )
                 raise self.fail(node, fix)
             else:
                 right, rt = self._compared(comparator, lt)
                 if lt != rt:
                     hint = _quoted_number(previous, comparator) or self._holds(previous, comparator)
-                    raise self.fail(comparator, f"cannot compare {lt} with {rt}{hint}", "expr-type")
+                    message = _("cannot compare {left} with {right}{hint}")
+                    raise self.fail(
+                        comparator, message.format(left=type_name(lt), right=type_name(rt), hint=hint), "expr-type"
+                    )
                 if isinstance(op, _ORDER_OPS) and lt == BOOL:
-                    raise self.fail(comparator, "true/false values cannot be ordered with < or >", "expr-type")
+                    raise self.fail(comparator, _("true/false values cannot be ordered with < or >"), "expr-type")
             trees.append(right)
             previous = comparator
             lt = rt  # after 'in', the container's type is its elements' type
@@ -319,15 +351,17 @@ class ExprChecker:
         for node in nodes:
             if isinstance(node, ast.Name) and node.id in self.names.variables:
                 kind = self.names.variables[node.id]
-                return f"; '{node.id}' holds {kind}, so compare it with {_EXAMPLES[kind]}"
+                message = _("; '{name}' holds {kind}, so compare it with {example}")
+                return message.format(name=node.id, kind=type_name(kind), example=_(_EXAMPLES[kind]))
         return ""
 
     def _compared(self, node: ast.expr, other: str) -> tuple[ast.expr, str]:
         """The right side of a comparison; an unknown bare word compared with text was meant as text."""
         if other == STR and isinstance(node, ast.Name) and node.id not in self.names.variables:
             if node.id not in BUILTIN_NAMES and node.id not in HELPERS:
-                message = f"unknown name '{node.id}'{self.names.suggest(node.id, self.names.variables)}"
-                raise self.fail(node, f"{message}; text goes in quotes: '{node.id}'", "unknown-name")
+                message = _("unknown name '{name}'{suggestion}; text goes in quotes: '{name}'")
+                hint = self.names.suggest(node.id, self.names.variables)
+                raise self.fail(node, message.format(name=node.id, suggestion=hint), "unknown-name")
         return self.visit(node)
 
     def _container(self, node: ast.expr, element_type: str) -> tuple[ast.expr, str]:
@@ -336,40 +370,46 @@ class ExprChecker:
             for element in node.elts:
                 tree, kind = self.visit(element)
                 if kind != element_type:
-                    raise self.fail(element, f"'in' compares {element_type} with {kind}", "expr-type")
+                    message = _("'in' compares {left} with {right}").format(
+                        left=type_name(element_type), right=type_name(kind)
+                    )
+                    raise self.fail(element, message, "expr-type")
                 elements.append(tree)
             return ast.Tuple(elements, ast.Load()), element_type
         tree, kind = self.visit(node)
         if kind != STR or element_type != STR:
-            raise self.fail(node, "'in' needs a list like ('a', 'b') or text on its right", "expr-type")
+            raise self.fail(node, _("'in' needs a list like ('a', 'b') or text on its right"), "expr-type")
         return tree, STR
 
     def visit_IfExp(self, node: ast.IfExp) -> tuple[ast.expr, str]:
-        test, _ = self.visit(node.test)
+        test, _test_type = self.visit(node.test)
         body, bt = self.visit(node.body)
         orelse, ot = self.visit(node.orelse)
         if bt != ot:
-            raise self.fail(node, f"both sides of 'if ... else' must have one type, not {bt} and {ot}", "expr-type")
+            message = _("both sides of 'if ... else' must have one type, not {left} and {right}")
+            raise self.fail(node, message.format(left=type_name(bt), right=type_name(ot)), "expr-type")
         return ast.IfExp(test, body, orelse), bt
 
     def visit_Call(self, node: ast.Call) -> tuple[ast.expr, str]:
         if not isinstance(node.func, ast.Name) or node.func.id not in HELPERS:
             name = node.func.id if isinstance(node.func, ast.Name) else None
             hint = self.names.suggest(name, HELPERS, cutoff=0.75) if name else ""
-            raise self.fail(node, f"only the helpers {', '.join(sorted(HELPERS))} can be called{hint}")
+            message = _("only the helpers {helpers} can be called{suggestion}")
+            raise self.fail(node, message.format(helpers=", ".join(sorted(HELPERS)), suggestion=hint))
         name = node.func.id
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-            raise self.fail(node, f"{name}() takes plain arguments only")
+            raise self.fail(node, _("{name}() takes plain arguments only").format(name=name))
         if name in ("has", "visited", "chosen"):
             return self._lookup(node, name)
         if name in TEXT_HELPERS:
             return self._text_helper(node, name)
         args = [self.visit(a) for a in node.args]
-        if any(kind != INT for _, kind in args):
-            raise self.fail(node, f"{name}() takes numbers", "expr-type")
+        if any(kind != INT for _tree, kind in args):
+            raise self.fail(node, _("{name}() takes numbers").format(name=name), "expr-type")
         wanted = 1 if name == "abs" else 2
         if (name == "abs" and len(args) != 1) or len(args) < wanted:
-            raise self.fail(node, f"{name}() takes {'one number' if name == 'abs' else 'two or more numbers'}")
+            message = _("{name}() takes one number") if name == "abs" else _("{name}() takes two or more numbers")
+            raise self.fail(node, message.format(name=name))
         return ast.Call(ast.Name(name, ast.Load()), [a for a, _ in args], []), INT
 
     def _text_helper(self, node: ast.Call, name: str) -> tuple[ast.expr, str]:
@@ -379,12 +419,15 @@ class ExprChecker:
                 "plural": "plural(count, 'word') or plural(count, 'man', 'men')",
                 "ordinal": "ordinal(number)",
             }.get(name, f"{name}(text)")
-            raise self.fail(node, f"{name}() is used as {usage}", "expr-type")
+            raise self.fail(node, _("{name}() is used as {usage}").format(name=name, usage=usage), "expr-type")
         args = []
         for argument, kind in zip(node.args, wanted, strict=False):
             tree, found = self.visit(argument)
             if found != kind:
-                raise self.fail(argument, f"{name}() takes {kind} here, not {found}", "expr-type")
+                message = _("{name}() takes {kind} here, not {found}")
+                raise self.fail(
+                    argument, message.format(name=name, kind=type_name(kind), found=type_name(found)), "expr-type"
+                )
             args.append(tree)
         call = ast.Call(ast.Name(name, ast.Load()), args, [])
         return (call if name == "ordinal" else _capped(call)), STR  # upper('ß') is 'SS': text can grow
@@ -392,13 +435,15 @@ class ExprChecker:
     def _lookup(self, node: ast.Call, name: str) -> tuple[ast.expr, str]:
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
             example = node.args[0].id if len(node.args) == 1 and isinstance(node.args[0], ast.Name) else "rope"
-            raise self.fail(node, f"{name}() takes one name in quotes, as in {name}('{example}')")
+            message = _("{name}() takes one name in quotes, as in {name}('{example}')")
+            raise self.fail(node, message.format(name=name, example=example))
         arg = node.args[0].value
         offset = self.base + node.args[0].col_offset + 1
         if name == "has":
             if arg not in self.names.items:
                 hint = self.names.suggest(arg, self.names.items)
-                raise ExprError(f"unknown item '{arg}'{hint}", "unknown-item", offset)
+                message = _("unknown item '{name}'{suggestion}").format(name=arg, suggestion=hint)
+                raise ExprError(message, "unknown-item", offset)
             self.refs.append(Reference("item", arg, offset))
             return ast.Compare(ast.Constant(arg), [ast.In()], [_scope("items")]), BOOL
         self.refs.append(Reference("scene" if name == "visited" else "choice", arg, offset))
@@ -407,26 +452,35 @@ class ExprChecker:
         return ast.Call(getter, [ast.Constant(arg), ast.Constant(0)], []), INT
 
 
-_EXAMPLES = {INT: "a number (3)", STR: "text in quotes ('word')", BOOL: "true or false"}
+_EXAMPLES = {INT: N_("a number (3)"), STR: N_("text in quotes ('word')"), BOOL: N_("true or false")}
+_FRIENDLY = {
+    "JoinedStr": N_("f-strings are not allowed; join text with +"),
+    "List": N_("a list is only allowed after 'in', as in x in ('a', 'b')"),
+    "Tuple": N_("a list is only allowed after 'in', as in x in ('a', 'b')"),
+    "Set": N_("a set is only allowed after 'in', as in x in ('a', 'b')"),
+    "Dict": N_("mappings are not allowed in an expression"),
+}
 
 
 def _quoted_number(*nodes: ast.expr) -> str:
     """'; write 5 without quotes' when one side of a comparison is a number in quotes."""
     for node in nodes:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip().isdigit():
-            return f"; write {node.value.strip()} without quotes"
+            return _("; write {number} without quotes").format(number=node.value.strip())
     return ""
 
 
 def parse_source(source: str, base: int, mode: str) -> ast.AST:
     if len(source) > MAX_EXPR_CHARS:
-        raise ExprError(f"the expression is over {MAX_EXPR_CHARS} characters", "expr-forbidden", base)
+        raise ExprError(
+            _("the expression is over {limit} characters").format(limit=MAX_EXPR_CHARS), "expr-forbidden", base
+        )
     if "\n" in source.strip():
-        raise ExprError("an expression must fit on one line", "expr-syntax", base)
+        raise ExprError(_("an expression must fit on one line"), "expr-syntax", base)
     control = next((i for i, char in enumerate(source) if char < " " and char not in "\t\n"), None)
     if control is not None:  # a YAML escape such as "\0" can put one in
         raise ExprError(
-            f"an expression cannot hold the control character U+{ord(source[control]):04X}",
+            _("an expression cannot hold the control character U+{code}").format(code=f"{ord(source[control]):04X}"),
             "expr-syntax",
             base + control,
         )
@@ -441,7 +495,8 @@ def parse_source(source: str, base: int, mode: str) -> ast.AST:
             raise ExprError(hint[1], "expr-syntax", base + hint[0]) from None
         offset = base + max(0, (err.offset or 1) - 1) + (len(source) - len(source.lstrip()))
         reason = (err.msg or "invalid syntax").replace("invalid syntax. Perhaps you forgot a comma?", "invalid syntax")
-        raise ExprError(f"cannot read expression '{source.strip()}': {reason}", "expr-syntax", offset) from None
+        message = _("cannot read expression '{source}': {reason}").format(source=source.strip(), reason=reason)
+        raise ExprError(message, "expr-syntax", offset) from None
 
 
 def _locate(root: ast.AST) -> None:
@@ -471,7 +526,7 @@ def build_function(
     try:
         code = compile(module, name, "eval")
     except RecursionError:  # a bounded expression never gets here; a guard against a deep caller's stack
-        raise ExprError("the expression is nested too deeply", "expr-forbidden") from None
+        raise ExprError(_("the expression is nested too deeply"), "expr-forbidden") from None
     lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     return types.FunctionType(lambda_code, HELPER_GLOBALS if extra is None else {**HELPER_GLOBALS, **extra})
 
@@ -499,7 +554,7 @@ def _check(source: str, names: Names, base: int) -> Compiled:
 def compile_expr(source: str, names: Names, base: int = 0) -> Expr:
     """Compile one expression; raises ExprError with the offset of the problem."""
     if not isinstance(source, str) or not source.strip():
-        raise ExprError("empty expression", "expr-syntax", base)
+        raise ExprError(_("empty expression"), "expr-syntax", base)
     return finish(_check(source, names, base), source)
 
 
@@ -511,7 +566,7 @@ def compile_condition(source: Any, names: Names, base: int = 0) -> Expr:
     elif isinstance(source, int):
         source = str(source)
     if not isinstance(source, str) or not source.strip():
-        raise ExprError("empty expression", "expr-syntax", base)
+        raise ExprError(_("empty expression"), "expr-syntax", base)
     compiled = _check(source, names, base)
     if compiled.type != BOOL:
         compiled.tree = ast.Call(ast.Name("bool", ast.Load()), [compiled.tree], [])

@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from game.i18n import N_, _
+
 CURLY_QUOTES = "\u2018\u2019\u201c\u201d"
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_OPERATORS = {
-    "&&": "write 'and' instead of '&&'",
-    "||": "write 'or' instead of '||'",
-    "<>": "write != for 'not equal'",
-    "=>": "write >= for 'at least'",
-    "=<": "write <= for 'at most'",
+_OPERATORS = {  # translated where they are said
+    "&&": N_("write 'and' instead of '&&'"),
+    "||": N_("write 'or' instead of '||'"),
+    "<>": N_("write != for 'not equal'"),
+    "=>": N_("write >= for 'at least'"),
+    "=<": N_("write <= for 'at most'"),
 }
 _STRAIGHTEN = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
 _TWO_CHARS = ("==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "//", ":=")
@@ -48,7 +50,8 @@ def braces(source: str) -> tuple[int, str] | None:
         if source.startswith(("{{", "}}", "{%", "%}"), index):
             bare = re.sub(r"\{\{|\}\}|\{%|%\}", " ", source)
             bare = " ".join(bare.split())
-            return index, f"drop the braces: {{{{ }}}} is for text; here write the expression alone ({bare})"
+            message = _("drop the braces: {braces} is for text; here write the expression alone ({bare})")
+            return index, message.format(braces="{{ }}", bare=bare)
     return None
 
 
@@ -56,17 +59,19 @@ def _operator(source: str, index: int, mode: str) -> str | None:
     """The hint for an operator a newcomer writes at `index`, if there is one."""
     pair = source[index : index + 2]
     if pair in _OPERATORS:
-        return _OPERATORS[pair]
+        return _(_OPERATORS[pair])
     if pair in _TWO_CHARS or source[index - 1 : index + 1] in _TWO_CHARS and index > 0:
         return None
     char = source[index]
     if char == "!":
-        return "write 'not' instead of '!'"
+        return _("write 'not' instead of '!'")
     if char == "=" and mode == "eval":
-        return "to compare, write == (a single = sets a variable, which only an effect does)"
+        return _("to compare, write == (a single = sets a variable, which only an effect does)")
     if char in CURLY_QUOTES:
         straight = source.strip().translate(_STRAIGHTEN)
-        return f"'{char}' is a curly quote: write straight quotes, ' or \" ({straight})"
+        return _("'{char}' is a curly quote: write straight quotes, ' or \" ({straight})").format(
+            char=char, straight=straight
+        )
     return None
 
 
@@ -75,26 +80,29 @@ def _words(source: str, mode: str) -> tuple[int, str] | None:
     words = [(m.start(), m.group()) for m in _WORD.finditer(source)]
     names = [w for _, w in words]
     if "else" in names and "if" not in names:
-        return source.index("else"), "'else' needs an 'if' before it: 'yes' if condition else 'no'"
+        return source.index("else"), _("'else' needs an 'if' before it: 'yes' if condition else 'no'")
     joined = re.search(r"([A-Za-z_]\w*)\s*(?:<=|>=|==|!=|<|>)[^<>=!]*?\b(and|or)\s*(<=|>=|==|!=|<|>)", source)
     if joined:
         name, word = joined.group(1), joined.group(2)
         whole = f"{source[: joined.start(3)]}{name} {source[joined.start(3) :]}".strip()
-        return joined.start(3), f"'{word}' joins two whole comparisons: repeat the name ({whole})"
+        return joined.start(3), _("'{word}' joins two whole comparisons: repeat the name ({whole})").format(
+            word=word, whole=whole
+        )
     call = re.search(r"\b(has|visited|chosen)\s+(['\"][^'\"]*['\"])", source)
     if call:
-        return call.start(2), f"put the name in parentheses: {call.group(1)}({call.group(2)})"
+        fixed = f"{call.group(1)}({call.group(2)})"
+        return call.start(2), _("put the name in parentheses: {fixed}").format(fixed=fixed)
     if mode != "exec":
         return None
     step = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*(\+\+|--)\s*", source)
     if step:
-        return step.start(2), f"write {step.group(1)} {step.group(2)[0]}= 1"
+        return step.start(2), _("write {fixed}").format(fixed=f"{step.group(1)} {step.group(2)[0]}= 1")
     verb = re.fullmatch(r"\s*([A-Za-z]+)(?:\s+up)?\s+([A-Za-z_]\w*)\s*", source)
     if verb and verb.group(1).lower() in _GAIN_WORDS | _LOSE_WORDS:
         item = verb.group(2)
         if verb.group(1).lower() in _GAIN_WORDS:
-            return verb.start(1), f"to give the player an item, write 'gain {item}'"
-        return verb.start(1), f"to take an item away, write 'lose {item}'"
+            return verb.start(1), _("to give the player an item, write 'gain {item}'").format(item=item)
+        return verb.start(1), _("to take an item away, write 'lose {item}'").format(item=item)
     return None
 
 

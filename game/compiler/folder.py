@@ -19,7 +19,7 @@ from game.compiler.budget import ExpressionBudget
 from game.compiler.cache import StoryCache
 from game.compiler.checker import FIRST, Checker, display_path
 from game.compiler.effects import compile_effect
-from game.compiler.expr import RESERVED, ExprError, Names, compile_condition
+from game.compiler.expr import RESERVED, ExprError, Names, compile_condition, type_name
 from game.compiler.limits import (
     MAX_CHOICES,
     MAX_FILE_BYTES,
@@ -31,7 +31,10 @@ from game.compiler.limits import (
 )
 from game.compiler.schema import MANIFEST, SCENE, SCENE_FILE, Message, message_text
 from game.compiler.template import Probes, compile_template
+from game.compiler.translation import FOLDER as TRANSLATIONS_FOLDER
+from game.compiler.translation import prose_in_expression
 from game.compiler.yamlsafe import YamlDoc, parse_yaml_bytes, read_file_bytes
+from game.i18n import N_, _, ngettext
 from game.model import (
     BOOL,
     CALL,
@@ -125,6 +128,7 @@ class StoryCompiler:
         self.broken: set[str] = set()  # ids of scenes that failed their checks
         self.budget = ExpressionBudget()
         self.scene_count = 0  # scenes read so far, whatever became of them
+        self.translated = (folder / TRANSLATIONS_FOLDER).is_dir()  # the story has translations (i18n/)
 
     # reporting -------------------------------------------------------------
     def at(self, doc: YamlDoc, loc: tuple[Any, ...], message: Message, code: str, severity: str = "error") -> None:
@@ -167,24 +171,25 @@ class StoryCompiler:
         if split is None:
             self.at_value(doc, loc, err)
         elif split[0] == 0:
-            message = (
-                f"YAML split this [...] list at the comma in '{split[1]}', so each piece is read as an effect of "
-                f'its own; quote the effect ("{split[1]}") or write the effects as a block list, one per line'
+            message = _(
+                "YAML split this [...] list at the comma in '{effect}', so each piece is read as an effect of "
+                'its own; quote the effect ("{effect}") or write the effects as a block list, one per line'
             )
-            self.at_value(doc, loc, ExprError(message, "expr-syntax"))
+            self.at_value(doc, loc, ExprError(message.format(effect=split[1]), "expr-syntax"))
 
     # files -----------------------------------------------------------------
     def _files(self) -> tuple[Path, list[Path]] | None:
         where = (display_path(self.folder), 1, 1)
         if not self.folder.is_dir():
-            self.checker.error(where, "not a story folder (no such directory)", "io")
+            self.checker.error(where, _("not a story folder (no such directory)"), "io")
             return None
         manifest = self.folder / MANIFEST_NAME
         if manifest.is_symlink():
-            self.checker.error((display_path(manifest), 1, 1), "symbolic links are not followed in a story", "io")
+            self.checker.error((display_path(manifest), 1, 1), _("symbolic links are not followed in a story"), "io")
             return None
         if not manifest.is_file():
-            self.checker.error(where, f"no {MANIFEST_NAME} in this folder; every story needs a manifest", "io")
+            message = _("no {manifest} in this folder; every story needs a manifest").format(manifest=MANIFEST_NAME)
+            self.checker.error(where, message, "io")
             return None
         found = self._walk()
         if found is None:
@@ -192,16 +197,15 @@ class StoryCompiler:
         files, total = [], 0
         for path in found:
             if path.is_symlink():
-                self.checker.error((display_path(path), 1, 1), "symbolic links are not followed in a story", "io")
+                self.checker.error((display_path(path), 1, 1), _("symbolic links are not followed in a story"), "io")
                 continue
             if path == manifest:
                 continue
             files.append(path)
             total += path.stat().st_size
             if len(files) > MAX_FILES or total > MAX_STORY_BYTES:
-                self.checker.error(
-                    where, f"the story is over {MAX_FILES} files or {MAX_STORY_BYTES:,} bytes", "too-large"
-                )
+                message = _("the story is over {files} files or {size:,} bytes")
+                self.checker.error(where, message.format(files=MAX_FILES, size=MAX_STORY_BYTES), "too-large")
                 return None
         return manifest, files
 
@@ -218,13 +222,16 @@ class StoryCompiler:
             try:
                 listing = os.scandir(folder)
             except OSError as err:
-                self.checker.error((display_path(folder), 1, 1), f"cannot read the folder: {err.strerror}", "io")
+                message = _("cannot read the folder: {reason}").format(reason=err.strerror)
+                self.checker.error((display_path(folder), 1, 1), message, "io")
                 continue
             with listing:
                 for entry in listing:
                     entries += 1
                     if entries > MAX_FOLDER_ENTRIES:
-                        message = f"the story folder holds over {MAX_FOLDER_ENTRIES:,} files and folders"
+                        message = _("the story folder holds over {limit:,} files and folders").format(
+                            limit=MAX_FOLDER_ENTRIES
+                        )
                         self.checker.error((display_path(self.folder), 1, 1), message, "too-large")
                         return None
                     if entry.name.startswith("."):
@@ -233,9 +240,13 @@ class StoryCompiler:
                     if entry.is_symlink() or (entry.is_file(follow_symlinks=False) and path.suffix in _YAML):
                         if path.suffix in _YAML:
                             found.append(path)
+                    elif folder == self.folder and entry.name == TRANSLATIONS_FOLDER:
+                        continue  # translations (game.compiler.translation), not scenes
                     elif entry.is_dir(follow_symlinks=False) and not os.path.lexists(path / MANIFEST_NAME):
                         if depth >= MAX_FOLDER_DEPTH:
-                            message = f"folders nested deeper than {MAX_FOLDER_DEPTH} levels in a story are not read"
+                            message = _("folders nested deeper than {limit} levels in a story are not read").format(
+                                limit=MAX_FOLDER_DEPTH
+                            )
                             self.checker.error((display_path(path), 1, 1), message, "too-deep")
                             continue
                         todo.append((path, depth + 1))
@@ -292,7 +303,8 @@ class StoryCompiler:
             self.at(doc, loc, message, code)
 
         if not isinstance(doc.data, dict):
-            self.at(doc, (), f"{what} must be a mapping of fields, not {type(doc.data).__name__}", "schema")
+            message = _("{what} must be a mapping of fields, not {type}")
+            self.at(doc, (), message.format(what=_(what), type=type(doc.data).__name__), "schema")
             return False
         if self.cached is not None:  # the cached data passed these checks when it was parsed
             return True
@@ -301,7 +313,7 @@ class StoryCompiler:
 
     # the manifest ------------------------------------------------------------
     def _manifest(self, doc: YamlDoc) -> dict[str, Any] | None:
-        if not self._checked(doc, MANIFEST, "the story manifest"):
+        if not self._checked(doc, MANIFEST, N_("the story manifest")):
             return None
         data = doc.data
         variables: dict[str, Variable] = {}
@@ -311,17 +323,24 @@ class StoryCompiler:
             kind = type_of_value(value)
             lo, hi = spec.get("min"), spec.get("max")
             if (lo is not None or hi is not None) and kind != INT:
-                self.at(doc, ("variables", name), f"'min' and 'max' apply to numbers; '{name}' holds {kind}", "schema")
+                message = _("'min' and 'max' apply to numbers; '{name}' holds {kind}")
+                self.at(doc, ("variables", name), message.format(name=name, kind=type_name(kind or "")), "schema")
             if lo is not None and hi is not None and lo > hi:
-                self.at(doc, ("variables", name, "min"), f"'min' ({lo}) is above 'max' ({hi})", "schema")
+                message = _("'min' ({min}) is above 'max' ({max})").format(min=lo, max=hi)
+                self.at(doc, ("variables", name, "min"), message, "schema")
             if kind == INT and ((lo is not None and value < lo) or (hi is not None and value > hi)):
-                self.at(doc, ("variables", name, "value"), f"the starting value {value} is outside min/max", "schema")
+                message = _("the starting value {value} is outside min/max").format(value=value)
+                self.at(doc, ("variables", name, "value"), message, "schema")
             if "good" in spec and kind != INT:
-                self.at(doc, ("variables", name, "good"), f"'good' applies to numbers; '{name}' holds {kind}", "schema")
+                message = _("'good' applies to numbers; '{name}' holds {kind}")
+                self.at(
+                    doc, ("variables", name, "good"), message.format(name=name, kind=type_name(kind or "")), "schema"
+                )
             if spec.get("show") == "companion" and kind != BOOL:
-                self.at(doc, ("variables", name, "show"), "a companion must be a true/false variable", "schema")
+                self.at(doc, ("variables", name, "show"), _("a companion must be a true/false variable"), "schema")
             if name in RESERVED:
-                self.at(doc, ("variables", name), f"'{name}' is a built-in name; choose another", "bad-id")
+                message = _("'{name}' is a built-in name; choose another").format(name=name)
+                self.at(doc, ("variables", name), message, "bad-id")
                 self.usage.unchecked.append(name)  # the error is the news, not that it is unread
             variables[name] = Variable(
                 name,
@@ -340,7 +359,8 @@ class StoryCompiler:
         endings: dict[str, Ending] = {}
         for i, spec in enumerate(data["endings"]):
             if spec["id"] in endings:
-                self.at(doc, ("endings", i, "id"), f"duplicate ending id '{spec['id']}'", "duplicate-id")
+                message = _("duplicate ending id '{id}'").format(id=spec["id"])
+                self.at(doc, ("endings", i, "id"), message, "duplicate-id")
             endings[spec["id"]] = ending_of(spec)
         self.names = Names({n: v.type for n, v in variables.items()}, frozenset(items), self.checker.suggest)
         self.names_key = (tuple(sorted(self.names.variables.items())), tuple(sorted(items)))
@@ -365,9 +385,22 @@ class StoryCompiler:
     def _template(self, doc: YamlDoc, loc: tuple[Any, ...], text: str):  # noqa: ANN201
         probes = self.probes
         if probes is None:
-            return self._compiled(doc, loc, "template", text, compile_template)
+            compiled = self._compiled(doc, loc, "template", text, compile_template)
+            if compiled is not None and self.translated and self.checker.mode != FIRST:
+                self._prose_in_expression(doc, loc, text)
+            return compiled
         probes.place = lambda offset: doc.value_where(loc, offset)
         return self._compiled(doc, loc, "probed template", text, lambda t, n: compile_template(t, n, probes))
+
+    def _prose_in_expression(self, doc: YamlDoc, loc: tuple[Any, ...], text: str) -> None:
+        """A story with translations: quoted words inside `{{ }}` are out of a translator's reach."""
+        offset = prose_in_expression(text)
+        if offset is not None:
+            message = _(
+                "the words quoted inside {{ }} cannot be translated without editing the expression; "
+                "write them as a passage: {% if condition %}words{% else %}other words{% endif %}"
+            )
+            self._warn_at_value(doc, loc, offset, message, "text-in-expression")
 
     def _refs(self, doc: YamlDoc, loc: tuple[Any, ...], refs) -> None:
         for ref in refs:
@@ -468,14 +501,14 @@ class StoryCompiler:
                 self.at(
                     doc,
                     loc + (i,),
-                    "the last goto branch must have no 'if', so that one branch always applies",
+                    _("the last goto branch must have no 'if', so that one branch always applies"),
                     "bad-goto",
                 )
             elif not last and not has_if:
                 self.at(
                     doc,
                     loc + (i,),
-                    "only the last goto branch may leave out 'if'; the ones after it never apply",
+                    _("only the last goto branch may leave out 'if'; the ones after it never apply"),
                     "bad-goto",
                 )
             condition = self._condition(doc, loc + (i, "if"), branch["if"]) if has_if else None
@@ -490,7 +523,7 @@ class StoryCompiler:
             self.at(
                 doc,
                 loc + ("disabled_text",),
-                "'disabled_text' does nothing without 'if'",
+                _("'disabled_text' does nothing without 'if'"),
                 "disabled-without-if",
                 "warning",
             )
@@ -517,25 +550,24 @@ class StoryCompiler:
         neither of goto and stay)."""
         stays = spec.get("stay") is True
         if stays and "goto" in spec:
-            self.at(
-                doc, loc + ("stay",), "a choice either stays ('stay: true') or leads on ('goto'), not both", "schema"
-            )
+            message = _("a choice either stays ('stay: true') or leads on ('goto'), not both")
+            self.at(doc, loc + ("stay",), message, "schema")
         elif stays and fallback:
             self.at(
                 doc,
                 loc + ("stay",),
-                "a fallback cannot stay: it is offered when nothing else is open, so it must lead somewhere",
+                _("a fallback cannot stay: it is offered when nothing else is open, so it must lead somewhere"),
                 "schema",
             )
         elif not stays and "goto" not in spec:
-            self.at(doc, loc, "a choice needs 'goto' (where it leads) or 'stay: true'", "schema")
+            self.at(doc, loc, _("a choice needs 'goto' (where it leads) or 'stay: true'"), "schema")
             return STAY
         if stays:
             if "outcome" not in spec:
                 self.at(
                     doc,
                     loc + ("stay",),
-                    "a choice that stays shows the player nothing new without an 'outcome'",
+                    _("a choice that stays shows the player nothing new without an 'outcome'"),
                     "stay-without-outcome",
                     "warning",
                 )
@@ -548,24 +580,29 @@ class StoryCompiler:
     def _scene(self, doc: YamlDoc, loc: tuple[Any, ...], spec: dict[str, Any], chapter: str) -> None:
         scene_id = spec["id"]
         if scene_id == RETURN:
-            self.at(
-                doc, loc + ("id",), "'return' is a word of goto ('goto: return'); give the scene another id", "bad-id"
-            )
+            message = _("'return' is a word of goto ('goto: return'); give the scene another id")
+            self.at(doc, loc + ("id",), message, "bad-id")
             return
         if scene_id in self.scenes:
             first_doc, first_loc = self.scene_places[scene_id]
-            _, line, _ = first_doc.where(first_loc)
+            _path, line, _column = first_doc.where(first_loc)
             self.at(
                 doc,
                 loc + ("id",),
-                f"duplicate scene id '{scene_id}' (first defined at {first_doc.path}:{line}); "
-                "give each scene its own id",
+                _("duplicate scene id '{id}' (first defined at {place}); give each scene its own id").format(
+                    id=scene_id, place=f"{first_doc.path}:{line}"
+                ),
                 "duplicate-id",
             )
             self._unchecked(str(spec))
             return
         if len(spec.get("choices") or []) > MAX_CHOICES:
-            message = f"scene '{scene_id}' has {len(spec['choices']):,} choices; a scene has at most {MAX_CHOICES}"
+            count = len(spec["choices"])
+            message = ngettext(
+                "scene '{scene}' has {count:,} choice; a scene has at most {limit}",
+                "scene '{scene}' has {count:,} choices; a scene has at most {limit}",
+                count,
+            ).format(scene=scene_id, count=count, limit=MAX_CHOICES)
             self.at(doc, loc + ("choices", MAX_CHOICES), message, "too-large")
             self.broken.add(scene_id)
             self._unchecked(scene_id)
@@ -576,7 +613,9 @@ class StoryCompiler:
                 self.at(
                     doc,
                     loc + ("choices", i, "id"),
-                    f"duplicate choice id '{choice_spec['id']}' in scene '{scene_id}'; give each choice its own id",
+                    _("duplicate choice id '{choice}' in scene '{scene}'; give each choice its own id").format(
+                        choice=choice_spec["id"], scene=scene_id
+                    ),
                     "duplicate-id",
                 )
                 self._unchecked(str(choice_spec))
@@ -587,9 +626,8 @@ class StoryCompiler:
         if "fallback" in spec:
             fallback = self._choice(doc, loc + ("fallback",), spec["fallback"], scene_id, True)
             if fallback.id in seen:
-                self.at(
-                    doc, loc + ("fallback",), f"the fallback's id '{fallback.id}' is also a choice's id", "duplicate-id"
-                )
+                message = _("the fallback's id '{id}' is also a choice's id").format(id=fallback.id)
+                self.at(doc, loc + ("fallback",), message, "duplicate-id")
         ending = spec.get("ending")
         if ending is not None:
             self.pending.append(Pending("ending", ending, doc, loc + ("ending",), 0))
@@ -597,18 +635,20 @@ class StoryCompiler:
                 self.at(
                     doc,
                     loc + ("ending",),
-                    f"scene '{scene_id}' ends the story but also has choices",
+                    _("scene '{scene}' ends the story but also has choices").format(scene=scene_id),
                     "ending-with-choices",
                 )
         elif not choices and not fallback:
             self.at(
                 doc,
                 loc,
-                f"scene '{scene_id}' has no choices, no fallback and no ending: a dead end; "
-                "add 'ending:', a choice or a fallback",
+                _(
+                    "scene '{scene}' has no choices, no fallback and no ending: a dead end; "
+                    "add 'ending:', a choice or a fallback"
+                ).format(scene=scene_id),
                 "dead-end",
             )
-        _, line, _ = doc.where(loc)
+        _path, line, _column = doc.where(loc)
         self.scene_places[scene_id] = (doc, loc)
         self.scenes[scene_id] = Scene(
             id=scene_id,
@@ -632,9 +672,8 @@ class StoryCompiler:
         if self.scene_count <= MAX_SCENES:
             return True
         if self.scene_count == MAX_SCENES + 1:
-            self.at(
-                doc, ("scenes", index), f"the story has over {MAX_SCENES:,} scenes: the rest are not read", "too-large"
-            )
+            message = _("the story has over {limit:,} scenes: the rest are not read").format(limit=MAX_SCENES)
+            self.at(doc, ("scenes", index), message, "too-large")
             self.usage.graph_complete = False
         if isinstance(spec, dict) and isinstance(spec.get("id"), str):
             self.broken.add(spec["id"])
@@ -642,13 +681,13 @@ class StoryCompiler:
 
     def _scene_file(self, doc: YamlDoc) -> None:
         if doc.data is None:
-            self.at(doc, (), "the scene file is empty; it needs a 'scenes:' list", "no-scenes")
+            self.at(doc, (), _("the scene file is empty; it needs a 'scenes:' list"), "no-scenes")
             return
         stray = yamlhints.not_a_scene_file(doc.data)
         if stray is not None:
             self.checker.error((doc.path, 1, 1), stray, "schema")
             return
-        if self._checked(doc, SCENE_FILE, "a scene file"):
+        if self._checked(doc, SCENE_FILE, N_("a scene file")):
             chapter = doc.data.get("chapter", "")
             for i, spec in enumerate(doc.data["scenes"]):
                 if self._counted(doc, i, spec):
@@ -681,7 +720,7 @@ class StoryCompiler:
             self.usage.graph_complete &= ref.kind not in ("scene", "ending")
             if self.checker.skip(ref.doc.path, "error"):
                 continue
-            message = f"unknown {ref.kind} '{ref.name}'{self.checker.suggest(ref.name, table)}"
+            message = _unknown(ref.kind).format(name=ref.name, suggestion=self.checker.suggest(ref.name, table))
             code = f"unknown-{ref.kind}"
             if ref.offset is None:
                 self.at(ref.doc, ref.loc, message, code)
@@ -724,12 +763,12 @@ class StoryCompiler:
                 self._scene_file(doc)
         if not self.scenes and not self.checker.error_count:
             self.checker.error(
-                (display_path(self.folder), 1, 1), "the story has no scenes: add a scene file", "no-scenes"
+                (display_path(self.folder), 1, 1), _("the story has no scenes: add a scene file"), "no-scenes"
             )
             return None
         start = meta["data"]["start"]
         if start not in self.scenes and start not in self.broken:
-            message = f"unknown scene '{start}'{self.checker.suggest(start, self.scenes)}"
+            message = _unknown("scene").format(name=start, suggestion=self.checker.suggest(start, self.scenes))
             self.at_value(manifest_doc, ("start",), ExprError(message, "unknown-scene"))
         choice_index = {c.key: c for s in self.scenes.values() for c in s.all_choices}
         self._resolve(meta, set(choice_index))
@@ -758,6 +797,7 @@ class StoryCompiler:
             endings=MappingProxyType(meta["endings"]),
             scenes=MappingProxyType(self.scenes),
             author=meta["data"].get("author", ""),
+            language=meta["data"].get("language", "en"),
             path=str(self.folder),
             content_hash=content_hash,
             choice_index=MappingProxyType(choice_index),
@@ -782,6 +822,15 @@ class StoryCompiler:
         if start not in self.scenes or any(not c.destinations for s in self.scenes.values() for c in s.all_choices):
             self.usage.graph_complete = False
         self._warn(self._story(meta, start, ""), manifest)
+
+
+def _unknown(kind: str) -> str:
+    """The message for an unknown scene, choice or ending, to format with its `name` and `suggestion`."""
+    if kind == "choice":
+        return _("unknown choice '{name}'{suggestion}")
+    if kind == "ending":
+        return _("unknown ending '{name}'{suggestion}")
+    return _("unknown scene '{name}'{suggestion}")
 
 
 def _cost(compiled: Expr | Template | Effect) -> int:

@@ -15,6 +15,7 @@ from game.compiler.cache import StoryCache, default_cache_dir
 from game.compiler.checker import COLLECT, FIRST, Checker, display_path
 from game.compiler.folder import MANIFEST_NAME, SitedProbes, StoryCompiler, ending_of
 from game.compiler.schema import MANIFEST, message_text
+from game.compiler.translation import check_all, manifest_texts, translate
 from game.compiler.yamlsafe import read_yaml
 from game.errors import Diagnostic, StoryError
 from game.model import Ending, Story
@@ -31,8 +32,9 @@ class StoryInfo:
     ending_list: tuple[Ending, ...] = ()  # in the manifest's order (for the endings gallery)
 
 
-def read_manifest(folder: str | Path) -> StoryInfo | None:
-    """The manifest's summary, or None if it cannot be read (loading the story then says why)."""
+def read_manifest(folder: str | Path, lang: str | None = None) -> StoryInfo | None:
+    """The manifest's summary, or None if it cannot be read (loading the story then says why); with `lang`,
+    its title, blurb and ending titles and hints from the story's translation into it, where they are done."""
     checker = Checker(COLLECT)
     doc = read_yaml(Path(folder) / MANIFEST_NAME, checker)
     if doc is None or not isinstance(doc.data, dict):
@@ -44,7 +46,10 @@ def read_manifest(folder: str | Path) -> StoryInfo | None:
         return None
     data = doc.data
     endings = tuple(ending_of(spec) for spec in data["endings"])
-    return StoryInfo(data["id"], data["title"], data["blurb"].strip(), len(endings), endings)
+    info = StoryInfo(data["id"], data["title"], data["blurb"].strip(), len(endings), endings)
+    if lang and lang != data.get("language", "en"):
+        info = manifest_texts(info, folder, lang)
+    return info
 
 
 @contextmanager
@@ -61,29 +66,39 @@ def _collector_paused():
 
 
 def check_story(folder: str | Path) -> tuple[Story | None, list[Diagnostic]]:
-    """Every problem in a story (errors and warnings), and the story if it has no errors."""
+    """Every problem in a story (errors and warnings), its translations' included, and the story (in its
+    own language) if it has no errors."""
     checker = Checker(COLLECT)
     with _collector_paused():
         story = StoryCompiler(Path(folder), checker).run()
+        if story is not None and not checker.errors:
+            for _translator in check_all(story, folder, checker):
+                pass
     return (story if not checker.errors else None), checker.diagnostics
 
 
 _DEFAULT = Path()  # "the default cache folder" (see load_story)
 
 
-def load_story(folder: str | Path, cache_dir: Path | None = _DEFAULT) -> Story:
+def load_story(folder: str | Path, cache_dir: Path | None = _DEFAULT, lang: str | None = None) -> Story:
     """Load a story to play; raises StoryError at its first error. Parsed files are cached in `cache_dir`
     (by default $ESCAPE_CACHE or the user's cache folder; None: no cache), so a story loaded before
-    loads without reading its YAML again."""
+    loads without reading its YAML again. With `lang`, the story's translation into that language is
+    applied (its errors are the story's; texts not yet translated show in the source language)."""
     if cache_dir is _DEFAULT:
         cache_dir = default_cache_dir()
     cache = StoryCache(cache_dir) if cache_dir is not None else None
     if cache is None:
-        return _load(Path(folder), None)
-    try:
-        return _load(Path(folder), cache)
-    except Exception:  # noqa: BLE001 - a story that fails from the cache is read again from its files
-        return _load(Path(folder), None)
+        story = _load(Path(folder), None)
+    else:
+        try:
+            story = _load(Path(folder), cache)
+        except Exception:  # noqa: BLE001 - a story that fails from the cache is read again from its files
+            story = _load(Path(folder), None)
+    if lang and lang != story.language:
+        with _collector_paused():
+            story = translate(story, folder, lang, Checker(FIRST))
+    return story
 
 
 def load_probed(folder: str | Path, probes: SitedProbes) -> Story:

@@ -4,6 +4,7 @@ nothing in it that changes, or a long one that does not change with visits."""
 from __future__ import annotations
 
 from game.compiler.analysis import Warn, components, reachable
+from game.i18n import _, ngettext
 from game.model import STAY, VISITS_READ, Choice, Scene, Story
 
 LONG = 100  # words: a text this long that reads the same on return is a wall the player reads again
@@ -15,7 +16,7 @@ def words(text: str) -> int:
 
 def _count(text: str) -> str:
     number = words(text)
-    return f"{number} word{'' if number == 1 else 's'}"
+    return ngettext("{count} word", "{count} words", number).format(count=number)
 
 
 def changes_on_return(scene: Scene) -> bool:
@@ -68,11 +69,11 @@ def warn_same_text(story: Story, report: Warn) -> None:
         if scene_id != story.start and len(into) == 1 and into[0].once:
             continue
         if scene_id in again:
-            report(
-                scene_id,
-                ("text",),
-                f"scene '{scene_id}' can be entered again, and its text ({_count(scene.text.source)}) does not "
+            message = _(
+                "scene '{scene}' can be entered again, and its text ({words}) does not "
                 "change with visits: give it a 'revisit_text', use 'visits' in its text, or keep the player in it "
-                "with 'stay: true' choices",
-                "same-text-again",
+                "with 'stay: true' choices"
+            )
+            report(
+                scene_id, ("text",), message.format(scene=scene_id, words=_count(scene.text.source)), "same-text-again"
             )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.compiler.checker import did_you_mean
+from game.i18n import N_, _, ngettext, pgettext
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -33,35 +34,107 @@ def _short(value: Any) -> str:
 
 
 def describe(value: Any) -> str:
-    """How a value's type reads in a message."""
+    """How a value's type reads in a message (in the current language: only called to make a message)."""
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
-        return "true/false"
+        return pgettext("type", "true/false")
     if isinstance(value, int):
-        return "a number"
+        return _("a number")
     if isinstance(value, float):
-        return "a decimal number"
+        return _("a decimal number")
     if isinstance(value, str):
-        return "text"
+        return pgettext("type", "text")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
 
 
-class Shape:
-    expected = "a value"
+def noun(word: str) -> str:
+    """A kind of entry of the story files as a message names it (`choice`, `variable`...), in the current
+    language; the shapes keep the English word."""
+    nouns = {
+        "item": pgettext("story file", "item"),
+        "entry": pgettext("story file", "entry"),
+        "effect": pgettext("story file", "effect"),
+        "weight": pgettext("story file", "weight"),
+        "branch": pgettext("story file", "branch"),
+        "choice": pgettext("story file", "choice"),
+        "scene": pgettext("story file", "scene"),
+        "ending": pgettext("story file", "ending"),
+        "variable": pgettext("story file", "variable"),
+    }
+    return nouns.get(word, word)
 
-    def check(self, value: Any, loc: tuple[Any, ...], report: Report, label: str) -> bool:
+
+class Label:
+    """How a message names the value being checked (`'value' of variable 'big'`), put into words only when
+    a message is made: checking a story names every field it has, and few of them are ever in a message.
+    `pattern` is a message with {key} and {label} (the parent's name), or "" for the key alone."""
+
+    __slots__ = ("pattern", "key", "parent")
+
+    def __init__(self, pattern: str, key: Any, parent: Label | str = "") -> None:
+        self.pattern, self.key, self.parent = pattern, key, parent
+
+    @property
+    def quoted(self) -> bool:
+        """Whether it names the value by a key in quotes (its fields are then named after it)."""
+        return self.pattern is not _KIND_NAME
+
+    def __str__(self) -> str:
+        if not self.pattern:
+            return f"'{self.key}'"
+        return _(self.pattern).format(key=self.key, label=label_text(self.parent))
+
+
+_FIELD_OF = N_("'{key}' of {label}")  # 'value' of variable 'big'
+_KIND_KEY = N_("{label} '{key}'")  # variable 'big'
+_KIND_NAME = N_("{label} name")  # variable name
+
+
+def label_text(label: Label | str) -> str:
+    """A label as a message shows it: a `Label`, or a message marked with N_ (the story manifest) or a
+    kind of entry (choice)."""
+    if isinstance(label, Label):
+        return str(label)
+    return noun(label) if label in _NOUNS else _(label)
+
+
+_NOUNS = frozenset({"item", "entry", "effect", "weight", "branch", "choice", "scene", "ending", "variable"})
+
+
+def _quoted(label: Label | str) -> bool:
+    return label.quoted if isinstance(label, Label) else "'" in label
+
+
+def _either(options: list[str]) -> str:
+    """'a', 'b' or 'c', with the current language's "or"."""
+    if len(options) < 2:
+        return "".join(options)
+    return _("{first} or {last}").format(first=", ".join(options[:-1]), last=options[-1])
+
+
+class Shape:
+    expected = N_("a value")
+
+    def check(self, value: Any, loc: tuple[Any, ...], report: Report, label: Any) -> bool:
         raise NotImplementedError
 
     def json_schema(self) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _wrong(self, value: Any, loc: tuple[Any, ...], report: Report, label: str) -> bool:
-        report(loc, f"{label} must be {self.expected}, not {describe(value)}{self.hint(value)}", "schema")
+    def expected_text(self) -> str:
+        """What a value should be, in the current language (`expected` is the English message)."""
+        return _(self.expected)
+
+    def _wrong(self, value: Any, loc: tuple[Any, ...], report: Report, label: Any) -> bool:
+        message = _("{label} must be {expected}, not {found}{hint}").format(
+            label=label_text(label), expected=self.expected_text(), found=describe(value), hint=self.hint(value)
+        )
+        report(loc, message, "schema")
         return False
 
     def hint(self, value: Any) -> str:
@@ -74,19 +147,21 @@ class Text(Shape):
     nonempty: bool = True
     expected: str = "text"
 
+    def expected_text(self) -> str:
+        return pgettext("type", "text")
+
     def check(self, value, loc, report, label):
         if isinstance(value, bool):
-            report(
-                loc,
-                f"{label} must be text, not true/false (YAML reads yes, no, on, off, true and false "
-                "as true/false: put the text in quotes)",
-                "schema",
+            message = _(
+                "{label} must be text, not true/false (YAML reads yes, no, on, off, true and false "
+                "as true/false: put the text in quotes)"
             )
+            report(loc, message.format(label=label_text(label)), "schema")
             return False
         if not isinstance(value, str):
             return self._wrong(value, loc, report, label)
         if self.nonempty and not value.strip():
-            report(loc, f"{label} must not be empty", "schema")
+            report(loc, _("{label} must not be empty").format(label=label_text(label)), "schema")
             return False
         return True
 
@@ -96,18 +171,17 @@ class Text(Shape):
 
 @dataclass
 class Ident(Shape):
-    expected: str = "an id (lower case letters, digits and _)"
+    expected: str = N_("an id (lower case letters, digits and _)")
 
     def check(self, value, loc, report, label):
         if not isinstance(value, str):
             return self._wrong(value, loc, report, label)
         if not ID_RE.match(value) or len(value) > MAX_ID:
-            report(
-                loc,
-                f"{label} '{value[:80]}' is not a valid id: use lower case letters, digits and _, "
-                f"starting with a letter, at most {MAX_ID} characters",
-                "bad-id",
+            message = _(
+                "{label} '{value}' is not a valid id: use lower case letters, digits and _, "
+                "starting with a letter, at most {limit} characters"
             )
+            report(loc, message.format(label=label_text(label), value=value[:80], limit=MAX_ID), "bad-id")
             return False
         return True
 
@@ -115,6 +189,27 @@ class Ident(Shape):
         return {"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID}
 
 
+@dataclass
+class Language(Shape):
+    expected: str = N_("a language code such as en or it")
+
+    def check(self, value, loc, report, label):
+        if not isinstance(value, str):
+            return self._wrong(value, loc, report, label)
+        if not LANGUAGE_RE.fullmatch(value):
+            message = _(
+                "{label} '{value}' is not a language code: write two or three lower case letters "
+                "(en, it, fr), optionally with a region (pt_BR)"
+            )
+            report(loc, message.format(label=label_text(label), value=value[:20]), "schema")
+            return False
+        return True
+
+    def json_schema(self):
+        return {"type": "string", "pattern": "^" + LANGUAGE_RE.pattern + "$"}
+
+
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 LIMIT = 1_000_000_000  # the same bound as game.expr.INT_LIMIT
 MAX_TEXT = 10_000  # the same bound as game.expr.MAX_TEXT_VALUE
 
@@ -123,16 +218,22 @@ MAX_TEXT = 10_000  # the same bound as game.expr.MAX_TEXT_VALUE
 class Whole(Shape):
     minimum: int | None = -LIMIT
     maximum: int = LIMIT
-    expected: str = "a whole number"
+    expected: str = N_("a whole number")
 
     def check(self, value, loc, report, label):
         if isinstance(value, bool) or not isinstance(value, int):
             return self._wrong(value, loc, report, label)
         if self.minimum is not None and value < self.minimum:
-            report(loc, f"{label} must be {self.minimum:,} or more, not {_short_number(value)}", "schema")
+            message = _("{label} must be {limit:,} or more, not {value}")
+            report(
+                loc, message.format(label=label_text(label), limit=self.minimum, value=_short_number(value)), "schema"
+            )
             return False
         if value > self.maximum:
-            report(loc, f"{label} must be {self.maximum:,} or less, not {_short_number(value)}", "schema")
+            message = _("{label} must be {limit:,} or less, not {value}")
+            report(
+                loc, message.format(label=label_text(label), limit=self.maximum, value=_short_number(value)), "schema"
+            )
             return False
         return True
 
@@ -146,19 +247,19 @@ class Whole(Shape):
 
 def _short_number(value: int) -> str:
     digits = len(str(abs(value))) if abs(value) < 10**4000 else 4000
-    return f"{value:,}" if digits <= 15 else f"a number of {digits:,}+ digits"
+    return f"{value:,}" if digits <= 15 else _("a number of {digits:,}+ digits").format(digits=digits)
 
 
 @dataclass
 class Flag(Shape):
-    expected: str = "true or false"
+    expected: str = N_("true or false")
 
     def check(self, value, loc, report, label):
         return isinstance(value, bool) or self._wrong(value, loc, report, label)
 
     def hint(self, value):
         quoted = isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "on", "off")
-        return "; write true or false without quotes" if quoted else ""
+        return _("; write true or false without quotes") if quoted else ""
 
     def json_schema(self):
         return {"type": "boolean"}
@@ -175,7 +276,9 @@ class OneOfValues(Shape):
 
         def message() -> str:
             hint = did_you_mean(value, [str(v) for v in self.values]) if isinstance(value, str) else ""
-            return f"{label} must be one of {options}, not '{_short(value)}'{hint}"
+            return _("{label} must be one of {options}, not '{value}'{suggestion}").format(
+                label=label_text(label), options=options, value=_short(value), suggestion=hint
+            )
 
         report(loc, message, "schema")
         return False
@@ -186,7 +289,7 @@ class OneOfValues(Shape):
 
 @dataclass
 class StartValue(Shape):
-    expected: str = "a whole number, true/false or text"
+    expected: str = N_("a whole number, true/false or text")
 
     def check(self, value, loc, report, label):
         if isinstance(value, bool):
@@ -195,7 +298,8 @@ class StartValue(Shape):
             return Whole().check(value, loc, report, label)
         if isinstance(value, str):
             if len(value) > MAX_TEXT:
-                report(loc, f"{label} is longer than {MAX_TEXT:,} characters", "schema")
+                message = _("{label} is longer than {limit:,} characters")
+                report(loc, message.format(label=label_text(label), limit=MAX_TEXT), "schema")
                 return False
             return True
         return self._wrong(value, loc, report, label)
@@ -212,16 +316,16 @@ class ListOf(Shape):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return "a list"
+        return N_("a list")
 
     def hint(self, value):
-        return f"; start each {self.item_label} with '- '" if isinstance(value, dict) else ""
+        return _("; start each {item} with '- '").format(item=noun(self.item_label)) if isinstance(value, dict) else ""
 
     def check(self, value, loc, report, label):
         if not isinstance(value, list):
             return self._wrong(value, loc, report, label)
         if len(value) < self.min_items:
-            report(loc, f"{label} needs at least {self.min_items} {self.item_label}", "schema")
+            report(loc, _at_least(label, self.min_items, self.item_label), "schema")
             return False
         results = [self.item.check(v, loc + (i,), report, self.item_label) for i, v in enumerate(value)]
         return all(results)
@@ -239,21 +343,23 @@ class MapOf(Shape):
     value: Shape = field(default_factory=Text)
     value_label: str = "entry"
     min_items: int = 0
-    expected: str = "a mapping"
+    expected: str = N_("a mapping")
 
     def hint(self, value):
-        return f"; write one '{self.value_label}_id: ...' per line, without '- '" if isinstance(value, list) else ""
+        if not isinstance(value, list):
+            return ""
+        return _("; write one '{example}: ...' per line, without '- '").format(example=f"{self.value_label}_id")
 
     def check(self, value, loc, report, label):
         if not isinstance(value, dict):
             return self._wrong(value, loc, report, label)
         if len(value) < self.min_items:
-            report(loc, f"{label} needs at least {self.min_items} {self.value_label}", "schema")
+            report(loc, _at_least(label, self.min_items, self.value_label), "schema")
             return False
         ok = True
         for key, item in value.items():
-            ok &= Ident().check(key, loc + (key,), report, f"{self.value_label} name")
-            ok &= self.value.check(item, loc + (key,), report, f"{self.value_label} '{key}'")
+            ok &= Ident().check(key, loc + (key,), report, Label(_KIND_NAME, key, self.value_label))
+            ok &= self.value.check(item, loc + (key,), report, Label(_KIND_KEY, key, self.value_label))
         return ok
 
     def json_schema(self):
@@ -265,15 +371,28 @@ class MapOf(Shape):
         }
 
 
+def _at_least(label: Any, count: int, kind: str) -> str:
+    """`label needs at least 1 scene`."""
+    message = ngettext("{label} needs at least {count} {kind}", "{label} needs at least {count} {kind}", count)
+    return message.format(label=label_text(label), count=count, kind=noun(kind))
+
+
 @dataclass
 class Record(Shape):
     name: str = "record"
     fields: dict[str, tuple[Shape, bool]] = field(default_factory=dict)
     docs: dict[str, str] = field(default_factory=dict)
+    a_name: str = ""  # the name with its article, as messages say it: N_("a scene")
+
+    def __post_init__(self) -> None:
+        self.a_name = self.a_name or f"a {self.name}"
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return f"a mapping (a {self.name})"
+        return f"a mapping ({self.a_name})"
+
+    def expected_text(self) -> str:
+        return _("a mapping ({record})").format(record=_(self.a_name))
 
     def check(self, value, loc, report, label):
         if not isinstance(value, dict):
@@ -283,21 +402,27 @@ class Record(Shape):
             if key not in self.fields:
                 report(loc + (key,), self._unknown(key), "schema")
                 ok = False
+        quoted = _quoted(label)
         for key, (shape, required) in self.fields.items():
             if key in value:
-                named = f"'{key}' of {label}" if "'" in label else f"'{key}'"  # e.g. 'value' of variable 'big'
+                named = Label(_FIELD_OF, key, label) if quoted else Label("", key)  # 'value' of variable 'big'
                 ok &= shape.check(value[key], loc + (key,), report, named)
             elif required:
-                report(loc, f"a {self.name} needs the field '{key}'", "schema")
+                report(loc, self._missing(key), "schema")
                 ok = False
         return ok
 
+    def _missing(self, key: str) -> Callable[[], str]:
+        return lambda: _("{record} needs the field '{key}'").format(record=_(self.a_name), key=key)
+
     def _unknown(self, key: Any) -> Callable[[], str]:
-        return lambda: f"unknown field '{_short(key)}' in a {self.name}{did_you_mean(str(key), self.fields)}"
+        return lambda: _("unknown field '{key}' in {record}{suggestion}").format(
+            key=_short(key), record=_(self.a_name), suggestion=did_you_mean(str(key), self.fields)
+        )
 
     def json_schema(self):
         props = {}
-        for key, (shape, _) in self.fields.items():
+        for key, (shape, _required) in self.fields.items():
             props[key] = shape.json_schema()
             if key in self.docs:
                 props[key]["description"] = self.docs[key]
@@ -315,7 +440,7 @@ class ByType(Shape):
     """A value whose shape depends on its YAML type (text, mapping or list)."""
 
     options: dict[type, Shape] = field(default_factory=dict)
-    expected: str = "a value"
+    expected: str = N_("a value")
 
     def check(self, value, loc, report, label):
         for kind, shape in self.options.items():
@@ -332,7 +457,7 @@ class Keyed(Shape):
     """A mapping whose shape is told by which of some keys it has (`{random: ...}` or `{call: ...}`)."""
 
     options: dict[str, Shape] = field(default_factory=dict)
-    expected: str = "a mapping"
+    expected: str = N_("a mapping")
 
     def check(self, value, loc, report, label):
         if not isinstance(value, dict):
@@ -340,8 +465,8 @@ class Keyed(Shape):
         for key, shape in self.options.items():
             if key in value:
                 return shape.check(value, loc, report, label)
-        keys = " or ".join(f"'{key}'" for key in self.options)
-        report(loc, f"{label} must be a mapping with {keys}", "schema")
+        keys = _either([f"'{key}'" for key in self.options])
+        report(loc, _("{label} must be a mapping with {keys}").format(label=label_text(label), keys=keys), "schema")
         return False
 
     def json_schema(self):
@@ -358,7 +483,10 @@ class Named(Shape):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return self.shape.expected if self.shape else "a value"
+        return self.shape.expected if self.shape else N_("a value")
+
+    def expected_text(self) -> str:
+        return self.shape.expected_text() if self.shape else _(self.expected)
 
     def check(self, value, loc, report, label):
         assert self.shape is not None  # set once the module has declared it
@@ -368,7 +496,7 @@ class Named(Shape):
         return {"$ref": f"#/$defs/{self.name}"}
 
 
-def _choice_record(name: str, id_required: bool, text_required: bool) -> Record:
+def _choice_record(name: str, a_name: str, id_required: bool, text_required: bool) -> Record:
     return Record(
         name,
         {
@@ -393,10 +521,11 @@ def _choice_record(name: str, id_required: bool, text_required: bool) -> Record:
             "effects": "statements applied when the choice is taken",
             "outcome": "prose shown as the result of the choice",
         },
+        a_name,
     )
 
 
-CONDITION = ByType({str: Text(), bool: Flag(), int: Whole()}, expected="a condition (an expression)")
+CONDITION = ByType({str: Text(), bool: Flag(), int: Whole()}, expected=N_("a condition (an expression)"))
 EFFECTS = Named("effects")
 CONDITIONAL_EFFECT = Record(
     "conditional effect",
@@ -406,22 +535,32 @@ CONDITIONAL_EFFECT = Record(
         "then": "effects applied when the condition holds",
         "else": "effects applied when it does not",
     },
+    N_("a conditional effect"),
 )
-EFFECT = ByType({str: Text(), dict: CONDITIONAL_EFFECT}, expected="an effect or {if, then, else}")
+EFFECT = ByType({str: Text(), dict: CONDITIONAL_EFFECT}, expected=N_("an effect or {if, then, else}"))
 EFFECTS.shape = ByType(
     {str: Text(), dict: CONDITIONAL_EFFECT, list: ListOf(EFFECT, "effect")},
-    expected="an effect or a list of effects",
+    expected=N_("an effect or a list of effects"),
 )
-RANDOM = Record("random target", {"random": (MapOf(Whole(minimum=1, maximum=1_000_000), "weight", min_items=1), True)})
-CALL = Record("call", {"call": (Ident(), True)}, {"call": "a scene to visit; its `goto: return` comes back here"})
-TARGET = ByType({str: Ident(), dict: RANDOM}, expected="a scene id or {random: {scene: weight}}")
-BRANCH = Record("goto branch", {"if": (CONDITION, False), "to": (TARGET, True)})
+RANDOM = Record(
+    "random target",
+    {"random": (MapOf(Whole(minimum=1, maximum=1_000_000), "weight", min_items=1), True)},
+    a_name=N_("a random target"),
+)
+CALL = Record(
+    "call",
+    {"call": (Ident(), True)},
+    {"call": "a scene to visit; its `goto: return` comes back here"},
+    N_("a call"),
+)
+TARGET = ByType({str: Ident(), dict: RANDOM}, expected=N_("a scene id or {random: {scene: weight}}"))
+BRANCH = Record("goto branch", {"if": (CONDITION, False), "to": (TARGET, True)}, a_name=N_("a goto branch"))
 GOTO = ByType(
     {str: Ident(), dict: Keyed({"random": RANDOM, "call": CALL}), list: ListOf(BRANCH, "branch", min_items=1)},
-    expected="a scene id, return, {call: scene}, {random: {scene: weight}} or a list of branches",
+    expected=N_("a scene id, return, {call: scene}, {random: {scene: weight}} or a list of branches"),
 )
-CHOICE = _choice_record("choice", True, True)
-FALLBACK = _choice_record("fallback", False, False)
+CHOICE = _choice_record("choice", N_("a choice"), True, True)
+FALLBACK = _choice_record("fallback", N_("a fallback"), False, False)
 
 SCENE = Record(
     "scene",
@@ -447,6 +586,7 @@ SCENE = Record(
         "fallback": "a choice offered only when no other choice is open",
         "ending": "the id of a declared ending: the story ends here",
     },
+    N_("a scene"),
 )
 
 SCENE_FILE = Record(
@@ -455,6 +595,7 @@ SCENE_FILE = Record(
         "chapter": (Text(), False),
         "scenes": (ListOf(SCENE, "scene", min_items=1), True),
     },
+    a_name=N_("a scene file"),
 )
 
 VARIABLE = Record(
@@ -467,8 +608,9 @@ VARIABLE = Record(
         "show": (OneOfValues(("hidden", "stat", "companion")), False),
         "good": (OneOfValues(("high", "low")), False),
     },
+    a_name=N_("a variable"),
 )
-ITEM = Record("item", {"name": (Text(), True), "text": (Text(), False)})
+ITEM = Record("item", {"name": (Text(), True), "text": (Text(), False)}, a_name=N_("a item"))
 ENDING = Record(
     "ending",
     {
@@ -482,6 +624,7 @@ ENDING = Record(
         "canon": "true for the film's own ending",
         "hint": "a spoiler-light clue shown in the endings gallery while the player has not found this ending",
     },
+    a_name=N_("a ending"),
 )
 
 MANIFEST = Record(
@@ -492,26 +635,82 @@ MANIFEST = Record(
         "title": (Text(), True),
         "blurb": (Text(), True),
         "author": (Text(), False),
+        "language": (Language(), False),
         "start": (Ident(), True),
         "variables": (
             MapOf(
                 ByType(
                     {dict: VARIABLE, str: StartValue(), bool: StartValue(), int: StartValue()},
-                    expected="a starting value or a mapping with 'value'",
+                    expected=N_("a starting value or a mapping with 'value'"),
                 ),
                 "variable",
             ),
             False,
         ),
-        "items": (MapOf(ByType({str: Text(), dict: ITEM}, expected="a name or a mapping with 'name'"), "item"), False),
+        "items": (
+            MapOf(ByType({str: Text(), dict: ITEM}, expected=N_("a name or a mapping with 'name'")), "item"),
+            False,
+        ),
         "endings": (ListOf(ENDING, "ending", min_items=1), True),
     },
+    a_name=N_("a story manifest"),
 )
 
+
+TRANSLATION_ENTRY = Record(
+    "translation entry",
+    {
+        "hash": (Text(), True),
+        "text": (Text(nonempty=False), False),
+        "source": (Text(nonempty=False), False),
+        "review": (Flag(), False),
+    },
+    docs={
+        "hash": "the hash of the source text this entry translates (escape translate extract writes it)",
+        "text": "the translation; without it the source text shows",
+        "source": "the source text, written by escape translate extract for the translator to read",
+        "review": "true: the source changed since this was translated; remove once the text is revised",
+    },
+    a_name=N_("a translation entry"),
+)
+
+
+@dataclass
+class TranslationEntries(Shape):
+    """The entries of a translation, by key (`scene.<id>.text`, `choice.<scene>.<choice>.outcome`...).
+    Only the JSON Schema uses this shape: game.compiler.translation checks each entry and its key."""
+
+    expected: str = N_("a mapping of keys to entries")
+
+    def check(self, value, loc, report, label):  # pragma: no cover - the translation module checks entries
+        return isinstance(value, dict)
+
+    def json_schema(self):
+        return {
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z][a-z0-9_.]*$"},
+            "additionalProperties": TRANSLATION_ENTRY.json_schema(),
+        }
+
+
+TRANSLATION_FILE = Record(
+    "translation",
+    {
+        "language": (Language(), True),
+        "name": (Text(), False),
+        "entries": (TranslationEntries(), False),
+    },
+    docs={
+        "language": "the language of this translation; the same as the file's name (it for i18n/it.yaml)",
+        "name": "the language's own name, such as Italiano",
+    },
+    a_name=N_("a translation"),
+)
 
 SCHEMA_FILES = {
     "story.schema.json": ("Escape Lines story manifest (story.yaml)", MANIFEST),
     "scenes.schema.json": ("Escape Lines scene file", SCENE_FILE),
+    "translation.schema.json": ("Escape Lines story translation (i18n/<language>.yaml)", TRANSLATION_FILE),
 }
 
 

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from game.compiler.analysis import closure
 from game.compiler.limits import MAX_SUBSCENE_WORK
+from game.i18n import _
 from game.model import CALL, RETURN, Branch, Scene, Target
 
 T = TypeVar("T", bound=Collection)
@@ -91,11 +92,11 @@ def link(scenes: Mapping[str, Scene], start: str) -> Links:
     try:
         _link(scenes, start, calls, links, _Work(MAX_SUBSCENE_WORK))
     except _TooMuch:
-        caller, choice_id, _ = calls[0] if calls else (start, "", "")
-        message = (
-            f"working out where the story's 'goto: return' can lead takes over {MAX_SUBSCENE_WORK:,} steps "
+        caller, choice_id, _callee = calls[0] if calls else (start, "", "")
+        message = _(
+            "working out where the story's 'goto: return' can lead takes over {limit:,} steps "
             "(many subscenes, each reaching many scenes); call fewer subscenes, or keep each one small"
-        )
+        ).format(limit=MAX_SUBSCENE_WORK)
         links = Links(problems=[Problem(caller, choice_id, message, "too-large")])
     return links
 
@@ -110,11 +111,11 @@ def _link(
 
     groups: dict[str, set[str]] = {}
     member_of: dict[str, list[str]] = {}  # scene -> the callees whose subscene holds it
-    for callee in dict.fromkeys(callee for _, _, callee in calls):
+    for callee in dict.fromkeys(callee for _caller, _choice, callee in calls):
         groups[callee] = closure([callee], plain)
         for scene_id in groups[callee]:
             member_of.setdefault(scene_id, []).append(callee)
-    for caller, _, callee in calls:
+    for caller, _choice, callee in calls:
         work.spend(len(groups[callee]))
         for scene_id in groups[callee]:
             links.callers.setdefault(scene_id, set()).add(caller)
@@ -126,13 +127,15 @@ def _link(
                     Problem(
                         scene_id,
                         choice.id,
-                        f"scene '{scene_id}' can be reached from the start without a call, so 'goto: return' "
-                        f"would have nowhere to go; lead into it with 'goto: {{call: ...}}' only",
+                        _(
+                            "scene '{scene}' can be reached from the start without a call, so 'goto: return' "
+                            "would have nowhere to go; lead into it with 'goto: {{call: ...}}' only"
+                        ).format(scene=scene_id),
                         "bad-return",
                     )
                 )
     called_by_group: dict[str, set[str]] = {callee: set() for callee in groups}  # the calls inside each subscene
-    for scene_id, _, inner in calls:
+    for scene_id, _choice, inner in calls:
         for callee in member_of.get(scene_id, ()):
             work.spend(1)
             called_by_group[callee].add(inner)
@@ -146,8 +149,10 @@ def _link(
                 Problem(
                     caller,
                     choice_id,
-                    f"subscene '{callee}' leads back to this call, so every pass would wait for one more return; "
-                    "lead on with a plain goto instead",
+                    _(
+                        "subscene '{scene}' leads back to this call, so every pass would wait for one more return; "
+                        "lead on with a plain goto instead"
+                    ).format(scene=callee),
                     "call-cycle",
                 )
             )

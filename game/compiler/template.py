@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from game.compiler.checker import meant
 from game.compiler.expr import ExprChecker, ExprError, Names, build_function, parse_source
 from game.compiler.limits import MAX_TEMPLATE_BRANCHES, MAX_TEMPLATE_DEPTH, MAX_TEXT_NODES, MAX_TEXT_SOURCE
+from game.i18n import _
 from game.model import BOOL, INT, STR, Reference, Template
 from game.model.compiled import HIT, JUMP, SHOW, TEXT, UNLESS, text_function
 
@@ -94,10 +96,10 @@ def _tag(text: str, index: int, closing: int, position: int) -> Token:
 
 def _meant_tag(keyword: str) -> str:
     """` (did you mean '{% elif %}'?)` for a misspelt tag, or ''."""
-    meant = _TAG_SPELLINGS.get(keyword.lower()) or next(
+    tag = _TAG_SPELLINGS.get(keyword.lower()) or next(
         iter(difflib.get_close_matches(keyword.lower()[:20], ("if", "elif", "else", "endif"), n=1)), ""
     )
-    return f" (did you mean '{{% {meant} %}}'?)" if meant else ""
+    return meant(f"{{% {tag} %}}") if tag else ""
 
 
 def _as_text(tree: ast.expr, kind: str) -> ast.expr:
@@ -161,8 +163,8 @@ class _Compiler:
         self.controls.extend(checker.controls)
         self.nodes += checker.count
         if self.nodes > MAX_TEXT_NODES:
-            message = f"the expressions of this text have over {MAX_TEXT_NODES:,} parts in all; split the text"
-            raise ExprError(message, "too-large", checker.base)
+            message = _("the expressions of this text have over {limit:,} parts in all; split the text")
+            raise ExprError(message.format(limit=MAX_TEXT_NODES), "too-large", checker.base)
         return build_function(_as_text(body, kind) if conditional_else else body, "<story text>")
 
     def _probe(self, offset: int, label: str) -> None:
@@ -174,7 +176,10 @@ class _Compiler:
         opened = _UNCLOSED.search(self.text, start, end)
         if opened is not None:
             closing = "}}" if opened.group() == "{{" else "%}"
-            raise ExprError(f"'{opened.group()}' is never closed: end it with '{closing}'", "template", opened.start())
+            message = _("'{opened}' is never closed: end it with '{closing}'").format(
+                opened=opened.group(), closing=closing
+            )
+            raise ExprError(message, "template", opened.start())
         if end > start:
             self.steps.append([TEXT, self.text[start:end], 0])
 
@@ -194,12 +199,15 @@ class _Compiler:
         elif keyword in ("endif", "end"):
             self._endif(token.start, keyword)
         else:
-            message = f"unknown tag '{{% {keyword} %}}'{_meant_tag(keyword)}; tags are if, elif, else and endif"
+            message = _("unknown tag '{tag}'{suggestion}; tags are if, elif, else and endif").format(
+                tag=f"{{% {keyword} %}}", suggestion=_meant_tag(keyword)
+            )
             raise ExprError(message, "template", token.start)
 
     def _if(self, start: int, rest: str, rest_start: int) -> None:
         if len(self.open) >= MAX_TEMPLATE_DEPTH:
-            raise ExprError(f"'{{% if %}}' nested deeper than {MAX_TEMPLATE_DEPTH} levels", "too-deep", start)
+            message = _("'{{% if %}}' nested deeper than {limit} levels").format(limit=MAX_TEMPLATE_DEPTH)
+            raise ExprError(message, "too-deep", start)
         test = self._function(rest, rest_start, False)
         self.open.append(_Block(start, len(self.steps)))
         self.steps.append([UNLESS, test, -1])
@@ -207,16 +215,17 @@ class _Compiler:
 
     def _branch(self, start: int, keyword: str, rest: str, rest_start: int) -> None:
         if not self.open:
-            raise ExprError(f"'{{% {keyword} %}}' without an open '{{% if %}}'", "template", start)
+            raise ExprError(_without_if(keyword), "template", start)
         block = self.open[-1]
         if block.skip is None:
-            raise ExprError(f"'{{% {keyword} %}}' after '{{% else %}}': the else must come last", "template", start)
+            message = _("'{tag}' after '{{% else %}}': the else must come last").format(tag=f"{{% {keyword} %}}")
+            raise ExprError(message, "template", start)
         if keyword == "else" and rest.strip():
-            raise ExprError("'{% else %}' takes no condition; use '{% elif ... %}'", "template", start)
+            raise ExprError(_("'{% else %}' takes no condition; use '{% elif ... %}'"), "template", start)
         block.branches += 1
         if block.branches > MAX_TEMPLATE_BRANCHES + 1:
-            message = f"an '{{% if %}}' has more than {MAX_TEMPLATE_BRANCHES} '{{% elif %}}' and '{{% else %}}'"
-            raise ExprError(message, "template", start)
+            message = _("an '{{% if %}}' has more than {limit} '{{% elif %}}' and '{{% else %}}'")
+            raise ExprError(message.format(limit=MAX_TEMPLATE_BRANCHES), "template", start)
         test = self._function(rest, rest_start, False) if keyword == "elif" else None
         block.jumps.append(len(self.steps))  # the branch before this one ends: on to the end of the block
         self.steps.append([JUMP, None, -1])
@@ -229,7 +238,7 @@ class _Compiler:
 
     def _endif(self, start: int, keyword: str) -> None:
         if not self.open:
-            raise ExprError(f"'{{% {keyword} %}}' without an open '{{% if %}}'", "template", start)
+            raise ExprError(_without_if(keyword), "template", start)
         block = self.open.pop()
         if block.skip is not None:  # no else: showing nothing is a branch of its own
             if self.probes is not None:
@@ -241,11 +250,16 @@ class _Compiler:
             self.steps[jump][2] = len(self.steps)
 
 
+def _without_if(keyword: str) -> str:
+    return _("'{tag}' without an open '{{% if %}}'").format(tag=f"{{% {keyword} %}}")
+
+
 def compile_template(text: str, names: Names, probes: Probes | None = None) -> Template:
     """Compile story text; raises ExprError (code `template` for structure) with the offset of the problem.
     With `probes`, each `{% if %}` branch (and the nothing an if without else shows) reports when shown."""
     if len(text) > MAX_TEXT_SOURCE:
-        raise ExprError(f"the text is {len(text):,} characters long; the limit is {MAX_TEXT_SOURCE:,}", "too-large")
+        message = _("the text is {length:,} characters long; the limit is {limit:,}")
+        raise ExprError(message.format(length=len(text), limit=MAX_TEXT_SOURCE), "too-large")
     if "{{" not in text and "{%" not in text:
         return Template(text)
     compiler = _Compiler(text, names, probes)
@@ -259,7 +273,7 @@ def compile_template(text: str, names: Names, probes: Probes | None = None) -> T
             compiler.tag(token)
     compiler.literal(position, len(text))
     if compiler.open:
-        raise ExprError("'{% if %}' is never closed with '{% endif %}'", "template", compiler.open[-1].offset)
+        raise ExprError(_("'{% if %}' is never closed with '{% endif %}'"), "template", compiler.open[-1].offset)
     steps = tuple((op, arg, to) for op, arg, to in compiler.steps)
     return Template(
         text,

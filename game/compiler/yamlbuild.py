@@ -17,6 +17,7 @@ from yaml.resolver import Resolver
 
 from game.compiler.limits import MAX_ALIAS_EXTRA, MAX_DEPTH, MAX_NUMBER_CHARS, MAX_PROBLEMS_PER_FILE
 from game.compiler.lines import LineIndex
+from game.i18n import _
 
 __all__ = ["MAX_ALIAS_EXTRA", "MAX_DEPTH", "BuildError", "Builder", "DuplicateKey", "Span", "Stopped"]
 
@@ -52,10 +53,13 @@ def short_tag(tag: str) -> str:
 
 def tag_message(tag: str) -> str:
     """The refusal of a tag; a '!' meant as text or as 'not' (`if: !alarm`) gets the fix."""
-    message = f"YAML tag '{short_tag(tag)}' is not allowed: scene files hold plain data only"
     if tag.startswith("!") and not tag.startswith("!!") and not tag.startswith(TAG):
-        message += f"; put text that starts with '!' in quotes, and in a condition write 'not': not {tag[1:]}"
-    return message
+        message = _(
+            "YAML tag '{tag}' is not allowed: scene files hold plain data only; put text that starts with '!' "
+            "in quotes, and in a condition write 'not': not {name}"
+        )
+        return message.format(tag=short_tag(tag), name=tag[1:])
+    return _("YAML tag '{tag}' is not allowed: scene files hold plain data only").format(tag=short_tag(tag))
 
 
 class Stopped(Exception):
@@ -138,7 +142,7 @@ class Builder:
         if tag in (TAG + "int", TAG + "float") and ":" in event.value:
             return event.value  # YAML 1.1's base 60 (1:30 for 90): text, as in YAML 1.2 (and never converted)
         if tag in (TAG + "int", TAG + "float") and len(event.value) > MAX_NUMBER_CHARS:
-            self._note(self._fail(event, f"the number '{event.value[:40]}' is too large or malformed", "schema"))
+            self._note(self._fail(event, _bad_number(event.value), "schema"))
             return None
         if tag in (TAG + "bool", TAG + "int", TAG + "float"):
             node = ScalarNode(tag, event.value)
@@ -149,7 +153,7 @@ class Builder:
                     return _SCALARS.construct_yaml_int(node)
                 return _SCALARS.construct_yaml_float(node)
             except (ValueError, OverflowError):
-                self._note(self._fail(event, f"the number '{event.value[:40]}' is too large or malformed", "schema"))
+                self._note(self._fail(event, _bad_number(event.value), "schema"))
                 return None
         if tag == TAG + "timestamp":
             return event.value
@@ -176,7 +180,7 @@ class Builder:
                     self.anchors[event.anchor] = (value, 1)
             elif cls is seq_start or cls is map_start:
                 if len(stack) >= MAX_DEPTH:
-                    raise self._fail(event, self._deep, "too-deep")
+                    raise self._fail(event, _deep(), "too-deep")
                 tag = event.tag
                 wanted = TAG + ("seq" if cls is seq_start else "map")
                 if not event.implicit and tag not in (None, "!", wanted):
@@ -206,26 +210,26 @@ class Builder:
                 name = event.anchor
                 if name in self.open_anchors:
                     raise self._fail(
-                        event, "an anchor refers to itself (the alias is inside what it names)", "alias-bomb"
+                        event, _("an anchor refers to itself (the alias is inside what it names)"), "alias-bomb"
                     )
                 if name not in self.anchors:
-                    raise self._fail(event, f"the alias '*{name}' names no anchor ('&{name}') before it", "yaml-syntax")
+                    message = _("the alias '*{name}' names no anchor ('&{name}') before it").format(name=name)
+                    raise self._fail(event, message, "yaml-syntax")
                 value, size = self.anchors[name]
                 self.alias_extra += size
                 if self.alias_extra > MAX_ALIAS_EXTRA:
-                    raise self._fail(
-                        event,
-                        f"anchors and aliases expand to more than {MAX_ALIAS_EXTRA:,} extra values (an alias bomb?)",
-                        "alias-bomb",
-                    )
+                    message = _("anchors and aliases expand to more than {limit:,} extra values (an alias bomb?)")
+                    raise self._fail(event, message.format(limit=MAX_ALIAS_EXTRA), "alias-bomb")
                 self._add(stack, event, value, size, event.start_mark.index, event.end_mark.index, None)
             elif cls is yaml.DocumentStartEvent:
                 self.documents += 1
                 if self.documents > 1:
                     raise self._fail(
                         event,
-                        "but found another document (expected a single document in the stream); "
-                        "a scene file holds one document (remove the extra '---')",
+                        _(
+                            "but found another document (expected a single document in the stream); "
+                            "a scene file holds one document (remove the extra '---')"
+                        ),
                         "yaml-syntax",
                     )
 
@@ -263,21 +267,19 @@ class Builder:
             elif char in "[{":
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return BuildError(self._deep, "too-deep", index, *self._line_col(None, index))
+                    return BuildError(_deep(), "too-deep", index, *self._line_col(None, index))
             elif char in "]}":
                 depth -= 1
             index += 1
-        return BuildError(self._deep, "too-deep", -1, line, column)
-
-    _deep = f"nesting deeper than {MAX_DEPTH} levels"
+        return BuildError(_deep(), "too-deep", -1, line, column)
 
     def _key(self, frame: _Frame, event: Any) -> None:
         frame.key, frame.key_at = _SKIP, event.start_mark.index
         tag = self._resolve(event)
         if tag == TAG + "merge":
-            self._note(self._fail(event, "merge keys ('<<') are not supported; write the fields out", "bad-key"))
+            self._note(self._fail(event, _("merge keys ('<<') are not supported; write the fields out"), "bad-key"))
         elif tag not in _KEY_TAGS:
-            self._note(self._fail(event, "a mapping key must be plain text", "bad-key"))
+            self._note(self._fail(event, _("a mapping key must be plain text"), "bad-key"))
         elif event.value in frame.value:
             self._note(DuplicateKey(event, event.value, frame.entry_places[event.value][0]))
         else:
@@ -299,16 +301,22 @@ class Builder:
             return
         if frame.key is None:  # a list or mapping used as a key
             frame.key, frame.key_at = _SKIP, start
-            hint = (
-                ' (text that starts with {{ or { must be quoted as a whole: text: "{{ name }} waits")'
-                if isinstance(value, dict)
-                else ""
-            )
-            message = f"a mapping key must be plain text{hint}"
             if len(stack) > 1 and stack[-2].key in ("if", "effects", "on_enter"):  # `if: {{ nerve }}`
                 key = stack[-2].key
-                bare = f" ({key}: {next(iter(value))})" if isinstance(value, dict) and len(value) == 1 else ""
-                message = f"drop the braces: {{{{ }}}} is for text; '{key}' takes the expression as it is{bare}"
+                if isinstance(value, dict) and len(value) == 1:
+                    message = _(
+                        "drop the braces: {braces} is for text; '{key}' takes the expression as it is ({key}: {bare})"
+                    ).format(braces="{{ }}", key=key, bare=next(iter(value)))
+                else:
+                    message = _("drop the braces: {braces} is for text; '{key}' takes the expression as it is")
+                    message = message.format(braces="{{ }}", key=key)
+            elif isinstance(value, dict):
+                message = _(
+                    "a mapping key must be plain text (text that starts with {{ or { must be quoted as a whole: "
+                    'text: "{{ name }} waits")'
+                )
+            else:
+                message = _("a mapping key must be plain text")
             self._note(BuildError(message, "bad-key", start, *self._line_col(event, start)))
             return
         if frame.key is _SKIP:  # the value of a key that was refused
@@ -320,7 +328,22 @@ class Builder:
 
 
 class DuplicateKey(BuildError):
+    """A key that its mapping already has; its message, which names the first one's line, is made when it is
+    reported (`duplicate_message`)."""
+
     def __init__(self, event: Any, key: str, first_index: int):
         mark = event.start_mark
         super().__init__(f"duplicate key '{key}'", "duplicate-key", mark.index, mark.line, mark.column)
+        self.key = key
         self.first_index = first_index
+
+    def duplicate_message(self, first_line: int) -> str:
+        return _("duplicate key '{key}' (first defined at line {line})").format(key=self.key, line=first_line)
+
+
+def _deep() -> str:
+    return _("nesting deeper than {limit} levels").format(limit=MAX_DEPTH)
+
+
+def _bad_number(value: str) -> str:
+    return _("the number '{value}' is too large or malformed").format(value=value[:40])

@@ -17,22 +17,20 @@ import yaml
 
 from game.compiler.checker import did_you_mean
 from game.compiler.schema import MANIFEST, SCENE_FILE, Record, Shape
+from game.i18n import N_, _, ngettext, pgettext
 
 try:  # the same scanner as the reader
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-_UNCLOSED = {
-    "while scanning a quoted scalar": "a quotation mark opened here is never closed: end the text with the same mark",
-    "while parsing a flow sequence": "a '[' opened here is never closed with ']'",
-    "while parsing a flow mapping": "a '{' opened here is never closed with '}'",
+_UNCLOSED = {  # libyaml's context: what to say (translated where it is said)
+    "while scanning a quoted scalar": N_(
+        "a quotation mark opened here is never closed: end the text with the same mark"
+    ),
+    "while parsing a flow sequence": N_("a '[' opened here is never closed with ']'"),
+    "while parsing a flow mapping": N_("a '{' opened here is never closed with '}'"),
 }
-_QUOTE_WHOLE = (
-    "; text that starts with {{, a quote, [ or { must be quoted as a whole "
-    '(text: "{{ name }} waits"), or written as a | block'
-)
-_COLON_HINT = "; put text that contains ': ' in quotes, or use a | block"
 _KEY_LINE = re.compile(r"[ \t]*(?:-[ \t]+)*([a-z_][a-z0-9_]*):(?:[ \t]|$)")
 
 
@@ -63,9 +61,9 @@ def explain(err: yaml.MarkedYAMLError, text: str) -> Hint:
     if mark is None:
         return Hint(0, 0, message)
     if err.context_mark is not None and "end of stream" in problem and context in _UNCLOSED:
-        return Hint(err.context_mark.line, err.context_mark.column, _UNCLOSED[context])
+        return Hint(err.context_mark.line, err.context_mark.column, _(_UNCLOSED[context]))
     if 0 <= mark.index < len(text) and text[mark.index] == "\t" or "'\\t'" in message:
-        return Hint(mark.line, mark.column, message + "; indent with spaces, not tabs")
+        return Hint(mark.line, mark.column, _("{problem}; indent with spaces, not tabs").format(problem=message))
     lines = text.split("\n")
     tokens = _scan_before(text, mark.index)
     for rule in (
@@ -81,14 +79,15 @@ def explain(err: yaml.MarkedYAMLError, text: str) -> Hint:
         hint = rule(err, lines, tokens)
         if hint is not None:
             return hint
-    return Hint(mark.line, mark.column, message + _generic_fix(message, text, mark.index))
+    return Hint(mark.line, mark.column, _generic_fix(message, text, mark.index))
 
 
 def _generic_fix(message: str, text: str, index: int) -> str:
+    """libyaml's own message (English: it is the library's), with the usual fix for it when there is one."""
     if "mapping values are not allowed" in message:
-        return _COLON_HINT
+        return _("{problem}; put text that contains ': ' in quotes, or use a | block").format(problem=message)
     if "expected a single document" in message:
-        return "; a scene file holds one document (remove the extra '---')"
+        return _("{problem}; a scene file holds one document (remove the extra '---')").format(problem=message)
     if (
         "did not find expected key" in message
         or "expected <block end>" in message
@@ -96,8 +95,12 @@ def _generic_fix(message: str, text: str, index: int) -> str:
         or index < len(text)
         and text[index] == "%"
     ):
-        return _QUOTE_WHOLE
-    return ""
+        fix = _(
+            "{problem}; text that starts with {{{{, a quote, [ or {{ must be quoted as a whole "
+            '(text: "{{{{ name }}}} waits"), or written as a | block'
+        )
+        return fix.format(problem=message)
+    return message
 
 
 @dataclass
@@ -174,11 +177,13 @@ def _missing_colon(line: int, text: str) -> Hint | None:
         return None
     if rest.startswith(":") and rest[1:2] not in ("", " ", "\t"):
         value = rest[1:].strip()
-        return Hint(line, start + len(word), f"put a space after the ':' of '{word}:' (write '{word}: {value}')")
+        message = _("put a space after the ':' of '{word}:' (write '{word}: {value}')")
+        return Hint(line, start + len(word), message.format(word=word, value=value))
     if not rest.strip() or not rest.startswith((" ", "\t")):
         return None
     value = rest.strip()
-    return Hint(line, start + len(word), f"a ':' is missing after '{word}' (write '{word}: {value}')")
+    message = _("a ':' is missing after '{word}' (write '{word}: {value}')")
+    return Hint(line, start + len(word), message.format(word=word, value=value))
 
 
 def _braces_in_expression(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
@@ -189,11 +194,8 @@ def _braces_in_expression(err: yaml.MarkedYAMLError, lines: list[str], tokens: _
         if mark is not None and found:
             bare = " ".join(re.sub(r"\{\{|\}\}", " ", line[found.start(2) :]).split())
             key = found.group(1)
-            return Hint(
-                mark.line,
-                found.start(2),
-                f"drop the braces: {{{{ }}}} is for text; '{key}' takes the expression as it is ({key}: {bare})",
-            )
+            message = _("drop the braces: {braces} is for text; '{key}' takes the expression as it is ({key}: {bare})")
+            return Hint(mark.line, found.start(2), message.format(braces="{{ }}", key=key, bare=bare))
     return None
 
 
@@ -204,8 +206,12 @@ def _dash_without_space(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Sc
     dash = re.match(r"[ \t]*-(?=[^\s-])", line)
     if mark is None or dash is None:
         return None
-    _, word = _first_word(line[dash.end() :])
-    return Hint(mark.line, dash.end() - 1, f"put a space after '-' to start a list item (write '- {word}: ...')")
+    _column, word = _first_word(line[dash.end() :])
+    return Hint(mark.line, dash.end() - 1, _dash_fix(word))
+
+
+def _dash_fix(word: str) -> str:
+    return _("put a space after '-' to start a list item (write '- {word}: ...')").format(word=word)
 
 
 def _missing_key_colon(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
@@ -219,8 +225,10 @@ def _missing_key_colon(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Sca
     return Hint(
         start.line,
         start.column,
-        "this line is not a field ('name: value'); if it is more of the text above, indent it further "
-        "than that text's field, or write the text as a | block",
+        _(
+            "this line is not a field ('name: value'); if it is more of the text above, indent it further "
+            "than that text's field, or write the text as a | block"
+        ),
     )
 
 
@@ -250,8 +258,10 @@ def not_a_scene_file(data: Any) -> str | None:
     if isinstance(data, dict) and ("scenes" in data or any(did_you_mean(str(k), ("scenes", "chapter")) for k in keys)):
         return None
     if isinstance(data, list) and data and all(isinstance(item, dict) and "id" in item for item in data):
-        return "the scenes must be listed under 'scenes:': start the file with 'scenes:' and indent the list below it"
-    return (
+        return _(
+            "the scenes must be listed under 'scenes:': start the file with 'scenes:' and indent the list below it"
+        )
+    return _(
         "this file has no 'scenes:' list, but every .yaml file in the story folder is read as a scene file; "
         "keep notes in a file with another extension (notes.txt, notes.md) or a hidden one (.notes.yaml)"
     )
@@ -268,8 +278,8 @@ def _mapping_value(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned
     first = scalar.start_mark.line
     dash = re.match(r"[ \t]*-(?=[^\s-])", lines[first])
     if dash:
-        _, word = _first_word(lines[first][dash.end() :])
-        return Hint(first, dash.end() - 1, f"put a space after '-' to start a list item (write '- {word}: ...')")
+        _column, word = _first_word(lines[first][dash.end() :])
+        return Hint(first, dash.end() - 1, _dash_fix(word))
     if scalar.style or first == mark.line:
         return None
     if not isinstance(before, yaml.ValueToken):  # the text was meant as a key
@@ -277,14 +287,13 @@ def _mapping_value(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned
     field = _KEY_LINE.match(lines[mark.line])
     if field is None or field.group(1) not in field_names():
         return None
-    _, above = _first_word(lines[first])
+    _column, above = _first_word(lines[first])
     column = field.start(1)
-    return Hint(
-        mark.line,
-        column,
-        f"'{field.group(1)}:' is indented further than '{above}:' on line {first + 1}, so YAML reads it as more "
-        f"of the value of '{above}:'; line it up with '{above}:'",
+    message = _(
+        "'{field}:' is indented further than '{above}:' on line {line}, so YAML reads it as more "
+        "of the value of '{above}:'; line it up with '{above}:'"
     )
+    return Hint(mark.line, column, message.format(field=field.group(1), above=above, line=first + 1))
 
 
 def _after_quote(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
@@ -297,26 +306,31 @@ def _after_quote(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) 
     start, end = scalar.start_mark, scalar.end_mark
     quote = scalar.style
     if start.line < end.line:
-        return Hint(
-            start.line,
-            start.column,
-            f"the quotation mark ({quote}) opened here is not closed on its line, so the text runs on to the next "
-            f"{quote}, on line {end.line + 1}; close the text with {quote}, or use a | block for text over several lines",
+        message = _(
+            "the quotation mark ({quote}) opened here is not closed on its line, so the text runs on to the next "
+            "{quote}, on line {line}; close the text with {quote}, or use a | block for text over several lines"
         )
+        return Hint(start.line, start.column, message.format(quote=quote, line=end.line + 1))
     if end.line != mark.line:
         return None
     line = lines[end.line]
     value = line[start.column :].strip()
     other = "'" if quote == '"' else '"'
     if line[end.column : end.column + 1].isspace() and other not in value:  # 'Halt!' he shouts
-        fix = f"quote the whole text: {other}{value}{other}"
+        message = _(
+            "the quoted text ends at its second {quote}, and the line goes on after it; quote the whole text: {fixed}"
+        ).format(quote=quote, fixed=f"{other}{value}{other}")
     elif quote == '"':
-        fix = "quote the whole text with '...' instead (text: 'He said \"Halt!\" and ran'), or use a | block"
+        message = _(
+            "the quoted text ends at its second {quote}, and the line goes on after it; quote the whole text with "
+            "'...' instead (text: 'He said \"Halt!\" and ran'), or use a | block"
+        ).format(quote=quote)
     else:
-        fix = "inside '...' write an apostrophe twice ('Don''t go'), or quote the whole text with \"...\" instead"
-    return Hint(
-        end.line, end.column, f"the quoted text ends at its second {quote}, and the line goes on after it; {fix}"
-    )
+        message = _(
+            "the quoted text ends at its second {quote}, and the line goes on after it; inside '...' write an "
+            "apostrophe twice ('Don''t go'), or quote the whole text with \"...\" instead"
+        ).format(quote=quote)
+    return Hint(end.line, end.column, message)
 
 
 def _unclosed_flow(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
@@ -324,14 +338,12 @@ def _unclosed_flow(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned
     opened, mark = err.context_mark, err.problem_mark
     if opened is None or mark is None or opened.line == mark.line or err.context not in _UNCLOSED:
         return None
-    bracket = "[" if "sequence" in (err.context or "") else "{"
-    closing = "]" if bracket == "[" else "}"
     return Hint(
         opened.line,
         opened.column,
-        f"this '{bracket}' is never closed: add '{closing}' at the end of the list (or write it as a block list)"
-        if bracket == "["
-        else f"this '{bracket}' is never closed: add '{closing}' (text that starts with {{ must be in quotes)",
+        _("this '[' is never closed: add ']' at the end of the list (or write it as a block list)")
+        if "sequence" in (err.context or "")
+        else _("this '{' is never closed: add '}' (text that starts with { must be in quotes)"),
     )
 
 
@@ -350,38 +362,58 @@ def _indentation(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) 
     if not same or any(block.column == indent for block in same):
         return None
     best = min(reversed(same), key=lambda block: abs(block.column - indent))
-    what = "the '-'" if best.kind == "-" else f"'{best.key}:'" if best.key else "the field"
-    field = _KEY_LINE.match(line)
-    this = "this '-'" if kind == "-" else f"'{field.group(1)}:'" if field else "this line"
-    if any(block.column == indent for block in stack):  # lined up with the other kind: '-' for a field
-        like = "the fields of the item above it" if kind == "-" else "the '-' of the list above it"
-        said = f"{this} is indented like {like} ({_spaces(indent)})"
+    if best.kind == "-":
+        what = pgettext("line it up with", "the '-'")
     else:
-        said = f"{this} is indented by {_spaces(indent)}, which lines it up with nothing above it"
-    return Hint(
-        mark.line, mark.column, f"{said}; line it up with {what} on line {best.line + 1} ({_spaces(best.column)})"
-    )
+        what = (
+            pgettext("line it up with", "'{key}:'").format(key=best.key)
+            if best.key
+            else pgettext("line it up with", "the field")
+        )
+    field = _KEY_LINE.match(line)
+    if kind == "-":
+        this = pgettext("indented", "this '-'")
+    else:
+        this = (
+            pgettext("indented", "'{key}:'").format(key=field.group(1)) if field else pgettext("indented", "this line")
+        )
+    if any(block.column == indent for block in stack) and kind == "-":  # lined up with the other kind
+        message = _(
+            "{this} is indented like the fields of the item above it ({spaces}); "
+            "line it up with {what} on line {line} ({target})"
+        )
+    elif any(block.column == indent for block in stack):  # a field lined up with the '-' of a list
+        message = _(
+            "{this} is indented like the '-' of the list above it ({spaces}); "
+            "line it up with {what} on line {line} ({target})"
+        )
+    else:
+        message = _(
+            "{this} is indented by {spaces}, which lines it up with nothing above it; "
+            "line it up with {what} on line {line} ({target})"
+        )
+    said = message.format(this=this, spaces=_spaces(indent), what=what, line=best.line + 1, target=_spaces(best.column))
+    return Hint(mark.line, mark.column, said)
 
 
 def _spaces(count: int) -> str:
-    return f"{count} space{'' if count == 1 else 's'}"
+    return ngettext("{count} space", "{count} spaces", count).format(count=count)
 
 
 def _odd_start(err: yaml.MarkedYAMLError, lines: list[str], tokens: _Scanned) -> Hint | None:
     """Text that starts with a character YAML reserves: '*' (an alias), '&' (an anchor), '@' or '`'."""
     context, start = err.context or "", err.context_mark
     if start is not None and ("scanning an alias" in context or "scanning an anchor" in context):
-        char = "*" if "alias" in context else "&"
-        return Hint(
-            start.line,
-            start.column,
-            f"text that starts with '{char}' must be in quotes (YAML reads {char}name as an "
-            f'{"alias" if char == "*" else "anchor"}): text: "{char}..."',
-        )
+        if "alias" in context:
+            message = _("text that starts with '*' must be in quotes (YAML reads *name as an alias): text: \"*...\"")
+        else:
+            message = _("text that starts with '&' must be in quotes (YAML reads &name as an anchor): text: \"&...\"")
+        return Hint(start.line, start.column, message)
     mark = err.problem_mark
     if mark is None or "cannot start any token" not in (err.problem or ""):
         return None
     char = lines[mark.line][mark.column : mark.column + 1] if mark.line < len(lines) else ""
     if char in ("@", "`"):
-        return Hint(mark.line, mark.column, f"text that starts with '{char}' must be in quotes: text: \"{char}...\"")
+        message = _("text that starts with '{char}' must be in quotes: text: \"{char}...\"").format(char=char)
+        return Hint(mark.line, mark.column, message)
     return None

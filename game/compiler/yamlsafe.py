@@ -19,6 +19,7 @@ from game.compiler.limits import MAX_ALIAS_EXTRA, MAX_DEPTH, MAX_FILE_BYTES
 from game.compiler.lines import LineIndex
 from game.compiler.yamlbuild import Builder, BuildError, DuplicateKey, Span, Stopped
 from game.compiler.yamlhints import explain
+from game.i18n import _
 
 try:  # libyaml is in PyYAML's wheels; the pure loader is the fallback
     from yaml import CSafeLoader as _Loader
@@ -177,7 +178,8 @@ def decode_utf8(data: bytes, path: str, checker: Checker) -> str | None:
         line = data.count(b"\n", 0, err.start) + 1
         line_start = data.rfind(b"\n", 0, err.start) + 1
         col = len(data[line_start : err.start].decode("utf-8", errors="replace")) + 1
-        checker.error((path, line, col), f"the file is not UTF-8 text (byte 0x{data[err.start]:02x})", "not-utf8")
+        message = _("the file is not UTF-8 text (byte 0x{byte})").format(byte=f"{data[err.start]:02x}")
+        checker.error((path, line, col), message, "not-utf8")
         return None
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -199,21 +201,23 @@ def read_file_bytes(file: Path, checker: Checker, path: str) -> bytes | None:
     """A regular file's bytes, within the size limit; None after reporting why not."""
     try:
         if file.is_symlink() or not file.is_file():
-            checker.error((path, 1, 1), "not a regular file", "io")
+            checker.error((path, 1, 1), _("not a regular file"), "io")
             return None
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            checker.error((path, 1, 1), f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}", "too-large")
+            message = _("the file is {size:,} bytes; the limit is {limit:,}").format(size=size, limit=MAX_FILE_BYTES)
+            checker.error((path, 1, 1), message, "too-large")
             return None
         with file.open("rb") as handle:  # its size, and a byte more to see one that grew since
             data = handle.read(min(size, MAX_FILE_BYTES) + 1)
             if len(data) > size:
                 data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as err:
-        checker.error((path, 1, 1), f"cannot read the file: {err.strerror or err}", "io")
+        checker.error((path, 1, 1), _("cannot read the file: {reason}").format(reason=err.strerror or err), "io")
         return None
     if len(data) > MAX_FILE_BYTES:
-        checker.error((path, 1, 1), f"the file is over the limit of {MAX_FILE_BYTES:,} bytes", "too-large")
+        message = _("the file is over the limit of {limit:,} bytes").format(limit=MAX_FILE_BYTES)
+        checker.error((path, 1, 1), message, "too-large")
         return None
     return data
 
@@ -236,9 +240,8 @@ def parse_yaml_text(text: str, path: str, checker: Checker) -> YamlDoc | None:
     except yaml.reader.ReaderError as err:
         where = (path, *builder.lines.line_col(err.position))
         char = err.character if isinstance(err.character, str) else chr(err.character)
-        checker.error(
-            where, f"control characters such as U+{ord(char):04X} are not allowed in YAML text", "yaml-syntax"
-        )
+        message = _("control characters such as U+{code} are not allowed in YAML text").format(code=f"{ord(char):04X}")
+        checker.error(where, message, "yaml-syntax")
         return None
     except yaml.YAMLError as err:
         checker.error((path, 1, 1), str(err), "yaml-syntax")
@@ -259,8 +262,10 @@ def _report(builder: Builder, text: str, path: str, checker: Checker, stop: Stop
     for index in builder.cut_texts:
         checker.warning(
             (path, *lines.line_col(index)),
-            "the text is cut here: ' #' starts a YAML comment, so the rest of the line is not part of the text; "
-            "put the whole text in quotes, or use a | block",
+            _(
+                "the text is cut here: ' #' starts a YAML comment, so the rest of the line is not part of the text; "
+                "put the whole text in quotes, or use a | block"
+            ),
             "yaml-comment",
         )
     if builder.cut_unlisted:
@@ -270,7 +275,7 @@ def _report(builder: Builder, text: str, path: str, checker: Checker, stop: Stop
             continue
         message = err.message
         if isinstance(err, DuplicateKey):
-            message += f" (first defined at line {lines.line_col(err.first_index)[0]})"
+            message = err.duplicate_message(lines.line_col(err.first_index)[0])
         checker.error((path, err.line + 1, err.column + 1), message, err.code)
     if stop is not None:
         checker.stopped(path, stop.line + 1, stop.column + 1)

@@ -127,4 +127,5 @@ class Story:
     author: str = ""
     path: str = ""
     content_hash: str = ""
+    language: str = "en"  # the language of its texts: the source's, or a translation's (game.compiler.translation)
     choice_index: Mapping[str, Choice] = field(default_factory=dict)  # by "scene.choice" key
