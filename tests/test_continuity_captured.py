@@ -477,7 +477,7 @@ def test_dig_in_the_drying_room_after_never_forgive_is_acknowledged(game):
     seed, route = REVIEW_J52
     shown = play(game, seed, route)
     assert "never_forgive" in route and game.run.variables["with_dig"]
-    assert "You told him in the cell that you would never forgive him" in shown["the_plan"]
+    assert "You told him in the hospital ward that you would never forgive him" in shown["the_plan"]
     assert "He did not ask to be let in" not in shown["the_plan"]
 
 
