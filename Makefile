@@ -71,9 +71,9 @@ mutate: $(DEV_STAMP)
 # up to date (new messages untranslated, removed ones dropped); then translate in game/i18n/locale/*/LC_MESSAGES/.
 I18N := game/i18n/locale
 i18n: $(DEV_STAMP)
-	$(BIN)/pybabel extract --quiet --no-wrap --sort-by-file --project "Escape Lines" --copyright-holder "Escape Lines" \
+	$(BIN)/pybabel -q extract --no-wrap --sort-by-file --project "Escape Lines" --copyright-holder "Escape Lines" \
 		-k N_ -k pgettext:1c,2 -o $(I18N)/escape.pot game
-	$(BIN)/pybabel update --quiet --no-wrap --no-fuzzy-matching --ignore-obsolete -D escape -i $(I18N)/escape.pot -d $(I18N)
+	$(BIN)/pybabel -q update --no-wrap --no-fuzzy-matching --ignore-obsolete -D escape -i $(I18N)/escape.pot -d $(I18N)
 
 validate: $(PLAY_STAMP)
 	$(BIN)/escape validate --strict

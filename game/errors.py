@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.i18n import _
 from game.model.shown import shown
 
 
@@ -46,7 +47,7 @@ class StoryError(EscapeError):
 
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = list(diagnostics)
-        super().__init__("\n".join(str(d) for d in self.diagnostics if d.is_error) or "story failed to load")
+        super().__init__("\n".join(str(d) for d in self.diagnostics if d.is_error) or _("story failed to load"))
 
 
 class EngineError(EscapeError):

@@ -10,6 +10,7 @@ from pathlib import Path
 from game.compiler.bundled import find_story
 from game.compiler.loader import load_story
 from game.errors import EscapeError, StoryError
+from game.i18n import _
 from game.model import Story
 from game.model.shown import shown
 
@@ -21,7 +22,11 @@ def load_for_tool(name: str) -> tuple[Path, Story]:
     except StoryError as err:
         for diag in err.diagnostics:
             print(shown(str(diag), None), file=sys.stderr)
-        raise EscapeError(f"the story '{name}' has errors; fix them first (escape validate {folder})") from None
+        raise EscapeError(
+            _("the story '{name}' has errors; fix them first (escape validate {folder})").format(
+                name=name, folder=folder
+            )
+        ) from None
 
 
 def json_text(data: object) -> str:

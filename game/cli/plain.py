@@ -15,12 +15,14 @@ import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
+from game.cli import is_yes
 from game.compiler.bundled import bundled_stories, find_story
 from game.compiler.loader import load_story
 from game.engine.game import Offer, Step
 from game.engine.journal import Entry, journal
 from game.engine.replay import Divergence
 from game.errors import EngineError, EscapeError, SaveError, SaveExists, StoryError
+from game.i18n import N_, _, language, ngettext
 from game.model import Story
 from game.model.shown import shown
 from game.saves.files import RUN
@@ -83,7 +85,7 @@ def printable(text: str, limit: int = ECHO_LIMIT) -> str:
     return kept if len(kept) <= limit else kept[: limit - 3].rstrip() + "..."
 
 
-HELP = """\
+HELP = N_("""\
 Commands (type one and press Enter):
   a number: take that choice
   s or status: where you are, your stats and who is with you
@@ -97,7 +99,7 @@ Commands (type one and press Enter):
   save NAME: save the run under a name
   load: continue a saved run
   q or quit: stop playing
-  ? or help: this list"""
+  ? or help: this list""")
 
 
 class Next(enum.Enum):
@@ -160,7 +162,7 @@ class PlainFrontEnd:
         self.say()
         self.say_wrapped(scene.title)
         if scene.chapter and scene.chapter != self.shown_chapter:
-            self.say_wrapped(f"Chapter: {scene.chapter}")
+            self.say_wrapped(_("Chapter: {chapter}").format(chapter=scene.chapter))
         self.shown_chapter = scene.chapter
         self.say()
         self.say_prose(self.game.text())
@@ -175,7 +177,8 @@ class PlainFrontEnd:
                 number = f"  {self.enabled.index(offer) + 1}. "
                 self.say_wrapped(number + offer.text, len(number))
             else:
-                self.say_wrapped(f"  -  {offer.text} (unavailable: {offer.reason})", 5)
+                unavailable = _("{choice} (unavailable: {reason})").format(choice=offer.text, reason=offer.reason)
+                self.say_wrapped(f"  -  {unavailable}", 5)
 
     def show_step(self, step: Step) -> None:
         """What a choice did: its outcome, then one sentence per change."""
@@ -197,7 +200,9 @@ class PlainFrontEnd:
 
     def range_help(self) -> str:
         count = len(self.enabled)
-        return f"Type a number from 1 to {count} (or ? for help)." if count else "Type ? for help."
+        if not count:
+            return _("Type ? for help.")
+        return _("Type a number from 1 to {count} (or ? for help).").format(count=count)
 
     # input ----------------------------------------------------------------------------------------------
     def turn(self) -> bool:
@@ -237,7 +242,7 @@ class PlainFrontEnd:
 
     # commands -------------------------------------------------------------------------------------------
     def command_help(self) -> Next:
-        for line in HELP.splitlines():
+        for line in _(HELP).splitlines():
             self.say_wrapped(line, 4)
         return Next.ASK
 
@@ -245,28 +250,37 @@ class PlainFrontEnd:
         """Where the player is, how far in, the stats, the companions and the seed."""
         game, story = self.game, self.game.story
         run = game.run
-        self.say_wrapped(f"Scene: {sentence(game.scene.title)}")
+        self.say_wrapped(_("Scene: {title}").format(title=sentence(game.scene.title)))
         if game.scene.chapter:
-            self.say_wrapped(f"Chapter: {sentence(game.scene.chapter)}")
-        self.say(f"Choices made: {run.turn}.")
+            self.say_wrapped(_("Chapter: {chapter}").format(chapter=sentence(game.scene.chapter)))
+        self.say(_("Choices made: {count}.").format(count=run.turn))
         for variable in story.variables.values():
             if variable.show == "stat":
-                most = f" of {variable.maximum}" if variable.maximum is not None else ""
-                self.say_wrapped(f"{variable.label or variable.name}: {run.variables[variable.name]}{most}.")
+                label, value = variable.label or variable.name, run.variables[variable.name]
+                if variable.maximum is not None:
+                    line = _("{label}: {value} of {maximum}.").format(
+                        label=label, value=value, maximum=variable.maximum
+                    )
+                else:
+                    line = f"{label}: {value}."
+                self.say_wrapped(line)
         companions = [v for v in story.variables.values() if v.show == "companion"]
         if companions:
             with_you = [v.label or v.name for v in companions if run.variables[v.name]]
-            self.say_wrapped(f"With you: {', '.join(with_you)}." if with_you else "Nobody is with you.", 4)
-        self.say(f"Seed: {run.seed}.")
+            if with_you:
+                self.say_wrapped(_("With you: {names}.").format(names=", ".join(with_you)), 4)
+            else:
+                self.say_wrapped(_("Nobody is with you."), 4)
+        self.say(_("Seed: {seed}.").format(seed=run.seed))
         return Next.ASK
 
     def command_inventory(self) -> Next:
         """The items carried, in the story's order, each with its description."""
         carried = [item for item_id, item in self.game.story.items.items() if item_id in self.game.run.items]
         if not carried:
-            self.say("You carry nothing.")
+            self.say(_("You carry nothing."))
             return Next.ASK
-        self.say("You carry:")
+        self.say(_("You carry:"))
         for item in carried:
             self.say_wrapped(f"  {item.name}: {sentence(item.text)}" if item.text else f"  {sentence(item.name)}", 4)
         return Next.ASK
@@ -285,15 +299,20 @@ class PlainFrontEnd:
         query = printable(words)
         if not query:
             for entry in entries:
-                made = f"you chose {sentence(entry.choice)}" if entry.choice else "you are here."
-                self.say_wrapped(f"{entry.number + 1}. {entry.title}: {made}", 4)
+                if entry.choice:
+                    line = _("{number}. {title}: you chose {choice}").format(
+                        number=entry.number + 1, title=entry.title, choice=sentence(entry.choice)
+                    )
+                else:
+                    line = _("{number}. {title}: you are here.").format(number=entry.number + 1, title=entry.title)
+                self.say_wrapped(line, 4)
             return Next.ASK
         found = [entry for entry in entries if entry.matches(query)]
         if not found:
-            self.say_wrapped(f"No entry mentions '{query}'.")
+            self.say_wrapped(_("No entry mentions '{words}'.").format(words=query))
         else:
-            count = "1 entry mentions" if len(found) == 1 else f"{len(found)} entries mention"
-            self.say_wrapped(f"{count} '{query}':")
+            mention = ngettext("{count} entry mentions '{words}':", "{count} entries mention '{words}':", len(found))
+            self.say_wrapped(mention.format(count=len(found), words=query))
         for entry in found:
             self.show_entry(entry)
         return Next.ASK
@@ -301,66 +320,74 @@ class PlainFrontEnd:
     def show_entry(self, entry: Entry) -> None:
         """One journal entry in full: heading, prose, the choice made and its outcome."""
         self.say()
-        chapter = f" (Chapter: {entry.chapter})" if entry.chapter else ""
-        self.say_wrapped(f"{entry.number + 1}. {entry.title}{chapter}", 4)
-        for text in (entry.text, f"You chose: {sentence(entry.choice)}" if entry.choice else "", entry.outcome):
+        number, title = entry.number + 1, entry.title
+        if entry.chapter:
+            heading = _("{number}. {title} (Chapter: {chapter})").format(
+                number=number, title=title, chapter=entry.chapter
+            )
+        else:
+            heading = f"{number}. {title}"
+        self.say_wrapped(heading, 4)
+        chose = _("You chose: {choice}").format(choice=sentence(entry.choice)) if entry.choice else ""
+        for text in (entry.text, chose, entry.outcome):
             if text.strip():
                 self.say_prose(text)
 
     def command_undo(self) -> Next:
         if not self.game.can_undo():
-            self.say("Nothing to undo.")
+            self.say(_("Nothing to undo."))
             return Next.ASK
         self.session.undo()
         self.check_saving()
-        self.say("You take back your last choice.")
+        self.say(_("You take back your last choice."))
         self.show_scene()
         return Next.TURN
 
     def command_redo(self) -> Next:
         if not self.session.can_redo():
-            self.say("Nothing to redo.")
+            self.say(_("Nothing to redo."))
             return Next.ASK
         step = self.session.redo()
-        self.say_wrapped(f"You choose again: {sentence(step.choice_text)}")
+        self.say_wrapped(_("You choose again: {choice}").format(choice=sentence(step.choice_text)))
         return self.take(step)
 
     def command_save(self, name: str) -> Next:
         """Save the run under a name; a save of that name already there is replaced only if the player says so."""
         if not name:
-            self.say("Type save and a name, for example: save before the wire")
+            self.say(_("Type save and a name, for example: save before the wire"))
             return Next.ASK
         try:
             try:
                 path = self.session.save_as(name)
             except SaveExists as err:
-                if not self.confirm(f"{sentence(str(err)).capitalize()} Replace it? (y or n)"):
-                    self.say("Nothing was saved.")
+                question = _("{problem} Replace it? (y or n)").format(problem=sentence(str(err)).capitalize())
+                if not self.confirm(question):
+                    self.say(_("Nothing was saved."))
                     return Next.ASK
                 path = self.session.save_as(name, replace=True)
         except SaveError as err:
-            self.say_wrapped(f"Cannot save: {shown(str(err), 300)}")
+            self.say_wrapped(_("Cannot save: {reason}").format(reason=shown(str(err), 300)))
             return Next.ASK
-        self.say_wrapped(f"Saved as '{name.strip()}' ({shown(path.name, 80)}).")
+        self.say_wrapped(_("Saved as '{name}' ({file}).").format(name=name.strip(), file=shown(path.name, 80)))
         return Next.ASK
 
     def command_load(self) -> Next:
         """Continue one of this story's saves (a named save goes on as a new run; the save stays as it is)."""
         folder = self.session.saves
         if folder is None:
-            self.say("Saving is off: there are no saves to load.")
+            self.say(_("Saving is off: there are no saves to load."))
             return Next.ASK
         mine = self.session.run_file
         saves = [i for i in list_saves(folder).saves if i.key == self.session.key and i.path != mine]
-        picked = pick_save(saves, self.game.story, self.say_wrapped, self.ask, "Load which save?")
+        picked = pick_save(saves, self.game.story, self.say_wrapped, self.ask, _("Load which save?"))
         if picked is None:
-            self.say("You carry on where you are.")
+            self.say(_("You carry on where you are."))
             return Next.ASK
         session = Session(self.game.story, folder)
         try:
             divergence = session.resume(picked.path, partial=True)
         except (SaveError, EngineError) as err:
-            self.say_wrapped(f"Cannot load it: {shown(str(err), 300)}")
+            self.say_wrapped(_("Cannot load it: {reason}").format(reason=shown(str(err), 300)))
             return Next.ASK
         self.session.close()
         self.session, self.game = session, session.game
@@ -371,12 +398,12 @@ class PlainFrontEnd:
     def confirm(self, question: str) -> bool:
         self.say_wrapped(question)
         answer = self.ask()
-        return answer is not None and answer.lower() in ("y", "yes")
+        return answer is not None and is_yes(answer)
 
     def command_quit(self) -> Next:
         self.say()
         kept = self.session.saving and self.session.run_file is not None
-        self.say_wrapped("Goodbye." + (" Your run is saved: --continue carries on from here." if kept else ""))
+        self.say_wrapped(_("Goodbye. Your run is saved: --continue carries on from here.") if kept else _("Goodbye."))
         return Next.LEAVE
 
     # the whole run --------------------------------------------------------------------------------------
@@ -387,7 +414,9 @@ class PlainFrontEnd:
         self.say_prose(story.blurb)
         self.say()
         self.say_wrapped(
-            f"Seed {self.game.run.seed}. Type the number of a choice and press Enter; ? lists the other commands."
+            _("Seed {seed}. Type the number of a choice and press Enter; ? lists the other commands.").format(
+                seed=self.game.run.seed
+            )
         )
         self.show_scene()
         while not self.game.is_over:
@@ -396,26 +425,36 @@ class PlainFrontEnd:
         ending = self.game.ending
         assert ending is not None  # the loop above ends when the run does
         self.say()
-        self.say(f"THE END: {ending.title}")
-        self.say(f"({self.game.run.turn} choices. Seed {self.game.run.seed}.)")
+        self.say(_("THE END: {title}").format(title=ending.title))
+        turns = self.game.run.turn
+        self.say(
+            ngettext("({count} choice. Seed {seed}.)", "({count} choices. Seed {seed}.)", turns).format(
+                count=turns, seed=self.game.run.seed
+            )
+        )
         if self.session.saving:
-            found = len(self.session.endings_found())
-            self.say(f"You have found {found} of the {len(story.endings)} endings of this story.")
+            found, total = len(self.session.endings_found()), len(story.endings)
+            endings = ngettext(
+                "You have found {found} of the {total} ending of this story.",
+                "You have found {found} of the {total} endings of this story.",
+                total,
+            )
+            self.say(endings.format(found=found, total=total))
         return 0
 
 
 def _pick_story(out: TextIO, inp: TextIO) -> str | None:
     stories = bundled_stories()
     if not stories:
-        raise EscapeError("no bundled stories found; name a story folder")
+        raise EscapeError(_("no bundled stories found; name a story folder"))
     loaded = []
     for name, folder in stories.items():
         try:
-            loaded.append((name, load_story(folder)))
+            loaded.append((name, load_story(folder, lang=language())))
         except StoryError:
             continue
-    out.write("ESCAPE LINES\n\nChoose a story:\n")
-    for number, (_, story) in enumerate(loaded, start=1):
+    out.write("ESCAPE LINES\n\n" + _("Choose a story:") + "\n")
+    for number, (_name, story) in enumerate(loaded, start=1):
         out.write(shown(f"  {number}. {story.title}: {story.blurb}", None, multiline=True) + "\n")
     while True:
         out.write("> ")
@@ -427,7 +466,7 @@ def _pick_story(out: TextIO, inp: TextIO) -> str | None:
         picked = listed_number(answer, len(loaded))
         if picked is not None:
             return loaded[picked - 1][0]
-        out.write(f"Type a number from 1 to {len(loaded)}.\n")
+        out.write(_("Type a number from 1 to {count}.").format(count=len(loaded)) + "\n")
 
 
 def listed_number(answer: str, count: int) -> int | None:
@@ -454,7 +493,7 @@ def run_plain(
         if story_name is None:
             return 0
     try:
-        story = load_story(find_story(story_name))
+        story = load_story(find_story(story_name), lang=language())
     except StoryError as err:
         for diag in err.diagnostics:
             print(shown(str(diag), None), file=sys.stderr)
@@ -465,12 +504,15 @@ def run_plain(
         waiting = session.runs_waiting()
         if not waiting:
             bad = "".join(
-                f"; {shown(b.path.name, 80)} cannot be read: {shown(b.reason, 200)}"
+                "; "
+                + _("{file} cannot be read: {reason}").format(file=shown(b.path.name, 80), reason=shown(b.reason, 200))
                 for b in unreadable_of(saves, story.id)[:5]
             )
             raise EscapeError(
-                f"there is no unfinished run of {shown(story.title, 80)} in {saves} to continue{bad}; "
-                "leave out --continue to start a new one"
+                _(
+                    "there is no unfinished run of {title} in {folder} to continue{unreadable}; "
+                    "leave out --continue to start a new one"
+                ).format(title=shown(story.title, 80), folder=saves, unreadable=bad)
             )
         picked = waiting[0] if len(waiting) == 1 else pick_save(waiting, story, front.say_wrapped, front.ask)
         if picked is None:
@@ -489,21 +531,29 @@ def pick_save(
     story: Story,
     say: Callable[[str], None],
     ask: Callable[[], str | None],
-    question: str = "Continue which run?",
+    question: str | None = None,
 ) -> SaveInfo | None:
     """Ask which of `saves` (newest first) to open; None when there is none or the player answers with
     anything but one of the numbers."""
     if not saves:
-        say("There are no saves of this story to load.")
+        say(_("There are no saves of this story to load."))
         return None
-    say(question)
+    say(_("Continue which run?") if question is None else question)
     for number, info in enumerate(saves, start=1):
         scene = story.scenes.get(info.scene)
         where = shown(scene.title if scene is not None else info.scene, 80)
-        what = f"a run of {info.turns} choice{'s' * (info.turns != 1)}" if info.kind == RUN else f"'{shown(info.name)}'"
-        busy = " (open in another game)" if info.in_use else ""
-        say(f"  {number}. {what}, at {where}, saved {shown(info.saved.replace('T', ' ').rstrip('Z'), 30)}{busy}")
-    say("Type its number (anything else goes back).")
+        if info.kind == RUN:
+            what = ngettext("a run of {count} choice", "a run of {count} choices", info.turns).format(count=info.turns)
+        else:
+            what = f"'{shown(info.name)}'"
+        line = (
+            _("{number}. {what}, at {where}, saved {when} (open in another game)")
+            if info.in_use
+            else _("{number}. {what}, at {where}, saved {when}")
+        )
+        when = shown(info.saved.replace("T", " ").rstrip("Z"), 30)
+        say("  " + line.format(number=number, what=what, where=where, when=when))
+    say(_("Type its number (anything else goes back)."))
     picked = listed_number(ask() or "", len(saves))
     return saves[picked - 1] if picked is not None else None
 
@@ -511,6 +561,9 @@ def pick_save(
 def say_divergence(divergence: Divergence | None, say: Callable[[str], None]) -> None:
     if divergence is not None:
         say(
-            f"[The story has changed since this run was saved: {shown(str(divergence), 300)}. "
-            f"You carry on from step {divergence.step - 1}.]"
+            "["
+            + _("The story has changed since this run was saved: {change}. You carry on from step {step}.").format(
+                change=shown(str(divergence), 300), step=divergence.step - 1
+            )
+            + "]"
         )

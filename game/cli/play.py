@@ -9,6 +9,7 @@ import sys
 from game.cli import saves_dir
 from game.compiler.bundled import find_story
 from game.errors import EscapeError
+from game.i18n import _
 
 
 def has_terminal() -> bool:
@@ -22,7 +23,9 @@ def chosen_theme(args: argparse.Namespace) -> str | None:
 
     theme: str | None = getattr(args, "theme", None) or getattr(args, "top_theme", None)
     if theme is not None and theme not in THEMES:
-        raise EscapeError(f"there is no theme {theme!r}; the themes are: {', '.join(THEMES)}")
+        raise EscapeError(
+            _("there is no theme {name}; the themes are: {themes}").format(name=repr(theme), themes=", ".join(THEMES))
+        )
     return theme
 
 
@@ -34,16 +37,14 @@ def run(args: argparse.Namespace) -> int:
         find_story(story)  # a story that is not there is an error before any screen is drawn
     plain = getattr(args, "plain", False)
     if not plain and not getattr(args, "watch", False) and not has_terminal():
-        print(
-            "escape: no terminal to draw on (input or output is not one, or TERM=dumb): playing in plain text",
-            file=sys.stderr,
-        )
+        why = _("no terminal to draw on (input or output is not one, or TERM=dumb): playing in plain text")
+        print(f"escape: {why}", file=sys.stderr)
         plain = True
     if plain:
         from game.cli.plain import run_plain
 
         if getattr(args, "watch", False):
-            raise EscapeError("--watch is a live preview in the full-screen game; leave out --plain")
+            raise EscapeError(_("--watch is a live preview in the full-screen game; leave out --plain"))
         return run_plain(story, seed=getattr(args, "seed", None), saves=saves, resume=getattr(args, "resume", False))
     from game.tui import make_app
 

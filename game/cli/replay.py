@@ -14,6 +14,7 @@ from game.compiler.folder import MANIFEST_NAME
 from game.compiler.loader import load_story, read_manifest
 from game.engine.replay import Divergence, Reading, replay
 from game.errors import EscapeError, SaveError, StoryError
+from game.i18n import _, language, ngettext
 from game.model import Story, Value
 from game.model.shown import shown
 from game.saves.files import BUNDLED, UNRECORDED, read_save, saved_end, saved_steps
@@ -60,23 +61,40 @@ def run_replay_check(path: str | Path, story_folder: str | None = None) -> int:
         game, divergence = replay(story, seed, log, end=saved_end(data))
     except StoryError as err:
         errors = [d for d in err.diagnostics if d.is_error]
-        more = f" (and {len(errors) - 1} more: escape validate lists them)" if len(errors) > 1 else ""
-        _say(f"{path}: error: the story does not load: {errors[0] if errors else err}{more}")
+        problem = errors[0] if errors else err
+        if len(errors) > 1:
+            more = len(errors) - 1
+            message = ngettext(
+                "the story does not load: {problem} (and {count} more: escape validate lists them)",
+                "the story does not load: {problem} (and {count} more: escape validate lists them)",
+                more,
+            ).format(problem=problem, count=more)
+        else:
+            message = _("the story does not load: {problem}").format(problem=problem)
+        _say(f"{path}: error: {message}")
         return 1
     except EscapeError as err:
         _say(f"{path}: error: {str(err).removeprefix(f'{Path(path)}: ')}")
         return 1
     if divergence is not None:
-        _say(f"{path}: FAILED at {divergence}")
+        _say(_("{path}: FAILED at {divergence}").format(path=path, divergence=divergence))
         for line in state_lines(divergence, data["state"]):
             _say(f"    {line}")
         return 1
     scene, ending = saved_end(data)
     if not log and (game.run.scene, game.run.ending) != (scene, ending):
-        _say(f"{path}: FAILED: the story now starts in '{game.run.scene}', not '{scene}'")
+        message = _("{path}: FAILED: the story now starts in '{scene}', not '{saved}'")
+        _say(message.format(path=path, scene=game.run.scene, saved=scene))
         return 1
-    reached = f", ending '{game.run.ending}'" if game.run.ending else ""
-    _say(f"{path}: OK ({len(log)} steps replayed{reached})")
+    if game.run.ending:
+        message = ngettext(
+            "{path}: OK ({count} step replayed, ending '{ending}')",
+            "{path}: OK ({count} steps replayed, ending '{ending}')",
+            len(log),
+        )
+    else:
+        message = ngettext("{path}: OK ({count} step replayed)", "{path}: OK ({count} steps replayed)", len(log))
+    _say(message.format(path=path, count=len(log), ending=game.run.ending))
     return 0
 
 
@@ -90,29 +108,37 @@ def story_for_save(save: Path, story_id: str, folder: str | None, origin: str = 
     which must be of the save's story; else the folder the save was played from, if it is still there;
     else the bundled story of that id."""
     if folder:
-        story = load_story(find_story(folder))
+        story = load_story(find_story(folder), lang=language())
         if story.id != story_id:
-            raise EscapeError(f"a save of '{story_id}', not of '{story.id}' (the story in {folder})")
+            raise EscapeError(
+                _("a save of '{saved}', not of '{story}' (the story in {folder})").format(
+                    saved=story_id, story=story.id, folder=folder
+                )
+            )
         return story
     home = story_folder_above(save)
     if home is not None:
         info = read_manifest(home)
         if info is not None and info.id != story_id:
             raise EscapeError(
-                f"a save of '{story_id}', but it is inside the folder of the story '{info.id}' ({_from_here(home)}); "
-                "pass --story FOLDER to check it against another story"
+                _(
+                    "a save of '{saved}', but it is inside the folder of the story '{story}' ({folder}); "
+                    "pass --story FOLDER to check it against another story"
+                ).format(saved=story_id, story=info.id, folder=_from_here(home))
             )
-        return load_story(home)  # an unreadable manifest: loading says why
+        return load_story(home, lang=language())  # an unreadable manifest: loading says why
     if origin not in (BUNDLED, UNRECORDED) and Path(origin).is_dir():
         info = read_manifest(Path(origin))
         if info is not None and info.id == story_id:
-            return load_story(Path(origin))
+            return load_story(Path(origin), lang=language())
     try:
-        return story_by_id(story_id)
+        return story_by_id(story_id, lang=language())
     except EscapeError:
         raise EscapeError(
-            f"cannot find the story '{story_id}': the save is in no story folder and no bundled story has that id; "
-            "pass --story FOLDER"
+            _(
+                "cannot find the story '{story}': the save is in no story folder and no bundled story has that id; "
+                "pass --story FOLDER"
+            ).format(story=story_id)
         ) from None
 
 
@@ -120,7 +146,7 @@ def story_folder_above(save: Path) -> Path | None:
     """The nearest folder above the save that holds a story manifest, walking up by name: a link (folder
     or manifest) is never followed, and the walk stops at the root or after MAX_LEVELS folders."""
     folder = Path(os.path.abspath(save)).parent
-    for _ in range(MAX_LEVELS):
+    for _level in range(MAX_LEVELS):
         if folder.is_symlink():
             return None
         manifest = folder / MANIFEST_NAME
@@ -143,19 +169,21 @@ def state_lines(divergence: Divergence, saved: dict[str, Any]) -> list[str]:
     readings = divergence.readings
     if not readings:
         return []
-    lines = [f"replayed, at step {divergence.step}: " + ", ".join(_now(r) for r in readings)]
+    read = ", ".join(_now(r) for r in readings)
+    lines = [_("replayed, at step {step}: {values}").format(step=divergence.step, values=read)]
     recorded = [(r.name, value) for r in readings if (value := _saved(r, saved)) is not None]
     if recorded:
-        steps = len(saved["log"])
-        where = f"saved, at the end of the run (after step {steps}; a save keeps only its final state)"
-        lines.append(f"{where}: " + ", ".join(f"{name} = {_value(value)}" for name, value in recorded))
+        values = ", ".join(f"{name} = {_value(value)}" for name, value in recorded)
+        where = _("saved, at the end of the run (after step {step}; a save keeps only its final state): {values}")
+        lines.append(where.format(step=len(saved["log"]), values=values))
     return lines
 
 
 def _now(reading: Reading) -> str:
     shown = f"{reading.name} = {_value(reading.offered)}"
     if reading.decided != reading.offered:
-        shown += f" ({_value(reading.decided)} after the choice's effects)"
+        after = _("({value} after the choice's effects)").format(value=_value(reading.decided))
+        shown += f" {after}"
     return shown
 
 

@@ -7,8 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from game.cli import saves_dir
+from game.cli import is_yes, saves_dir
 from game.errors import SaveError, SaveExists
+from game.i18n import _, ngettext, pgettext
 from game.model.shown import shown
 from game.saves.files import RUN
 from game.saves.location import older_saves
@@ -28,25 +29,37 @@ def run(args: argparse.Namespace) -> int:
 
 def _status(info: SaveInfo) -> str:
     if info.finished:
-        return f"ended: {info.ending}"
-    return "open in another game" if info.in_use else "in progress"
+        return _("ended: {ending}").format(ending=info.ending)
+    return _("open in another game") if info.in_use else _("in progress")
 
 
 def run_saves(folder: str) -> int:
     listing = list_saves(folder)
-    print(f"Saves in {shown(folder, 300)}:")
+    print(_("Saves in {folder}:").format(folder=shown(folder, 300)))
     if not listing.saves:
-        print("  none yet.")
-    rows = [("file", "story", "kind", "choices", "where", "saved", "played")]
+        print("  " + _("none yet."))
+    rows = [
+        (
+            pgettext("saves column", "file"),
+            pgettext("saves column", "story"),
+            pgettext("saves column", "kind"),
+            pgettext("saves column", "choices"),
+            pgettext("saves column", "where"),
+            pgettext("saves column", "saved"),
+            pgettext("saves column", "played"),
+        )
+    ]
     rows += [
         (
             shown(info.path.name, 60),
             shown(info.story, 60),
-            "run" if info.kind == RUN else f"save '{shown(info.name, 64)}'",
+            pgettext("kind of save", "run")
+            if info.kind == RUN
+            else _("save '{name}'").format(name=shown(info.name, 64)),
             str(info.turns),
             f"{shown(info.scene, 60)} ({shown(_status(info), 60)})",
             shown(info.saved.replace("T", " ").rstrip("Z"), 30),
-            f"{info.play_seconds // 60} min",
+            _("{minutes} min").format(minutes=info.play_seconds // 60),
         )
         for info in listing.saves
     ]
@@ -55,17 +68,27 @@ def run_saves(folder: str) -> int:
         for row in rows:
             print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     if listing.unreadable:
-        print(f"\nCannot be read ({len(listing.unreadable)}; left as they are, never written over):")
+        count = len(listing.unreadable)
+        heading = ngettext(
+            "Cannot be read ({count}; left as it is, never written over):",
+            "Cannot be read ({count}; left as they are, never written over):",
+            count,
+        )
+        print("\n" + heading.format(count=count))
         for bad in listing.unreadable:
             print(f"  {shown(bad.path.name, 80)}: {shown(bad.reason, 300)}")
-        print("  (escape saves --delete FILE removes one)")
+        print("  " + _("(escape saves --delete FILE removes one)"))
     older = older_saves(Path(folder))
     if older is not None:
         where, count = older
-        print(
-            f"\n{shown(str(where), 300)} holds {count} file{'s' * (count != 1)} from an earlier version of the game; "
-            f"`escape saves --import {shown(str(where), 300)}` copies its saves here."
+        older_text = ngettext(
+            "{folder} holds {count} file from an earlier version of the game; "
+            "`escape saves --import {folder}` copies its saves here.",
+            "{folder} holds {count} files from an earlier version of the game; "
+            "`escape saves --import {folder}` copies its saves here.",
+            count,
         )
+        print("\n" + older_text.format(folder=shown(str(where), 300), count=count))
     return 0
 
 
@@ -75,18 +98,21 @@ def _confirm(question: str, yes: bool) -> bool:
     if yes:
         return True
     if not sys.stdin.isatty():
-        raise SaveError(f"{question} Nothing was changed: there is no terminal to ask at; add --yes to do it")
-    answer = input(f"{question} [y/N] ").strip().lower()
-    return answer in ("y", "yes")
+        raise SaveError(
+            _("{question} Nothing was changed: there is no terminal to ask at; add --yes to do it").format(
+                question=question
+            )
+        )
+    return is_yes(input(_("{question} [y/N] ").format(question=question)))
 
 
 def run_delete(folder: str, name: str, yes: bool) -> int:
     path = find_save(folder, name)
-    if not _confirm(f"Delete {shown(path.name, 80)}?", yes):
-        print("Nothing was deleted.")
+    if not _confirm(_("Delete {file}?").format(file=shown(path.name, 80)), yes):
+        print(_("Nothing was deleted."))
         return 1
     delete_save(folder, path)
-    print(f"Deleted {shown(path.name, 80)}.")
+    print(_("Deleted {file}.").format(file=shown(path.name, 80)))
     return 0
 
 
@@ -96,17 +122,23 @@ def run_rename(folder: str, name: str, new_name: str, yes: bool) -> int:
         target = rename_save(folder, path, new_name)
     except SaveExists as err:
         message = shown(str(err), 300)
-        if not _confirm(f"{message[:1].upper()}{message[1:]}. Replace it?", yes):
-            print("Nothing was renamed.")
+        if not _confirm(_("{problem}. Replace it?").format(problem=f"{message[:1].upper()}{message[1:]}"), yes):
+            print(_("Nothing was renamed."))
             return 1
         target = rename_save(folder, path, new_name, replace=True)
-    print(f"Renamed {shown(path.name, 80)} to {shown(target.name, 80)}.")
+    print(_("Renamed {old} to {new}.").format(old=shown(path.name, 80), new=shown(target.name, 80)))
     return 0
 
 
 def run_import(folder: str, source: str) -> int:
     copied, skipped = import_saves(source, folder)
-    print(f"Copied {len(copied)} save{'s' * (len(copied) != 1)} from {shown(source, 300)} to {shown(folder, 300)}.")
+    copied_text = ngettext(
+        "Copied {count} save from {source} to {folder}.", "Copied {count} saves from {source} to {folder}.", len(copied)
+    )
+    print(copied_text.format(count=len(copied), source=shown(source, 300), folder=shown(folder, 300)))
     for bad in skipped:
-        print(f"  not copied: {shown(bad.path.name, 80)}: {shown(bad.reason, 300)}")
+        print(
+            "  "
+            + _("not copied: {file}: {reason}").format(file=shown(bad.path.name, 80), reason=shown(bad.reason, 300))
+        )
     return 0

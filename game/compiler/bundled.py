@@ -44,16 +44,17 @@ def find_story(name: str) -> Path:
     raise EscapeError(message.format(name=name, suggestion=did_you_mean(name, stories), known=known))
 
 
-def story_by_id(story_id: str, folders: dict[str, Path] | None = None):  # noqa: ANN201 - game.story.Story
-    """The story whose manifest id is `story_id`, among `folders` (default: the bundled ones). Only the
-    manifests are read to find it; only that story is loaded."""
+def story_by_id(story_id: str, folders: dict[str, Path] | None = None, lang: str | None = None):  # noqa: ANN201
+    """The story (a game.model.Story) whose manifest id is `story_id`, among `folders` (default: the bundled
+    ones), in `lang` if it has that translation. Only the manifests are read to find it; only that story is
+    loaded."""
     from game.compiler.loader import load_story, read_manifest
 
     folders = bundled_stories() if folders is None else folders
     for folder in folders.values():
         info = read_manifest(folder)
         if info is not None and info.id == story_id:
-            return load_story(folder)
+            return load_story(folder, lang=lang)
     raise EscapeError(
         _("no installed story has the id '{id}'; for a story folder, add --story PATH").format(id=story_id)
     )

@@ -16,6 +16,7 @@ from game.engine.machine import StoryMachine, machine_for
 from game.engine.rules import Change, Move, is_open
 from game.engine.state import BEGIN, MAX_SEED, RunState, recount, state_from_data, state_to_data
 from game.errors import EngineError
+from game.i18n import _
 from game.model import STAY, Ending, Scene, Scope, Story, Value
 
 
@@ -86,7 +87,7 @@ class Game:
         if seed is None:
             seed = secrets.randbelow(2**31)
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < MAX_SEED:
-            raise EngineError(f"a seed must be a whole number from 0 to 2**63-1, not {seed!r}")
+            raise EngineError(_("a seed must be a whole number from 0 to 2**63-1, not {seed}").format(seed=repr(seed)))
         story = self.story
         run = RunState(story.id, seed, BEGIN, {name: v.initial for name, v in story.variables.items()})
         self.state, self.rng = run, random.Random(seed)
@@ -99,7 +100,7 @@ class Game:
     @property
     def run(self) -> RunState:
         if self.state is None:
-            raise EngineError("the run has not started")
+            raise EngineError(_("the run has not started"))
         return self.state
 
     @property
@@ -156,21 +157,25 @@ class Game:
         offers = self.choices()
         shown = next((o for o in offers if o.id == choice_id), None)
         if shown is not None and not shown.enabled:
-            return f"choice '{choice_id}' is not open: {shown.reason}"
-        known = ", ".join(o.id for o in offers if o.enabled) or "none"
-        return f"no choice '{choice_id}' in scene '{self.run.scene}' now (open: {known})"
+            return _("choice '{choice}' is not open: {reason}").format(choice=choice_id, reason=shown.reason)
+        known = ", ".join(o.id for o in offers if o.enabled) or _("none")
+        return _("no choice '{choice}' in scene '{scene}' now (open: {open})").format(
+            choice=choice_id, scene=self.run.scene, open=known
+        )
 
     def choose(self, choice_id: str, destination: str | None = None) -> Step:
         """Take a choice by its id; returns what happened. Tools that explore every outcome may fix a
         random target's `destination`; players never do."""
         run = self.run
         if run.ending is not None:
-            raise EngineError("the story has ended; start a new run or undo")
+            raise EngineError(_("the story has ended; start a new run or undo"))
         choice = self.story.scenes[run.scene].choice(choice_id)
         if choice is None:
             raise EngineError(self._refusal(choice_id))
         if destination is not None and destination not in choice.destinations:
-            raise EngineError(f"'{destination}' is not a possible outcome of '{choice.key}'")
+            raise EngineError(
+                _("'{scene}' is not a possible outcome of '{choice}'").format(scene=destination, choice=choice.key)
+            )
         point: SavePoint = (
             run.scene,
             dict(run.variables),
@@ -193,7 +198,7 @@ class Game:
             raise EngineError(self._refusal(choice_id))
         if run.scene not in self.story.scenes:  # pragma: no cover - the machine always ends in a scene
             self._put_back(point)
-            raise EngineError(f"choice '{choice.key}' stopped at '{run.scene}'")
+            raise EngineError(_("choice '{choice}' stopped at '{scene}'").format(choice=choice.key, scene=run.scene))
         self._history.append(point)
         if move.entered:
             self._text = move.text
@@ -228,7 +233,7 @@ class Game:
     @staticmethod
     def _generator(seed: int, draws: int) -> random.Random:
         rng = random.Random(seed)
-        for _ in range(draws):
+        for _draw in range(draws):
             rng.random()
         return rng
 
@@ -238,7 +243,7 @@ class Game:
     def undo(self) -> None:
         """Take back the last choice."""
         if not self._history:
-            raise EngineError("nothing to undo")
+            raise EngineError(_("nothing to undo"))
         run = self.run
         scene, (from_scene, choice_id) = run.scene, run.log[-1]
         point = self._history.pop()
@@ -261,7 +266,7 @@ class Game:
         scratch = Game(self.story)
         scratch.start(run.seed)
         try:
-            for _, choice_id in run.log:
+            for _scene, choice_id in run.log:
                 scratch.choose(choice_id)
         except EngineError:
             return False

@@ -33,6 +33,7 @@ from transitions import Machine, MachineError, State
 from game.engine import rules
 from game.engine.state import BEGIN, RunState
 from game.errors import EngineError
+from game.i18n import _
 from game.model import CALL, RETURN, STAY, Branch, Choice, Scene, Story, Target
 
 if TYPE_CHECKING:
@@ -184,11 +185,13 @@ class StoryMachine:
                 self._build(scene_id)
                 event = self.events.get(key)
         if event is None:
-            raise EngineError(f"the story has no choice '{key}'")
+            raise EngineError(_("the story has no choice '{choice}'").format(choice=key))
         try:
             return bool(event.trigger(run, move))
         except MachineError as err:
-            raise EngineError(f"choice '{key}' cannot be taken from scene '{run.scene}'") from err
+            raise EngineError(
+                _("choice '{choice}' cannot be taken from scene '{scene}'").format(choice=key, scene=run.scene)
+            ) from err
 
 
 _machines: weakref.WeakKeyDictionary[Story, StoryMachine] = weakref.WeakKeyDictionary()

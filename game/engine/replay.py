@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from game.engine import rules
 from game.engine.game import Game
+from game.i18n import _
 from game.model import RETURN, STAY, TURN_READ, VISITS_READ, Choice, Expr, Scope, Story, Value
 
 Place = tuple[str, str | None]  # where a run stands: its scene, and its ending once it is over
@@ -46,7 +47,9 @@ class Divergence:
     readings: tuple[Reading, ...] = ()  # what the step's deciding conditions read, at that point of the run
 
     def __str__(self) -> str:
-        return f"step {self.step} ({self.scene}.{self.choice}): {self.reason}"
+        return _("step {number} ({scene}.{choice}): {reason}").format(
+            number=self.step, scene=self.scene, choice=self.choice, reason=self.reason
+        )
 
 
 def replay(
@@ -90,44 +93,53 @@ def _refused(game: Game, number: int, scene: str, choice: str) -> Divergence:
     """Why step `number`'s choice cannot be made now (the run stands where the step before left it)."""
     story, run = game.story, game.run
     if scene not in story.scenes:
-        return Divergence(number, scene, choice, f"missing scene: the story has no scene '{scene}'")
+        return Divergence(
+            number, scene, choice, _("missing scene: the story has no scene '{scene}'").format(scene=scene)
+        )
     if run.scene != scene:  # only the first step can get here: every later one is checked by the step before
-        return Divergence(number, scene, choice, f"the run starts in '{run.scene}', not '{scene}'")
+        starts = _("the run starts in '{start}', not '{scene}'").format(start=run.scene, scene=scene)
+        return Divergence(number, scene, choice, starts)
     if game.is_over:
-        return Divergence(number, scene, choice, f"the run ended in '{run.ending}' before this step")
+        ended = _("the run ended in '{ending}' before this step").format(ending=run.ending)
+        return Divergence(number, scene, choice, ended)
     key = f"{scene}.{choice}"
     if key not in story.choice_index:
-        return Divergence(number, scene, choice, f"missing choice: scene '{scene}' has no choice '{choice}'")
+        missing = _("missing choice: scene '{scene}' has no choice '{choice}'").format(scene=scene, choice=choice)
+        return Divergence(number, scene, choice, missing)
     condition = story.choice_index[key].condition
     scope = game.scope()
     readings = _readings([condition] if condition is not None else [], scope, scope)
     offer = next((o for o in game.choices() if o.id == choice), None)
     if offer is None:
-        reason = "the choice is not offered now (its condition is false, or it was once-only)"
+        reason = _("the choice is not offered now (its condition is false, or it was once-only)")
     else:
-        reason = f"the choice's condition is now false ({offer.reason})"
+        reason = _("the choice's condition is now false ({reason})").format(reason=offer.reason)
     return Divergence(number, scene, choice, reason, readings)
 
 
 def _place(scene: str, ending: str | None) -> str:
     if ending is None:
         return f"'{scene}'"
-    return f"the ending '{ending}'" if ending == scene else f"'{scene}' (ending '{ending}')"
+    if ending == scene:
+        return _("the ending '{ending}'").format(ending=ending)
+    return _("'{scene}' (ending '{ending}')").format(scene=scene, ending=ending)
 
 
 def _led_elsewhere(game: Game, choice: Choice, reached: Place, expected: Place) -> tuple[str, tuple[Reading, ...]]:
     """Why the choice, offered where the game stands, led to `reached` and not to `expected`, and what its
     goto's conditions read."""
     wanted = expected[0]
-    lead = f"choice '{choice.key}' now leads to {_place(*reached)}, not {_place(*expected)}"
+    lead = _("choice '{choice}' now leads to {reached}, not {expected}").format(
+        choice=choice.key, reached=_place(*reached), expected=_place(*expected)
+    )
     if wanted not in game.story.scenes:
-        return f"{lead} (the story has no scene '{wanted}')", ()
+        return _("{change} (the story has no scene '{scene}')").format(change=lead, scene=wanted), ()
     if reached[0] == wanted:
-        return f"{lead} (the scene's ending was changed)", ()
+        return _("{change} (the scene's ending was changed)").format(change=lead), ()
     if choice.move == STAY:
-        return f"{lead} (it now stays in the scene)", ()
+        return _("{change} (it now stays in the scene)").format(change=lead), ()
     if choice.move == RETURN:
-        return f"{lead} (it returns to the scene that called the subscene)", ()
+        return _("{change} (it returns to the scene that called the subscene)").format(change=lead), ()
     offered = game.scope()
     decided = _decided(game, choice)
     goto = choice.goto
@@ -135,18 +147,22 @@ def _led_elsewhere(game: Game, choice: Choice, reached: Place, expected: Place) 
     taken = next((i for i, b in enumerate(goto) if b.condition is None or b.condition.fn(decided)), None)
     towards = [i for i, branch in enumerate(goto) if wanted in branch.target.scenes]
     if not towards:
-        return f"{lead} (its goto no longer leads to '{wanted}')", readings
+        return _("{change} (its goto no longer leads to '{scene}')").format(change=lead, scene=wanted), readings
     if taken is not None and taken in towards:  # a fixed target would have led there: a draw did not
         target = goto[taken].target
         weights = ", ".join(f"{s} {w}" for s, w in zip(target.scenes, target.weights, strict=True))
-        return f"{lead} (the random draw, weighted {weights})", readings
+        return _("{change} (the random draw, weighted {weights})").format(change=lead, weights=weights), readings
     holds = goto[taken].condition if taken is not None and taken < towards[0] else None
     if holds is not None:
-        return f"{lead} (its goto's condition `{holds.source}` now holds)", readings
+        return _("{change} (its goto's condition `{condition}` now holds)").format(
+            change=lead, condition=holds.source
+        ), readings
     fails = goto[towards[0]].condition
     if fails is not None:
-        return f"{lead} (its goto's condition `{fails.source}` for '{wanted}' is now false)", readings
-    return f"{lead} (a condition or target changed)", readings
+        return _("{change} (its goto's condition `{condition}` for '{scene}' is now false)").format(
+            change=lead, condition=fails.source, scene=wanted
+        ), readings
+    return _("{change} (a condition or target changed)").format(change=lead), readings
 
 
 def _decided(game: Game, choice: Choice) -> Scope:

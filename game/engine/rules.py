@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from game.engine.state import RunState
 from game.errors import EngineError
+from game.i18n import _
 from game.model import INT, INT_LIMIT, MAX_TEXT_VALUE, STR, Choice, Effect, Scene, Scope, Value, Variable
 
 Guard = Callable[["Move"], bool]
@@ -201,7 +202,7 @@ def draw(scenes: tuple[str, ...], weights: tuple[int, ...]) -> Callback:
         move.roll = move.rng.random() * total
         if move.destination is not None:
             if move.destination not in starts:
-                raise EngineError(f"'{move.destination}' is not a possible outcome of this draw")
+                raise EngineError(_("'{scene}' is not a possible outcome of this draw").format(scene=move.destination))
             move.roll = float(starts[move.destination])
 
     return callback

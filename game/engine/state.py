@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.errors import EngineError
+from game.i18n import _, ngettext
 from game.model import CALL, GOTO, INT, INT_LIMIT, MAX_TEXT_VALUE, STAY, Story, Value, type_of_value
 
 STATE_VERSION = 2
@@ -85,7 +86,7 @@ FIELDS = ("version", "story", "seed", "scene", "ending", "draws", "variables", "
 
 def _whole(value: Any, what: str, limit: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < limit:
-        raise EngineError(f"{what} must be a whole number from 0 to {limit - 1:,}")
+        raise EngineError(_("{field} must be a whole number from 0 to {most:,}").format(field=what, most=limit - 1))
     return value
 
 
@@ -93,16 +94,20 @@ def steps_and_counts(value: Any, scene: str) -> tuple[list[Step], dict[str, int]
     """The steps of a log of choice keys ("scene.choice"), and the visit counts (the current scene included)
     and choice counts they make, in one pass."""
     if not isinstance(value, list) or len(value) > MAX_LOG:
-        raise EngineError(f"'log' must be a list of at most {MAX_LOG:,} steps")
+        raise EngineError(_("'log' must be a list of at most {most:,} steps").format(most=MAX_LOG))
     steps: list[Step] = []
     visits: dict[str, int] = {}
     chosen: dict[str, int] = {}
     for entry in value:
         if type(entry) is not str:
-            raise EngineError(f"the log holds {str(entry)[:60]!r}, which is not a step ('scene.choice')")
+            raise EngineError(
+                _("the log holds {entry}, which is not a step ('scene.choice')").format(entry=repr(str(entry)[:60]))
+            )
         where, dot, choice = entry.partition(".")
         if not (dot and where and choice):
-            raise EngineError(f"the log holds {str(entry)[:60]!r}, which is not a step ('scene.choice')")
+            raise EngineError(
+                _("the log holds {entry}, which is not a step ('scene.choice')").format(entry=repr(str(entry)[:60]))
+            )
         steps.append((where, choice))
         visits[where] = visits.get(where, 0) + 1
         chosen[entry] = chosen.get(entry, 0) + 1
@@ -112,29 +117,41 @@ def steps_and_counts(value: Any, scene: str) -> tuple[list[Step], dict[str, int]
 
 def _variables(value: Any, story: Story | None) -> dict[str, Value]:
     if not isinstance(value, dict):
-        raise EngineError("'variables' must be a mapping")
+        raise EngineError(_("'variables' must be a mapping"))
     for name, held in value.items():
         kind = type_of_value(held)
         if kind is None:
-            raise EngineError(f"variable '{name}' holds {type(held).__name__}, which no story variable can")
+            raise EngineError(
+                _("variable '{name}' holds {kind}, which no story variable can").format(
+                    name=name, kind=type(held).__name__
+                )
+            )
         if isinstance(held, str) and len(held) > MAX_TEXT_VALUE:
-            raise EngineError(f"variable '{name}' is longer than {MAX_TEXT_VALUE:,} characters")
+            raise EngineError(
+                _("variable '{name}' is longer than {most:,} characters").format(name=name, most=MAX_TEXT_VALUE)
+            )
         if kind == INT and abs(held) > INT_LIMIT:
-            raise EngineError(f"variable '{name}' is outside +/-{INT_LIMIT:,}")
+            raise EngineError(_("variable '{name}' is outside +/-{most:,}").format(name=name, most=INT_LIMIT))
     if story is None:
         return dict(value)
     if set(value) != set(story.variables):
         missing, extra = sorted(set(story.variables) - set(value)), sorted(set(value) - set(story.variables))
-        raise EngineError(f"the run's variables do not match the story's (missing {missing}, unknown {extra})")
+        raise EngineError(
+            _("the run's variables do not match the story's (missing {missing}, unknown {extra})").format(
+                missing=missing, extra=extra
+            )
+        )
     for name, held in value.items():
         declared = story.variables[name]
         if type_of_value(held) != declared.type:
-            raise EngineError(f"variable '{name}' must hold {declared.type}")
+            raise EngineError(_("variable '{name}' must hold {kind}").format(name=name, kind=declared.type))
         if declared.type == INT and (
             (declared.minimum is not None and held < declared.minimum)
             or (declared.maximum is not None and held > declared.maximum)
         ):
-            raise EngineError(f"variable '{name}' is {held}, outside its bounds in the story")
+            raise EngineError(
+                _("variable '{name}' is {value}, outside its bounds in the story").format(name=name, value=held)
+            )
     return dict(value)
 
 
@@ -143,39 +160,59 @@ def check_fit(state: RunState, story: Story, keys: list[str] | None = None) -> N
     Sets what the log means only with the story: visits (a choice that stays enters no scene) and the
     stack of subscene calls. `keys`: the log as choice keys, when the caller has them already."""
     if state.story_id != story.id:
-        raise EngineError(f"the run belongs to story '{state.story_id}', not '{story.id}'")
+        raise EngineError(
+            _("the run belongs to story '{state}', not '{story}'").format(state=state.story_id, story=story.id)
+        )
     if state.scene not in story.scenes:
-        raise EngineError(f"the run is in scene {state.scene!r}, which this story does not have")
+        raise EngineError(
+            _("the run is in scene {scene}, which this story does not have").format(scene=repr(state.scene))
+        )
     unknown = sorted(state.items - set(story.items))
     if unknown:
-        raise EngineError(f"the run carries items this story does not have: {', '.join(unknown)}")
+        raise EngineError(_("the run carries items this story does not have: {items}").format(items=", ".join(unknown)))
     choices = story.choice_index
-    wheres = [where for where, _ in state.log]  # where each step starts, then where the run is now
+    wheres = [where for where, _choice in state.log]  # where each step starts, then where the run is now
     wheres.append(state.scene)
     if state.log and wheres[0] != story.start:
-        raise EngineError(f"step 1 of the log starts in '{wheres[0]}', but the run was in '{story.start}'")
+        raise EngineError(
+            _("step 1 of the log starts in '{scene}', but the run was in '{start}'").format(
+                scene=wheres[0], start=story.start
+            )
+        )
     stack: list[str] = []
     steps = zip(state.chosen_keys() if keys is None else keys, wheres[1:], strict=True)
     for number, (key, there) in enumerate(steps, start=1):
         taken = choices.get(key)
         if taken is None:
-            raise EngineError(f"step {number} of the log, '{key}', is not a choice of this story")
+            raise EngineError(
+                _("step {number} of the log, '{choice}', is not a choice of this story").format(
+                    number=number, choice=key
+                )
+            )
         if there not in taken.destinations:
-            raise EngineError(f"step {number} of the log, '{key}', cannot lead to '{there}'")
+            raise EngineError(
+                _("step {number} of the log, '{choice}', cannot lead to '{scene}'").format(
+                    number=number, choice=key, scene=there
+                )
+            )
         if taken.move != GOTO:  # rare: a stay, a call or a return
             _follow(taken.move, wheres[number - 1], there, stack, state.visits, number)
     state.stack = stack
     if not state.log and state.scene != story.start:
-        raise EngineError(f"a run with no steps must be in the first scene '{story.start}', not '{state.scene}'")
+        raise EngineError(
+            _("a run with no steps must be in the first scene '{start}', not '{scene}'").format(
+                start=story.start, scene=state.scene
+            )
+        )
     if state.ending != story.scenes[state.scene].ending:
-        raise EngineError(f"the run's ending {state.ending!r} does not match its scene")
+        raise EngineError(_("the run's ending {ending} does not match its scene").format(ending=repr(state.ending)))
 
 
 def recount(state: RunState, story: Story) -> None:
     """Count the state's visits and choices again from its log, as the story counts them (a stay enters no
     scene); the call stack is put back by the caller. For a log the run itself made (no checks)."""
     keys = state.chosen_keys()
-    _, state.visits, state.chosen = steps_and_counts(keys, state.scene)
+    _steps, state.visits, state.chosen = steps_and_counts(keys, state.scene)
     choices = story.choice_index
     for key in keys:
         if choices[key].move == STAY:
@@ -189,7 +226,11 @@ def _follow(move: str, where: str, there: str, stack: list[str], visits: dict[st
     elif move == CALL:
         stack.append(where)
     elif not stack or stack[-1] != there:
-        raise EngineError(f"step {number} of the log returns to '{there}', which made no call waiting for it")
+        raise EngineError(
+            _("step {number} of the log returns to '{scene}', which made no call waiting for it").format(
+                number=number, scene=there
+            )
+        )
     else:
         stack.pop()
 
@@ -198,26 +239,39 @@ def state_from_data(data: Any, story: Story | None = None) -> RunState:
     """A RunState from plain data; EngineError names the first field that does not fit. With `story`, the
     state must also fit that story (the run can go on); without, only its shape is checked."""
     if not isinstance(data, dict):
-        raise EngineError("the run state must be a mapping")
+        raise EngineError(_("the run state must be a mapping"))
     version = data.get("version")
     if version != STATE_VERSION:
-        raise EngineError(f"run state version {version!r} is not supported (this game reads version {STATE_VERSION})")
+        raise EngineError(
+            _("run state version {version} is not supported (this game reads version {readable})").format(
+                version=repr(version), readable=STATE_VERSION
+            )
+        )
     if set(data) != set(FIELDS):
         missing, extra = sorted(set(FIELDS) - set(data)), sorted(set(data) - set(FIELDS))
-        raise EngineError(f"the run state has missing fields {missing} or unknown fields {extra}")
+        raise EngineError(
+            _("the run state has missing fields {missing} or unknown fields {extra}").format(
+                missing=missing, extra=extra
+            )
+        )
     for name in ("story", "scene"):
         if not isinstance(data[name], str) or not data[name]:
-            raise EngineError(f"'{name}' must be an id")
+            raise EngineError(_("'{field}' must be an id").format(field=name))
     ending = data["ending"]
     if ending is not None and not isinstance(ending, str):
-        raise EngineError("'ending' must be an ending id or null")
+        raise EngineError(_("'ending' must be an ending id or null"))
     items = data["items"]
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or len(items) > MAX_LOG:
-        raise EngineError("'items' must be a list of item ids")
+        raise EngineError(_("'items' must be a list of item ids"))
     log, visits, chosen = steps_and_counts(data["log"], data["scene"])
     draws = _whole(data["draws"], "'draws'", MAX_LOG + 1)
     if draws > len(log):
-        raise EngineError(f"'draws' is {draws}, but a run draws at most once a step ({len(log)} steps)")
+        too_many = ngettext(
+            "'draws' is {draws}, but a run draws at most once a step ({count} step)",
+            "'draws' is {draws}, but a run draws at most once a step ({count} steps)",
+            len(log),
+        )
+        raise EngineError(too_many.format(draws=draws, count=len(log)))
     state = RunState(
         data["story"],
         _whole(data["seed"], "'seed'", MAX_SEED),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from game.errors import SaveError
+from game.i18n import _
 from game.saves.files import read_bytes, write_atomic
 from game.saves.locks import FileLock
 
@@ -105,19 +106,19 @@ def _read_endings(folder: Path) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        raise SaveError(f"{path}: unreadable ({err})") from None
+        raise SaveError(f"{path}: " + _("unreadable ({reason})").format(reason=err)) from None
     stories = data.get("stories") if isinstance(data, dict) else None
     if not isinstance(stories, dict) or not all(
         isinstance(v, list) and all(isinstance(e, str) for e in v) for v in stories.values()
     ):
-        raise SaveError(f"{path}: not an endings record of this game")
+        raise SaveError(f"{path}: " + _("not an endings record of this game"))
     found, runs = data.setdefault("found", {}), data.setdefault("runs", {})
     if not (
         isinstance(found, dict)
         and all(isinstance(v, dict) and all(isinstance(e, dict) for e in v.values()) for v in found.values())
         and isinstance(runs, dict)
     ):
-        raise SaveError(f"{path}: not an endings record of this game")
+        raise SaveError(f"{path}: " + _("not an endings record of this game"))
     return data
 
 
@@ -174,7 +175,11 @@ class _locked:
             self.lock.path.parent.mkdir(parents=True, exist_ok=True)
             self.lock.acquire()
         except OSError as err:
-            raise SaveError(f"cannot record endings in {self.lock.path.parent}: {err.strerror or err}") from err
+            raise SaveError(
+                _("cannot record endings in {folder}: {reason}").format(
+                    folder=self.lock.path.parent, reason=err.strerror or err
+                )
+            ) from err
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()

@@ -24,6 +24,7 @@ from game.engine.game import Game
 from game.engine.replay import Divergence, replay
 from game.engine.state import STATE_VERSION, state_from_data
 from game.errors import EngineError, SaveError
+from game.i18n import _
 from game.model import Story
 
 SAVE_FORMAT = "escape-lines-save"
@@ -42,11 +43,11 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     the turn in the state; version 2 keeps the log in the state as "scene.choice" and counts the rest."""
     state, log = data.get("state"), data.get("log")
     if not isinstance(state, dict) or not isinstance(log, list):
-        raise SaveError("the field 'state' or 'log' is missing or of the wrong type")
+        raise SaveError(_("the field 'state' or 'log' is missing or of the wrong type"))
     steps = []
     for entry in log:
         if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry)):
-            raise SaveError(f"the log holds {str(entry)[:60]!r}, which is not a step")
+            raise SaveError(_("the log holds {entry}, which is not a step").format(entry=repr(str(entry)[:60])))
         steps.append(f"{entry[0]}.{entry[1]}")
     upgraded = {key: value for key, value in data.items() if key not in ("log", "seed")}
     upgraded["version"] = 2
@@ -108,7 +109,9 @@ def folder_origin(folder: Path) -> str:
 def save_path(folder: str | Path, key: str, name: str) -> Path:
     """The file for a named save; names are letters, digits, spaces, _ and -, so they stay in the folder."""
     if not _NAME.match(name):
-        raise SaveError(f"a save name is 1-64 letters, digits, spaces, '_' or '-', not {name!r}")
+        raise SaveError(
+            _("a save name is 1-64 letters, digits, spaces, '_' or '-', not {name}").format(name=repr(name))
+        )
     slug = name.strip().lower().replace(" ", "_")
     return Path(folder) / f"{key}--{slug}.json"
 
@@ -158,7 +161,9 @@ def write_save(game: Game, path: Path, header: Header, check_existing: bool = Tr
             read_save(path)
         except SaveError as err:
             raise SaveError(
-                f"{err}; it is left as it is and will not be overwritten (move it away to save here)"
+                _("{problem}; it is left as it is and will not be overwritten (move it away to save here)").format(
+                    problem=err
+                )
             ) from None
     data = save_text(game, header).encode("utf-8")
     write_atomic(path, data)
@@ -194,8 +199,10 @@ def payload_text(payload: dict[str, Any]) -> str:
     size = len(text.encode("utf-8"))
     if size > MAX_SAVE_BYTES:
         raise SaveError(
-            f"this run needs {size:,} bytes, more than the {MAX_SAVE_BYTES:,} a save file may hold, so it can no "
-            "longer be saved (its last save is kept); a story with shorter loops or text variables avoids this"
+            _(
+                "this run needs {size:,} bytes, more than the {most:,} a save file may hold, so it can no "
+                "longer be saved (its last save is kept); a story with shorter loops or text variables avoids this"
+            ).format(size=size, most=MAX_SAVE_BYTES)
         )
     return text
 
@@ -213,13 +220,15 @@ def expand_log(value: Any) -> Any:
         return value  # a list, or something `state_from_data` refuses with the reason
     steps, order = value.get("steps"), value.get("order")
     if not isinstance(steps, list) or not isinstance(order, str) or set(value) != {"steps", "order"}:
-        raise SaveError("the compact log must have a list 'steps' and a string 'order'")
+        raise SaveError(_("the compact log must have a list 'steps' and a string 'order'"))
     if len(order) > MAX_SAVE_BYTES or not steps and order:
-        raise SaveError("the compact log's 'order' does not fit its steps")
+        raise SaveError(_("the compact log's 'order' does not fit its steps"))
     log = []
     for number in order.split():
         if not number.isascii() or not number.isdigit() or len(number) > 9 or int(number) >= len(steps):
-            raise SaveError(f"the compact log numbers a step {number[:12]!r} that it does not list")
+            raise SaveError(
+                _("the compact log numbers a step {number} that it does not list").format(number=repr(number[:12]))
+            )
         log.append(steps[int(number)])
     return log
 
@@ -251,7 +260,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_symlink():
-            raise SaveError(f"{path} is a symbolic link; saves are not written through links")
+            raise SaveError(_("{path} is a symbolic link; saves are not written through links").format(path=path))
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_FOLLOW, 0o644)
         try:
@@ -272,7 +281,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         finally:
             os.close(folder)
     except OSError as err:
-        raise SaveError(f"cannot write {path}: {err.strerror or err}") from err
+        raise SaveError(_("cannot write {path}: {reason}").format(path=path, reason=err.strerror or err)) from err
 
 
 def read_save(path: str | Path) -> dict[str, Any]:
@@ -286,39 +295,44 @@ def read_bytes(path: Path) -> bytes:
     waiting on a FIFO; SaveError for anything but a regular file."""
     try:
         if path.is_symlink():
-            raise SaveError(f"{path}: a symbolic link, not a save file")
+            raise SaveError(f"{path}: " + _("a symbolic link, not a save file"))
         # never blocks: a FIFO opened without O_NONBLOCK waits for a writer; it is refused below anyway
         fd = os.open(path, os.O_RDONLY | NO_FOLLOW | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise SaveError(f"{path}: not a regular file (a FIFO, device or socket is never read as a save)")
+                why = _("not a regular file (a FIFO, device or socket is never read as a save)")
+                raise SaveError(f"{path}: {why}")
             return handle.read(MAX_SAVE_BYTES + 1)
     except OSError as err:
-        raise SaveError(f"{path}: cannot read: {err.strerror or err}") from err
+        why = _("cannot read: {reason}").format(reason=err.strerror or err)
+        raise SaveError(f"{path}: {why}") from err
 
 
 def parse_save(raw: bytes, path: str | Path) -> dict[str, Any]:
     """A save's data from its bytes, checked as `read_save` checks a file (SaveError with the reason)."""
     if len(raw) > MAX_SAVE_BYTES:
-        raise SaveError(f"{path}: larger than {MAX_SAVE_BYTES:,} bytes; not a save of this game")
+        raise SaveError(
+            f"{path}: " + _("larger than {most:,} bytes; not a save of this game").format(most=MAX_SAVE_BYTES)
+        )
     if not raw.strip():
-        raise SaveError(f"{path}: the file is empty")
+        raise SaveError(f"{path}: " + _("the file is empty"))
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        raise SaveError(f"{path}: not a readable save (truncated or corrupt): {err}") from None
+        raise SaveError(
+            f"{path}: " + _("not a readable save (truncated or corrupt): {reason}").format(reason=err)
+        ) from None
     if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
-        raise SaveError(f"{path}: not an Escape Lines save")
+        raise SaveError(f"{path}: " + _("not an Escape Lines save"))
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise SaveError(f"{path}: the save has no format version")
+        raise SaveError(f"{path}: " + _("the save has no format version"))
     if version > SAVE_VERSION:
-        raise SaveError(
-            f"{path}: made by a newer version of the game (save format {version}; this game reads {SAVE_VERSION})"
-        )
+        newer = _("made by a newer version of the game (save format {version}; this game reads {readable})")
+        raise SaveError(f"{path}: " + newer.format(version=version, readable=SAVE_VERSION))
     while version < SAVE_VERSION:
         if version not in MIGRATIONS:
-            raise SaveError(f"{path}: save format {version} is too old to read")
+            raise SaveError(f"{path}: " + _("save format {version} is too old to read").format(version=version))
         try:
             data = MIGRATIONS[version](data)
         except SaveError as err:
@@ -326,18 +340,19 @@ def parse_save(raw: bytes, path: str | Path) -> dict[str, Any]:
         version = data["version"]
     for key, kind in (("story", str), ("story_hash", str), ("name", str), ("origin", str), ("state", dict)):
         if not isinstance(data.get(key), kind):
-            raise SaveError(f"{path}: the field '{key}' is missing or of the wrong type")
+            raise SaveError(f"{path}: " + _("the field '{field}' is missing or of the wrong type").format(field=key))
     if data.get("kind") not in (RUN, NAMED):
-        raise SaveError(f"{path}: the field 'kind' must be '{RUN}' or '{NAMED}'")
+        raise SaveError(f"{path}: " + _("the field 'kind' must be '{run}' or '{named}'").format(run=RUN, named=NAMED))
     if not _KEY.match(story_key(data["story"], data["origin"])) or len(data["origin"]) > 4096:
-        raise SaveError(f"{path}: the story id or origin is not one a story can have")
+        raise SaveError(f"{path}: " + _("the story id or origin is not one a story can have"))
     try:
         data["state"] = dict(data["state"], log=expand_log(data["state"].get("log")))
         state = state_from_data(data["state"])
     except (EngineError, SaveError) as err:
-        raise SaveError(f"{path}: the run state is damaged: {err}") from None
+        raise SaveError(f"{path}: " + _("the run state is damaged: {reason}").format(reason=err)) from None
     if state.story_id != data["story"]:
-        raise SaveError(f"{path}: the run state belongs to '{state.story_id}', not '{data['story']}'")
+        belongs = _("the run state belongs to '{state}', not '{story}'")
+        raise SaveError(f"{path}: " + belongs.format(state=state.story_id, story=data["story"]))
     seconds = data.get("play_seconds")  # only shown: a damaged count ("abc", NaN, [1]) reads as 0
     data["play_seconds"] = seconds if type(seconds) is int and 0 <= seconds <= 10**9 else 0
     return data
@@ -350,7 +365,9 @@ def restore_game(game: Game, data: dict[str, Any], path: str | Path, partial: bo
     SaveError, or with `partial=True` leaves the game at the last step that works and returns the Divergence."""
     story: Story = game.story
     if data["story"] != story.id:
-        raise SaveError(f"{path}: a save of '{data['story']}', not of '{story.id}'")
+        raise SaveError(
+            f"{path}: " + _("a save of '{saved}', not of '{story}'").format(saved=data["story"], story=story.id)
+        )
     if data["story_hash"] == story.content_hash:
         try:
             game.restore(data["state"])
@@ -366,7 +383,7 @@ def saved_steps(data: dict[str, Any], path: str | Path) -> tuple[int, list[tuple
     try:
         state = state_from_data(data["state"])
     except EngineError as err:
-        raise SaveError(f"{path}: the run state is damaged: {err}") from None
+        raise SaveError(f"{path}: " + _("the run state is damaged: {reason}").format(reason=err)) from None
     return state.seed, state.log
 
 
@@ -380,7 +397,7 @@ def replay_log(game: Game, data: dict[str, Any], path: str | Path, partial: bool
     """Re-execute the save's choices against the current story, and check that the last ends where the save
     does; at the first that fails, raise SaveError (or, with `partial`, stop there and return the Divergence)."""
     seed, log = saved_steps(data, path)
-    _, divergence = replay(game.story, seed, log, into=game, end=saved_end(data))
+    _game, divergence = replay(game.story, seed, log, into=game, end=saved_end(data))
     if divergence is not None and not partial:
-        raise SaveError(f"{path}: the story has changed: {divergence}")
+        raise SaveError(f"{path}: " + _("the story has changed: {change}").format(change=divergence))
     return divergence

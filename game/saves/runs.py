@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game.errors import SaveError, SaveExists
+from game.i18n import _, ngettext
 from game.saves.endings import ENDINGS_FILE, merge_endings
 from game.saves.files import (
     NAMED,
@@ -122,11 +123,11 @@ def _why_not_a_file(path: Path) -> str | None:
     try:
         mode = os.lstat(path).st_mode
     except OSError as err:
-        return f"cannot read: {err.strerror or err}"
+        return _("cannot read: {reason}").format(reason=err.strerror or err)
     if stat.S_ISLNK(mode):
-        return "a symbolic link, not a save file (links are never followed)"
+        return _("a symbolic link, not a save file (links are never followed)")
     if not stat.S_ISREG(mode):
-        return "not a regular file (a FIFO, device, socket or folder is never opened as a save)"
+        return _("not a regular file (a FIFO, device, socket or folder is never opened as a save)")
     return None
 
 
@@ -176,7 +177,11 @@ def list_saves(folder: str | Path) -> Listing:
     for number, name in enumerate(names):
         path = folder / name
         if number == MAX_LISTED:
-            unreadable.append(Unreadable(path, f"and {len(names) - number:,} more files, not read (too many)"))
+            more = len(names) - number
+            too_many = ngettext(
+                "and {count:,} more file, not read (too many)", "and {count:,} more files, not read (too many)", more
+            )
+            unreadable.append(Unreadable(path, too_many.format(count=more)))
             break
         why = _why_not_a_file(path)
         if why is not None:
@@ -226,7 +231,8 @@ def _inside(path: Path, folder: Path) -> Path:
         or not path.name.endswith(".json")
         or path.name == ENDINGS_FILE  # the record of endings found is the game's, not a save
     ):
-        raise SaveError(f"{path.name}: not a save in {folder} (give the file name that `escape saves` lists)")
+        why = _("not a save in {folder} (give the file name that `escape saves` lists)").format(folder=folder)
+        raise SaveError(f"{path.name}: {why}")
     return folder / path.name
 
 
@@ -235,12 +241,12 @@ def find_save(folder: str | Path, name: str) -> Path:
     folder = Path(folder)
     file_name = name if name.endswith(".json") else f"{name}.json"
     if "/" in file_name or "\\" in file_name or file_name.startswith("."):
-        raise SaveError(f"{name!r}: give the file name that `escape saves` lists, not a path")
+        raise SaveError(f"{name!r}: " + _("give the file name that `escape saves` lists, not a path"))
     path = folder / file_name
     if file_name == ENDINGS_FILE:
-        raise SaveError(f"{file_name} is the record of the endings you have found, not a save")
+        raise SaveError(_("{file} is the record of the endings you have found, not a save").format(file=file_name))
     if not (path.exists() or path.is_symlink()):
-        raise SaveError(f"there is no save {file_name!r} in {folder}")
+        raise SaveError(_("there is no save {file} in {folder}").format(file=repr(file_name), folder=folder))
     return path
 
 
@@ -249,11 +255,11 @@ def delete_save(folder: str | Path, path: Path) -> None:
     that a running game holds is refused."""
     path = _inside(path, Path(folder))
     if _why_not_a_file(path) is None and in_use(path):
-        raise SaveError(f"{path.name}: a running game is playing this run; leave it there first")
+        raise SaveError(f"{path.name}: " + _("a running game is playing this run; leave it there first"))
     try:
         path.unlink()
     except OSError as err:
-        raise SaveError(f"cannot delete {path.name}: {err.strerror or err}") from err
+        raise SaveError(_("cannot delete {file}: {reason}").format(file=path.name, reason=err.strerror or err)) from err
     _drop_lock(run_lock(path).path)
 
 
@@ -265,14 +271,16 @@ def rename_save(folder: str | Path, path: Path, new_name: str, replace: bool = F
     path = _inside(path, folder)
     data = read_save(path)
     if data["kind"] == RUN and in_use(path):
-        raise SaveError(f"{path.name}: a running game is playing this run; leave it there first")
+        raise SaveError(f"{path.name}: " + _("a running game is playing this run; leave it there first"))
     target = save_path(folder, story_key(data["story"], data["origin"]), new_name)
     if target == path:
         return path
     if target.exists() or target.is_symlink():
         read_save(target)  # an unreadable file there is never replaced: SaveError says why
         if not replace:
-            raise SaveExists(f"there is already a save named {new_name!r} ({target.name})")
+            raise SaveExists(
+                _("there is already a save named {name} ({file})").format(name=repr(new_name), file=target.name)
+            )
     write_atomic(target, payload_text(dict(data, name=new_name.strip(), kind=NAMED)))
     path.unlink(missing_ok=True)
     _drop_lock(run_lock(path).path)
@@ -285,14 +293,14 @@ def import_saves(source: str | Path, folder: str | Path) -> tuple[list[Path], li
     The endings record is merged."""
     source, folder = Path(source), Path(folder)
     if source.resolve() == folder.resolve():
-        raise SaveError(f"{source} is the saves folder itself")
+        raise SaveError(_("{folder} is the saves folder itself").format(folder=source))
     listing = list_saves(source)
     copied: list[Path] = []
     skipped = list(listing.unreadable)
     for info in listing.saves:
         target = folder / info.path.name
         if target.exists() or target.is_symlink():
-            skipped.append(Unreadable(info.path, f"{target} is already there; left as it is"))
+            skipped.append(Unreadable(info.path, _("{file} is already there; left as it is").format(file=target)))
             continue
         try:
             raw = read_bytes(info.path)
@@ -305,5 +313,6 @@ def import_saves(source: str | Path, folder: str | Path) -> tuple[list[Path], li
     try:
         merge_endings(source, folder)
     except SaveError as err:
-        skipped.append(Unreadable(source / "endings.json", f"the endings found were not merged: {err}"))
+        why = _("the endings found were not merged: {reason}").format(reason=err)
+        skipped.append(Unreadable(source / "endings.json", why))
     return copied, skipped

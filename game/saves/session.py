@@ -9,6 +9,7 @@ from pathlib import Path
 
 from game.engine.game import Game, Step
 from game.errors import EngineError, SaveError, SaveExists
+from game.i18n import _
 from game.model import Story
 from game.saves.endings import endings_found, record_ending
 from game.saves.files import (
@@ -40,7 +41,7 @@ class Session:
         self.key = story_key(story.id, self.origin)
         self.game = Game(story)
         self.saves = Path(saves) if saves is not None else None
-        self.save_problem: str | None = None if saves is not None else "no saves folder"
+        self.save_problem: str | None = None if saves is not None else _("no saves folder")
         self.save_warning: str | None = None  # said once, when the run's file nears the size limit
         self.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self._clock = time.monotonic()
@@ -50,9 +51,9 @@ class Session:
         self._lock: FileLock | None = None  # held on the run's file while this game plays it
         self._redo: list[str] = []  # choices taken back by undo, the latest last
         self._counted = False  # this run's reaching an ending was counted in the endings record
-        self._said: set[str] = set()  # what `news` has told already (not the absence of a folder asked for)
+        self._said: set[tuple[str, str]] = set()  # what `news` has told already (not a folder never asked for)
         if self.save_problem is not None:
-            self._said.add(f"Saving is off: {self.save_problem}")
+            self._said.add(("off", self.save_problem))
 
     @property
     def saving(self) -> bool:
@@ -62,13 +63,13 @@ class Session:
         """What the player should hear about saving that was not said before: that saving is off, and why;
         that the run's file nears the size limit. Each is returned once."""
         news = []
-        for message in (
-            f"Saving is off: {self.save_problem}" if self.save_problem else None,
-            f"Saves are nearly full: {self.save_warning}" if self.save_warning else None,
+        for kind, detail, message in (
+            ("off", self.save_problem, _("Saving is off: {reason}")),
+            ("full", self.save_warning, _("Saves are nearly full: {reason}")),
         ):
-            if message is not None and message not in self._said:
-                self._said.add(message)
-                news.append(message)
+            if detail and (kind, detail) not in self._said:
+                self._said.add((kind, detail))
+                news.append(message.format(reason=detail))
         return news
 
     @property
@@ -122,14 +123,14 @@ class Session:
             held = True  # a read-only folder: nothing will be written there anyway
             lock = None  # type: ignore[assignment]
         if not held:
-            raise SaveError(f"{path.name}: this run is open in another game; carry on there, or leave it first")
+            raise SaveError(f"{path.name}: " + _("this run is open in another game; carry on there, or leave it first"))
         self.close()
         self._lock = lock
 
     def _new_run_file(self, folder: Path) -> None:
         """A file of its own for this run: a new id whose file and lock nobody has."""
         folder.mkdir(parents=True, exist_ok=True)
-        for _ in range(100):
+        for _attempt in range(100):
             path = run_path(folder, self.key, secrets.token_hex(4))
             if path.exists() or path.is_symlink():
                 continue
@@ -139,7 +140,9 @@ class Session:
                 continue
             self.run_file, self._checked_run_file = path, False
             return
-        raise SaveError(f"cannot find a free file name for a new run in {folder}")  # pragma: no cover
+        raise SaveError(
+            _("cannot find a free file name for a new run in {folder}").format(folder=folder)
+        )  # pragma: no cover
 
     def close(self) -> None:
         """Let go of the run's file (it is let go anyway when the process ends)."""
@@ -163,10 +166,10 @@ class Session:
             size = write_save(self.game, self.run_file, header, check_existing=not self._checked_run_file)
             self._checked_run_file = True
             if size > WARN_SAVE_BYTES and self.save_warning is None:
-                self.save_warning = (
-                    f"this run's save is {size:,} bytes; at {MAX_SAVE_BYTES:,} it can no longer be saved "
+                self.save_warning = _(
+                    "this run's save is {size:,} bytes; at {most:,} it can no longer be saved "
                     "(a save under a name of your own keeps it as it is now)"
-                )
+                ).format(size=size, most=MAX_SAVE_BYTES)
             ending = self.game.run.ending
             if ending is not None:
                 turns, seconds = self.game.run.turn, self.play_seconds
@@ -175,7 +178,9 @@ class Session:
         except SaveError as err:
             self.save_problem = str(err)
         except OSError as err:
-            self.save_problem = f"cannot write to {self.saves}: {err.strerror or err}"
+            self.save_problem = _("cannot write to {folder}: {reason}").format(
+                folder=self.saves, reason=err.strerror or err
+            )
 
     def choose(self, choice_id: str) -> Step:
         step = self.game.choose(choice_id)
@@ -200,13 +205,13 @@ class Session:
     def redo(self) -> Step:
         """Make again the choice last taken back (with the same draws: the run replays exactly)."""
         if not self._redo:
-            raise EngineError("nothing to redo")
+            raise EngineError(_("nothing to redo"))
         return self.choose(self._redo[-1])
 
     def save_path(self, name: str) -> Path:
         """The file a save under `name` goes to (SaveError for a name that cannot be one)."""
         if self.saves is None:
-            raise SaveError("saving is off: there is no saves folder")
+            raise SaveError(_("saving is off: there is no saves folder"))
         return save_path(self.saves, self.key, name)
 
     def save_as(self, name: str, replace: bool = False) -> Path:
@@ -215,7 +220,7 @@ class Session:
         path = self.save_path(name)
         if not replace and (path.exists() or path.is_symlink()):
             read_save(path)  # an unreadable file: SaveError with the reason, whatever the answer would be
-            raise SaveExists(f"there is already a save named {name!r}")
+            raise SaveExists(_("there is already a save named {name}").format(name=repr(name)))
         header = Header(name.strip(), NAMED, self.origin, self.started, self.play_seconds)
         write_save(self.game, path, header)
         return path
@@ -226,7 +231,7 @@ class Session:
 
         seed, log = self.game.run.seed, list(self.game.run.log)
         game = Game(story)
-        _, divergence = replay(story, seed, log, into=game)
+        _game, divergence = replay(story, seed, log, into=game)
         self.story, self.game = story, game
         return divergence
 

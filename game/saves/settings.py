@@ -1,4 +1,4 @@
-"""The player's settings (theme, text width, side panel, transcript mode), kept between sessions in
+"""The player's settings (theme, text width, side panel, transcript mode, language), kept between sessions in
 `settings.json` under the user's config folder: `$ESCAPE_CONFIG` if set, else platformdirs' user config
 folder (~/.config/escape-lines on Linux, ~/Library/Application Support/escape-lines on macOS,
 %LOCALAPPDATA%\\escape-lines on Windows).
@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from game.i18n import LANGUAGES, _
+
 ENVIRONMENT = "ESCAPE_CONFIG"
 FILE_NAME = "settings.json"
 MAX_BYTES = 64 * 1024  # a settings file is a few hundred bytes; anything larger is not ours
@@ -23,6 +25,7 @@ THEMES = ("textual-dark", "textual-light", "escape-high-contrast")
 SIDE_PANEL = ("auto", "shown", "hidden")  # auto: hidden below 80 columns
 TEXT_WIDTHS = (0, 50, 60, 70, 80, 100)  # characters of prose a line; 0: the whole width
 MIN_WIDTH, MAX_WIDTH = 30, 200
+AUTO_LANGUAGE = "auto"  # the interface's language from the locale (see game.i18n.choose)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Settings:
     text_width: int = 70
     side_panel: str = "auto"
     transcript: bool = False
+    language: str = AUTO_LANGUAGE  # "auto" or a code of game.i18n.LANGUAGES
 
     def changed(self, **values: Any) -> Settings:
         """A copy with `values` changed (each checked as when read from the file)."""
@@ -44,6 +48,7 @@ def _checked(data: dict[str, Any]) -> Settings:
     width = data.get("text_width")
     panel = data.get("side_panel")
     transcript = data.get("transcript")
+    language = data.get("language")
     return replace(
         default,
         theme=theme if theme in THEMES else default.theme,
@@ -52,7 +57,17 @@ def _checked(data: dict[str, Any]) -> Settings:
         else default.text_width,
         side_panel=panel if panel in SIDE_PANEL else default.side_panel,
         transcript=transcript if isinstance(transcript, bool) else default.transcript,
+        language=language if isinstance(language, str) and language in LANGUAGES else default.language,
     )
+
+
+def _as_data(settings: Settings) -> dict[str, Any]:
+    """The settings as the file keeps them: the language only once the player has chosen one (a file
+    without it reads as "auto", in this game and in older ones)."""
+    data = asdict(settings)
+    if data["language"] == AUTO_LANGUAGE:
+        del data["language"]
+    return data
 
 
 def config_folder() -> Path:
@@ -78,18 +93,22 @@ class Preferences:
         path = path or config_folder() / FILE_NAME
         try:
             if path.is_symlink() or (path.exists() and not path.is_file()):
-                return cls(path, problem=f"{path} is not a plain file; settings will not be saved")
+                return cls(path, problem=_("{path} is not a plain file; settings will not be saved").format(path=path))
             if not path.exists():
                 return cls(path)
             with path.open("rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)
             if len(raw) > MAX_BYTES:
-                return cls(path, problem=f"{path} is larger than a settings file can be; it was left as it is")
+                return cls(
+                    path,
+                    problem=_("{path} is larger than a settings file can be; it was left as it is").format(path=path),
+                )
             data = json.loads(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as err:
-            return cls(path, problem=f"{path} cannot be read ({type(err).__name__}); it was left as it is")
+            problem = _("{path} cannot be read ({reason}); it was left as it is")
+            return cls(path, problem=problem.format(path=path, reason=type(err).__name__))
         if not isinstance(data, dict):
-            return cls(path, problem=f"{path} is not a settings file; it was left as it is")
+            return cls(path, problem=_("{path} is not a settings file; it was left as it is").format(path=path))
         return cls(path, _checked(data))
 
     def save(self, settings: Settings) -> bool:
@@ -100,9 +119,10 @@ class Preferences:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(asdict(settings), indent=2) + "\n", encoding="utf-8")
+            temporary.write_text(json.dumps(_as_data(settings), indent=2) + "\n", encoding="utf-8")
             os.replace(temporary, self.path)
         except OSError as err:
-            self.problem = f"{self.path} cannot be written ({err.strerror or type(err).__name__})"
+            reason = err.strerror or type(err).__name__
+            self.problem = _("{path} cannot be written ({reason})").format(path=self.path, reason=reason)
             return False
         return True

@@ -4,6 +4,7 @@ plain front end (printed after the outcome) and the terminal UI (a line under th
 from __future__ import annotations
 
 from game.engine.game import Change, Step
+from game.i18n import _
 from game.model import Story, Variable
 
 
@@ -17,13 +18,20 @@ def change_sentence(variable: Variable, change: Change) -> str | None:
     """A change as one sentence read aloud well ("Nerve falls from 3 to 1."); None for hidden variables."""
     label = variable.label or variable.name
     if variable.show == "companion":
-        return f"{label} is with you now." if change.after else f"{label} is no longer with you."
+        if change.after:
+            return _("{label} is with you now.").format(label=label)
+        return _("{label} is no longer with you.").format(label=label)
     if variable.show != "stat":
         return None
     before, after = change.before, change.after
     if isinstance(before, int | float) and isinstance(after, int | float) and before != after:
-        return f"{label} {'rises' if after > before else 'falls'} from {before} to {after}."
-    return f"{label} is now {after}."
+        moved = (
+            _("{label} rises from {before} to {after}.")
+            if after > before
+            else _("{label} falls from {before} to {after}.")
+        )
+        return moved.format(label=label, before=before, after=after)
+    return _("{label} is now {value}.").format(label=label, value=after)
 
 
 def net(changes: tuple[Change, ...]) -> list[Change]:
@@ -48,8 +56,8 @@ def notes_of(story: Story, changes: tuple[Change, ...], gained: tuple[str, ...],
     gone = [item for item in dict.fromkeys(lost) if item not in gained]
     return [
         *(note for note in notes if note),
-        *(f"You now carry: {sentence(story.items[item].name)}" for item in kept),
-        *(f"You no longer carry: {sentence(story.items[item].name)}" for item in gone),
+        *(_("You now carry: {item}").format(item=sentence(story.items[item].name)) for item in kept),
+        *(_("You no longer carry: {item}").format(item=sentence(story.items[item].name)) for item in gone),
     ]
 
 
