@@ -387,7 +387,7 @@ def test_force_never_replaces_a_folder_a_link_or_a_device(place, mode, target):
 def test_schema_writes_both_or_neither(place, mode):
     assert run(["schema", "--out", "schemas"])[:3] == (
         0,
-        "wrote schemas/story.schema.json and schemas/scenes.schema.json\n"
+        "wrote schemas/story.schema.json, schemas/scenes.schema.json and schemas/translation.schema.json\n"
         "Point your editor at them with a first line such as:  # yaml-language-server: $schema=story.schema.json\n",
         "",
     )

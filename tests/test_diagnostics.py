@@ -1286,8 +1286,11 @@ def test_translation_warnings_name_the_entry_and_the_fix(story_dir):
 
     scenes = TINY_SCENES.replace("text: The yard is empty.", "text: \"The yard is {{ 'bare' if nerve > 1 }}.\"")
     folder = story_dir(TINY, cell=scenes)
-    overlay({"story.title": "La piccola fuga", "scene.cell.title": "La cella"}, folder,
-            extra="  scene.gone.text:\n    hash: 'abcdef12'\n    text: Via.\n")
+    overlay(
+        {"story.title": "La piccola fuga", "scene.cell.title": "La cella"},
+        folder,
+        extra="  scene.gone.text:\n    hash: 'abcdef12'\n    text: Via.\n",
+    )
     (folder / "cell.yaml").write_text((folder / "cell.yaml").read_text().replace("title: The Cell", "title: A Cell"))
     _, diagnostics = check_story(folder)
     codes = sorted(d.code for d in diagnostics)

@@ -72,7 +72,11 @@ def overlay(entries: dict[str, str], folder: Path, lang: str = "it", extra: str 
     sources = {u.key: u.source for u in units(story)}
     lines = [f"language: {lang}", "entries:"]
     for key, text in entries.items():
-        lines += [f"  {key}:", f"    hash: '{text_hash(sources[key])}'", f"    text: {json.dumps(text, ensure_ascii=False)}"]
+        lines += [
+            f"  {key}:",
+            f"    hash: '{text_hash(sources[key])}'",
+            f"    text: {json.dumps(text, ensure_ascii=False)}",
+        ]
     path = overlay_path(folder, lang)
     path.parent.mkdir(exist_ok=True)
     path.write_text("\n".join(lines) + "\n" + extra)
@@ -214,9 +218,7 @@ def test_extract_writes_every_missing_entry_with_its_source_and_keeps_translatio
     }
     # a translator fills one entry in and removes its source
     path = overlay_path(tiny, "it")
-    text = path.read_text().replace(
-        '    source: "Run for it"', "    text: Scappare"
-    )
+    text = path.read_text().replace('    source: "Run for it"', "    text: Scappare")
     path.write_text(text)
     again = extract(story, tiny, "it", Checker())
     assert (again.done, again.missing) == (1, len(units(story)) - 1)
@@ -283,8 +285,10 @@ def test_the_command_extracts_checks_and_counts(tiny, capsys):
     assert "missing-translation" in out and out.rstrip().endswith("1 translation checked: 0 errors, 1 warning")
     assert main(["translate", "stats", str(tiny), "--json"]) == 0
     stats = yaml.safe_load(capsys.readouterr().out)
-    assert stats[0]["story"] == "tiny" and stats[0]["done"] == 0 and stats[0]["missing"] == len(
-        units(load_story(tiny, cache_dir=None))
+    assert (
+        stats[0]["story"] == "tiny"
+        and stats[0]["done"] == 0
+        and stats[0]["missing"] == len(units(load_story(tiny, cache_dir=None)))
     )
     assert main(["translate", "extract", str(tiny)]) == 1
     assert "--lang" in capsys.readouterr().err
@@ -295,8 +299,6 @@ def test_the_bundled_stories_have_keys_for_every_text():
         story = load_story(Path("scenes") / name, cache_dir=None)
         keys = [u.key for u in units(story)]
         assert len(keys) == len(set(keys)) > 400
-
-
 
 
 def test_quoted_words_in_an_expression_are_flagged_once_a_story_has_translations(story_dir):
@@ -315,3 +317,23 @@ def test_names_in_calls_are_not_prose():
 
     assert prose_in_expression("{{ visited('yard') + chosen('cell.dig') }} and {{ n }}") is None
     assert prose_in_expression("A {{ 'b c' if has('spoon') }}") == 2
+
+
+def test_renaming_a_scene_renames_its_translation_keys_and_names_and_keeps_it_done(tiny, capsys):
+    scenes = tiny / "cell.yaml"
+    scenes.write_text(
+        scenes.read_text().replace(
+            "text: The yard is empty.", "text: \"The yard{% if visited('cell') %} is empty{% endif %}.\""
+        )
+    )
+    overlay({**ITALIAN, "scene.yard.text": "Il cortile{% if visited('cell') %} è vuoto{% endif %}."}, tiny)
+    assert [d.code for d in check_story(tiny)[1]] == ["missing-translation"]
+    assert main(["rename", "scene", "cell", "dungeon", str(tiny)]) == 0
+    entries = yaml.safe_load(overlay_path(tiny, "it").read_text())["entries"]
+    assert "scene.cell.text" not in entries and entries["scene.dungeon.title"]["text"] == "La cella"
+    assert "choice.dungeon.dig.outcome" in entries
+    assert entries["scene.yard.text"]["text"] == "Il cortile{% if visited('dungeon') %} è vuoto{% endif %}."
+    assert [d.code for d in check_story(tiny)[1]] == ["missing-translation"]  # nothing became stale or unknown
+    game = Game(load_story(tiny, cache_dir=None, lang="it"))
+    game.start(1)
+    assert game.choose("dig").text == "Il cortile è vuoto."

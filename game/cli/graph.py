@@ -8,6 +8,7 @@ import subprocess
 
 from game.cli.common import load_for_tool
 from game.errors import EscapeError
+from game.i18n import _
 from game.model.shown import shown
 from game.tools.graph import read_report, to_dot, to_mermaid
 from game.tools.output import check_file, shown_path, write_file
@@ -22,7 +23,7 @@ def run_graph(
 ) -> int:
     if output is not None:  # refused before any work: a folder, a link, a device, an existing file without --force
         check_file(output, force=force, option="-o")
-    _, story = load_for_tool(name)
+    _folder, story = load_for_tool(name)
     report = read_report(coverage, story.id) if coverage is not None else None
     if fmt == "mermaid":
         text = to_mermaid(story, report)
@@ -32,7 +33,7 @@ def run_graph(
         text = _svg(text)
     if output is not None:
         write_file(output, text, force=force, option="-o")
-        print(f"wrote {shown_path(output)}")
+        print(_("wrote {path}").format(path=shown_path(output)))
     else:
         print(text, end="")
     return 0
@@ -43,9 +44,11 @@ def _svg(dot_text: str) -> str:
     dot = shutil.which("dot")
     if dot is None:
         raise EscapeError(
-            "SVG needs Graphviz's 'dot' program, which is not installed "
-            "(Debian/Ubuntu: apt install graphviz; macOS: brew install graphviz); "
-            "--format dot or --format mermaid work without it"
+            _(
+                "SVG needs Graphviz's 'dot' program, which is not installed "
+                "(Debian/Ubuntu: apt install graphviz; macOS: brew install graphviz); "
+                "--format dot or --format mermaid work without it"
+            )
         )
     try:
         result = subprocess.run(
@@ -58,9 +61,11 @@ def _svg(dot_text: str) -> str:
             timeout=120,
         )
     except subprocess.TimeoutExpired:
-        raise EscapeError("dot took more than 120 seconds to draw the map; try --format dot or mermaid") from None
+        raise EscapeError(_("dot took more than 120 seconds to draw the map; try --format dot or mermaid")) from None
     except OSError as err:
-        raise EscapeError(f"cannot run {shown_path(dot)}: {err.strerror or err}") from None
+        raise EscapeError(
+            _("cannot run {program}: {reason}").format(program=shown_path(dot), reason=err.strerror or err)
+        ) from None
     if result.returncode != 0:
-        raise EscapeError(f"dot failed: {shown(result.stderr.strip(), 2000, multiline=True)}")
+        raise EscapeError(_("dot failed: {reason}").format(reason=shown(result.stderr.strip(), 2000, multiline=True)))
     return result.stdout

@@ -8,8 +8,23 @@ import sys
 
 from game.compiler.bundled import find_story
 from game.compiler.checker import display_path
+from game.i18n import N_, _, ngettext
 from game.model.shown import shown
 from game.tools.rename import RenameRefused, apply_rename, plan_rename
+
+# what was (or would be) done, one message per kind (translated where shown: a kind has its own gender)
+WOULD_RENAME = {
+    "scene": N_("Would rename scene '{old}' to '{new}': {summary} (dry run: nothing written)"),
+    "choice": N_("Would rename choice '{old}' to '{new}': {summary} (dry run: nothing written)"),
+    "variable": N_("Would rename variable '{old}' to '{new}': {summary} (dry run: nothing written)"),
+    "item": N_("Would rename item '{old}' to '{new}': {summary} (dry run: nothing written)"),
+}
+RENAMED = {
+    "scene": N_("Renamed scene '{old}' to '{new}' in {folder}: {summary}"),
+    "choice": N_("Renamed choice '{old}' to '{new}' in {folder}: {summary}"),
+    "variable": N_("Renamed variable '{old}' to '{new}' in {folder}: {summary}"),
+    "item": N_("Renamed item '{old}' to '{new}' in {folder}: {summary}"),
+}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,13 +46,11 @@ def run_rename(kind: str, old: str, new: str, story: str, dry_run: bool = False)
         print(shown(str(note), None), file=sys.stderr)
     if dry_run:
         print(shown(plan.diff(), None, multiline=True), end="")
-        print(
-            shown(
-                f"Would rename {kind} '{plan.old}' to '{plan.new}': {plan.summary()} (dry run: nothing written)", None
-            )
-        )
+        print(shown(_(WOULD_RENAME[kind]).format(old=plan.old, new=plan.new, summary=plan.summary()), None))
         return 0
     for change in (*plan.files, *plan.walkthroughs):
-        print(shown(f"  {change.display}: {change.references} reference{'s' * (change.references != 1)}", None))
-    print(shown(f"Renamed {kind} '{plan.old}' to '{plan.new}' in {display_path(folder)}: {plan.summary()}", None))
+        references = ngettext("{count} reference", "{count} references", change.references)
+        print(shown(f"  {change.display}: {references.format(count=change.references)}", None))
+    renamed = _(RENAMED[kind]).format(old=plan.old, new=plan.new, folder=display_path(folder), summary=plan.summary())
+    print(shown(renamed, None))
     return 0

@@ -6,7 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
-from game.tools.output import NOTHING, Folder, OutputError, shown_path
+from game.i18n import _
+from game.tools.output import Folder, OutputError, shown_path
 from game.tools.scaffold import write_schemas
 
 
@@ -18,11 +19,13 @@ def run_schema(out: str, force: bool = False) -> int:
     """Write both schemas into the folder `out` (made if missing); a schema file already there is replaced
     only with `force`, and nothing is written if either is in the way."""
     if out == "":
-        raise OutputError(f"--out: the folder name is empty; name a folder; {NOTHING}")
+        raise OutputError(_("--out: the folder name is empty; name a folder; nothing was written"))
     if os.path.lexists(out) and not os.path.isdir(out):
         raise OutputError(
-            f"{shown_path(out)} exists and is not a folder; --out names the folder the schemas are written to "
-            f"(made if missing); {NOTHING}"
+            _(
+                "{path} exists and is not a folder; --out names the folder the schemas are written to "
+                "(made if missing); nothing was written"
+            ).format(path=shown_path(out))
         )
     folder = Folder.open(Path(out), create=True)
     try:
@@ -32,6 +35,8 @@ def run_schema(out: str, force: bool = False) -> int:
         raise
     finally:
         folder.close()
-    print(f"wrote {shown_path(written[0])} and {shown_path(written[1])}")
-    print("Point your editor at them with a first line such as:  # yaml-language-server: $schema=story.schema.json")
+    paths = [shown_path(path) for path in written]
+    joined = _("{first} and {last}").format(first=", ".join(paths[:-1]), last=paths[-1]) if len(paths) > 1 else paths[0]
+    print(_("wrote {files}").format(files=joined))
+    print(_("Point your editor at them with a first line such as:  # yaml-language-server: $schema=story.schema.json"))
     return 0

@@ -52,8 +52,11 @@ def _extract(name: str, lang: str | None) -> int:
     if checker.errors:
         for diag in checker.diagnostics:
             print(shown(str(diag), None))
-        print(_("{path} cannot be read, so it was not written; fix it and extract again").format(
-            path=display_path(result.path)))
+        print(
+            _("{path} cannot be read, so it was not written; fix it and extract again").format(
+                path=display_path(result.path)
+            )
+        )
         return 1
     verb = _("written") if result.changed else _("already up to date")
     print(_("{path}: {verb}").format(path=display_path(result.path), verb=verb))

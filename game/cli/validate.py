@@ -11,6 +11,7 @@ from game.cli.common import json_text
 from game.compiler.bundled import bundled_stories, find_story
 from game.compiler.loader import check_story, display_path
 from game.errors import Diagnostic, EscapeError
+from game.i18n import _, ngettext
 from game.model.shown import shown
 
 
@@ -26,7 +27,7 @@ def run_validate(names: list[str], strict: bool = False, as_json: bool = False, 
     if not names:
         folders = list(bundled_stories().values())
         if not folders:
-            raise EscapeError("no bundled stories found; name a story folder")
+            raise EscapeError(_("no bundled stories found; name a story folder"))
     for name in names:
         try:
             folders.append(find_story(name))
@@ -49,10 +50,13 @@ def run_validate(names: list[str], strict: bool = False, as_json: bool = False, 
     else:
         for diag in diagnostics:
             print(shown(str(diag), None))
-        plural = "story" if len(folders) == 1 else "stories"
+        checked = ngettext("{count} story checked", "{count} stories checked", len(folders))
         print(
-            f"{len(folders)} {plural} checked: {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}",
+            _("{checked}: {errors}, {warnings}").format(
+                checked=checked.format(count=len(folders)),
+                errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+                warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings),
+            ),
             file=sys.stdout,
         )
     return 1 if failed else 0
@@ -68,7 +72,7 @@ def _watch(names: list[str], strict: bool) -> int:
         print("\033[2J\033[H" if sys.stdout.isatty() else "", end="")
         print(time.strftime("[%H:%M:%S] "), end="")
         run_validate(names, strict=strict)
-        print("Watching for changes; Ctrl-C stops.", flush=True)
+        print(_("Watching for changes; Ctrl-C stops."), flush=True)
 
     try:
         watch(folders, check)

@@ -178,8 +178,13 @@ def read_overlay(path: Path, lang: str, checker: Checker) -> Overlay | None:
         return None
     for key in data:
         if key not in ("language", "name", "entries"):
-            report((key,), _("unknown field '{field}' in a translation (it has language, name and entries)").format(
-                field=str(key)[:40]), "schema")
+            report(
+                (key,),
+                _("unknown field '{field}' in a translation (it has language, name and entries)").format(
+                    field=str(key)[:40]
+                ),
+                "schema",
+            )
     if data.get("language") != lang:
         message = _("this translation says language '{said}', but its file name says '{lang}'; make them agree")
         report(("language",), message.format(said=str(data.get("language"))[:20], lang=lang), "schema")
@@ -231,16 +236,18 @@ class Translator:
                     "the source text of '{key}' changed since it was translated: the source shows until the "
                     "translation is revised (escape translate extract marks it, with the new source beside it)"
                 )
-                self.checker.report(*self.overlay.where(unit.key), "warning", message.format(key=unit.key),
-                                    "stale-translation")
+                self.checker.report(
+                    *self.overlay.where(unit.key), "warning", message.format(key=unit.key), "stale-translation"
+                )
             else:
                 assert entry is not None and entry.text is not None
                 self._compile(unit, entry.text)
         for key in self.overlay.entries:
             if key not in by_key:
                 message = _("no text of the story has the key '{key}' (removed or renamed?); delete the entry")
-                self.checker.report(*self.overlay.where(key), "warning", message.format(key=key[:80]),
-                                    "unknown-translation")
+                self.checker.report(
+                    *self.overlay.where(key), "warning", message.format(key=key[:80]), "unknown-translation"
+                )
         if self.missing:
             shown = ", ".join(self.missing[:3]) + (", ..." if len(self.missing) > 3 else "")
             message = ngettext(
@@ -249,8 +256,9 @@ class Translator:
                 len(self.missing),
             )
             path = self.overlay.doc.path if self.overlay.doc is not None else ""
-            self.checker.report(path, 1, 1, "warning", message.format(count=len(self.missing), keys=shown),
-                                "missing-translation")
+            self.checker.report(
+                path, 1, 1, "warning", message.format(count=len(self.missing), keys=shown), "missing-translation"
+            )
 
     def _compile(self, unit: Unit, text: str) -> None:
         if not unit.template:
@@ -269,8 +277,9 @@ class Translator:
             if table is not None and ref.name not in table:
                 where = doc.value_where(loc, ref.offset) if doc is not None else ("", 1, 1)
                 message = _("unknown {kind} '{name}'").format(kind=ref.kind, name=ref.name)
-                self.checker.report(*where, "error", message + self.checker.suggest(ref.name, table),
-                                    f"unknown-{ref.kind}")
+                self.checker.report(
+                    *where, "error", message + self.checker.suggest(ref.name, table), f"unknown-{ref.kind}"
+                )
                 return
         self.templates[unit.key] = compiled
 
@@ -378,8 +387,9 @@ def manifest_texts(info: Any, folder: str | Path, lang: str) -> Any:
         replace(e, title=text(f"ending.{e.id}.title", e.title), hint=text(f"ending.{e.id}.hint", e.hint))
         for e in info.ending_list
     )
-    return replace(info, title=text("story.title", info.title), blurb=text("story.blurb", info.blurb),
-                   ending_list=endings)
+    return replace(
+        info, title=text("story.title", info.title), blurb=text("story.blurb", info.blurb), ending_list=endings
+    )
 
 
 def prose_in_expression(text: str) -> int | None:

@@ -19,20 +19,43 @@ from typing import Any
 from game.compiler.loader import load_probed
 from game.engine.game import Game, Offer, Step
 from game.engine.state import RunState
+from game.i18n import N_, _
 from game.model import RETURN, Story
+
+# what a site is, with its names as placeholders: English in the JSON report, translated where shown
+TEXT_BRANCH = N_("text branch {branch}")
+DISABLED_REASON = N_("disabled reason of '{choice}'")
+FALLBACK = N_("fallback of scene '{scene}'")
+RETURN_TO = N_("return of '{choice}' to '{caller}'")
+NO_BRANCH = "(none of its branches)"  # the label game.compiler.template gives a passage's missing else
+_WORDS = {NO_BRANCH: N_("(none of its branches)")}
 
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """A place in a story file that the player may or may not ever see."""
+    """A place in a story file that the player may or may not ever see. `what` is in English (the JSON
+    report's words); `shown()` says it in the interface's language."""
 
     path: str
     line: int
     col: int
     what: str
+    message: str = ""  # the message `what` is made from (one of the above), with its `names`
+    names: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, path: str, line: int, col: int, message: str, **names: str) -> Site:
+        return cls(path, line, col, message.format(**names), message, tuple(names.items()))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.what}"
+
+    def shown(self) -> str:
+        """The place and what is there, in the interface's language."""
+        if not self.message:
+            return str(self)
+        names = {key: _(_WORDS[value]) if value in _WORDS else value for key, value in self.names}
+        return f"{self.path}:{self.line}:{self.col}: {_(self.message).format(**names)}"
 
 
 class BranchProbes:
@@ -46,7 +69,7 @@ class BranchProbes:
 
     def site(self, offset: int, label: str) -> int:
         path, line, col = self.place(offset)
-        self.sites.append(Site(path, line, col, f"text branch {label}"))
+        self.sites.append(Site.of(path, line, col, TEXT_BRANCH, branch=label))
         return len(self.sites) - 1
 
     def hit(self, number: int) -> str:
@@ -125,17 +148,18 @@ def text_coverage(story: Story, probes: BranchProbes, game: WatchingGame) -> Tex
     """What the runs played in `game` showed of everything that can be shown."""
     coverage = TextCoverage([(site, probes.hits[number]) for number, site in enumerate(probes.sites)])
     for scene in story.scenes.values():
-        path, _, line = scene.source.rpartition(":")
+        path, _colon, line = scene.source.rpartition(":")
         for choice in scene.all_choices:
             place = (path, int(line or 0), 1)
             if choice.disabled_text is not None:
                 count = game.offered[(choice.key, "disabled")]
-                coverage.shown.append((Site(*place, f"disabled reason of '{choice.key}'"), count))
+                coverage.shown.append((Site.of(*place, DISABLED_REASON, choice=choice.key), count))
             if choice.is_fallback:
                 count = game.offered[(choice.key, "fallback")]
-                coverage.shown.append((Site(*place, f"fallback of scene '{scene.id}'"), count))
+                coverage.shown.append((Site.of(*place, FALLBACK, scene=scene.id), count))
             if choice.move == RETURN:
                 for caller in choice.destinations:
                     count = game.returned[(choice.key, caller)]
-                    coverage.shown.append((Site(*place, f"return of '{choice.key}' to '{caller}'"), count))
+                    site = Site.of(*place, RETURN_TO, choice=choice.key, caller=caller)
+                    coverage.shown.append((site, count))
     return coverage

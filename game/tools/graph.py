@@ -21,6 +21,7 @@ from typing import Any
 
 from game.compiler.analysis import reachable
 from game.errors import EscapeError
+from game.i18n import _
 from game.model import CALL, GOTO, RETURN, Story
 from game.model.shown import shown
 
@@ -252,7 +253,7 @@ def _dot_legend(story: Story, unreachable: bool) -> list[str]:
 
 
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number a report holds")
+    raise ValueError(_("{name} is not a number a report holds").format(name=name))
 
 
 def read_report(path: str, story_id: str) -> dict[str, Any]:
@@ -260,56 +261,74 @@ def read_report(path: str, story_id: str) -> dict[str, Any]:
     file (a FIFO is never waited on) of at most MAX_REPORT_BYTES, JSON without NaN or Infinity, of this
     story, whose counts are whole numbers of 0 or more. EscapeError says what is wrong and how to make one."""
     shown_path = shown(path, None)
-    remake = f"write a new one with: escape playtest {shown(story_id, None)} --out REPORT"
+    remake = _("write a new one with: escape playtest {story} --out REPORT").format(story=shown(story_id, None))
+    cannot_read = _("cannot read the playtest report {path}: {reason}")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         try:
             info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode):
-                raise EscapeError(f"cannot read the playtest report {shown_path}: it is a folder; name the report file")
+                raise EscapeError(cannot_read.format(path=shown_path, reason=_("it is a folder; name the report file")))
             if not stat.S_ISREG(info.st_mode):
-                raise EscapeError(
-                    f"cannot read the playtest report {shown_path}: not a regular file (a FIFO, device or socket); "
-                    "name the report file"
-                )
+                reason = _("not a regular file (a FIFO, device or socket); name the report file")
+                raise EscapeError(cannot_read.format(path=shown_path, reason=reason))
             raw = b""
             if info.st_size <= MAX_REPORT_BYTES:
                 with os.fdopen(os.dup(fd), "rb") as handle:
                     raw = handle.read(MAX_REPORT_BYTES + 1)
             if info.st_size > MAX_REPORT_BYTES or len(raw) > MAX_REPORT_BYTES:
                 raise EscapeError(
-                    f"{shown_path} is larger than {MAX_REPORT_BYTES // 2**20} MiB, more than any playtest report; "
-                    f"is it the right file? ({remake})"
+                    _(
+                        "{path} is larger than {size} MiB, more than any playtest report; is it the right file? "
+                        "({remake})"
+                    ).format(path=shown_path, size=MAX_REPORT_BYTES // 2**20, remake=remake)
                 )
         finally:
             os.close(fd)
     except (OSError, ValueError) as err:
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else "not a file name"
-        raise EscapeError(f"cannot read the playtest report {shown_path}: {reason}") from None
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else _("not a file name")
+        raise EscapeError(cannot_read.format(path=shown_path, reason=reason)) from None
+    not_a_report = _("{path} is not a playtest report: {why}; {remake}")
     try:
         report = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
-        raise EscapeError(f"{shown_path} is not a playtest report: it is not UTF-8 text; {remake}") from None
+        why = _("it is not UTF-8 text")
+        raise EscapeError(not_a_report.format(path=shown_path, why=why, remake=remake)) from None
     except RecursionError:
-        raise EscapeError(f"{shown_path} is not a playtest report: its JSON is nested too deeply; {remake}") from None
+        why = _("its JSON is nested too deeply")
+        raise EscapeError(not_a_report.format(path=shown_path, why=why, remake=remake)) from None
     except ValueError as err:  # JSONDecodeError, NaN or Infinity, a number of more than 4,300 digits
-        raise EscapeError(f"{shown_path} is not a playtest report: {shown(str(err), 120)}; {remake}") from None
+        why = shown(str(err), 120)
+        raise EscapeError(not_a_report.format(path=shown_path, why=why, remake=remake)) from None
     if (
         not isinstance(report, dict)
         or not isinstance(report.get("scenes"), dict)
         or not isinstance(report.get("choices"), dict)
         or not isinstance(report.get("moves", {}), dict)
     ):
-        raise EscapeError(f"{shown_path} is not a report of 'escape playtest --out'; {remake}")
+        raise EscapeError(
+            _("{path} is not a report of 'escape playtest --out'; {remake}").format(path=shown_path, remake=remake)
+        )
     if report.get("story") != story_id:
         other = shown(str(report.get("story")), 80)
-        raise EscapeError(f"{shown_path} is a report of '{other}', not of '{story_id}'; {remake}")
+        raise EscapeError(
+            _("{path} is a report of '{other}', not of '{story}'; {remake}").format(
+                path=shown_path, other=other, story=story_id, remake=remake
+            )
+        )
     for section in ("scenes", "choices", "moves"):
         for key, count in report.get(section, {}).items():
             if type(count) is not int or not 0 <= count < MAX_COUNT:
-                value = "a list" if isinstance(count, list) else "an object" if isinstance(count, dict) else None
+                if isinstance(count, list):
+                    value = _("a list")
+                elif isinstance(count, dict):
+                    value = _("an object")
+                else:
+                    value = shown(json.dumps(count), 40)
                 raise EscapeError(
-                    f"{shown_path} is damaged: the count of '{shown(key, 80)}' in '{section}' is "
-                    f"{value or shown(json.dumps(count), 40)}, not a whole number of 0 or more; {remake}"
+                    _(
+                        "{path} is damaged: the count of '{key}' in '{section}' is {value}, not a whole number "
+                        "of 0 or more; {remake}"
+                    ).format(path=shown_path, key=shown(key, 80), section=section, value=value, remake=remake)
                 )
     return report

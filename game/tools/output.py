@@ -25,24 +25,25 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from game.errors import EscapeError
+from game.i18n import N_, _
 from game.model.shown import shown
 
 NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 NON_BLOCK = getattr(os, "O_NONBLOCK", 0)
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-NOTHING = "nothing was written"
+NOTHING = N_("nothing was written")  # the end of every refusal (in the language shown: `_(NOTHING)`)
 
-# what to do about an error the system reports, by its errno
+# what to do about an error the system reports, by its errno (translated where shown)
 _FIXES = {
-    errno.ENOSPC: "free some space or write elsewhere",
-    errno.EDQUOT: "free some space or write elsewhere",
-    errno.EACCES: "choose a folder you can write to",
-    errno.EPERM: "choose a folder you can write to",
-    errno.EROFS: "choose a folder you can write to",
-    errno.ENOENT: "choose a folder you can write to",
-    errno.ENAMETOOLONG: "choose a shorter name",
-    errno.ELOOP: "files are never written through links: choose another place",
+    errno.ENOSPC: N_("free some space or write elsewhere"),
+    errno.EDQUOT: N_("free some space or write elsewhere"),
+    errno.EACCES: N_("choose a folder you can write to"),
+    errno.EPERM: N_("choose a folder you can write to"),
+    errno.EROFS: N_("choose a folder you can write to"),
+    errno.ENOENT: N_("choose a folder you can write to"),
+    errno.ENAMETOOLONG: N_("choose a shorter name"),
+    errno.ELOOP: N_("files are never written through links: choose another place"),
 }
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS, errno.EXDEV}
 
@@ -60,16 +61,31 @@ def _reason(err: OSError) -> str:
     return err.strerror or str(err)
 
 
+# what could not be done, by the step that failed: "cannot write PATH: REASON" (translated where shown)
+_CANNOT = {
+    "write": N_("cannot write {path}: {reason}"),
+    "open the folder": N_("cannot open the folder {path}: {reason}"),
+    "make the folder": N_("cannot make the folder {path}: {reason}"),
+    "read the folder": N_("cannot read the folder {path}: {reason}"),
+}
+
+
 def _failed(what: str, path: str | Path, err: OSError | ValueError) -> OutputError:
-    """`cannot write PATH: REASON; FIX; nothing was written`."""
+    """`cannot write PATH: REASON; FIX; nothing was written`; `what` is a key of `_CANNOT`."""
     if isinstance(err, ValueError):  # a NUL, or a lone surrogate that has no bytes
-        return OutputError(f"cannot {what} {shown_path(path)}: a file name cannot hold that character; {NOTHING}")
+        reason = _("a file name cannot hold that character")
+        problem = _(_CANNOT[what]).format(path=shown_path(path), reason=reason)
+        return OutputError(_("{problem}; nothing was written").format(problem=problem))
+    problem = _(_CANNOT[what]).format(path=shown_path(path), reason=_reason(err))
     fix = _FIXES.get(err.errno or 0)
-    return OutputError(f"cannot {what} {shown_path(path)}: {_reason(err)}; {fix + '; ' if fix else ''}{NOTHING}")
+    if fix:
+        return OutputError(_("{problem}; {fix}; nothing was written").format(problem=problem, fix=_(fix)))
+    return OutputError(_("{problem}; nothing was written").format(problem=problem))
 
 
 def _kind(mode: int) -> str | None:
-    """What a file that is not a regular one is, in a message (None for a regular file)."""
+    """What a file that is not a regular one is (None for a regular file): a key of the messages of
+    `Folder._in_the_way`, English as written."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISLNK(mode):
@@ -83,12 +99,18 @@ def file_target(path: str, option: str) -> tuple[Path, str]:
     """The folder and the name of a file the user named with `option` (-o, --out); OutputError for a name
     that cannot be a file's."""
     if path == "":
-        raise OutputError(f"{option}: the file name is empty; name a file; {NOTHING}")
+        raise OutputError(_("{option}: the file name is empty; name a file; nothing was written").format(option=option))
     if "\0" in path:
-        raise OutputError(f"{option}: a file name cannot hold a NUL character; {NOTHING}")
+        raise OutputError(
+            _("{option}: a file name cannot hold a NUL character; nothing was written").format(option=option)
+        )
     name = Path(path).name
     if name in ("", ".", "..") or path.endswith(("/", os.sep)):
-        raise OutputError(f"{option} {shown_path(path)}: that names a folder; name a file; {NOTHING}")
+        raise OutputError(
+            _("{option} {path}: that names a folder; name a file; nothing was written").format(
+                option=option, path=shown_path(path)
+            )
+        )
     return Path(path).parent, name
 
 
@@ -136,7 +158,12 @@ class Folder:
         """The folder at `path`, as typed (links in it followed: the user named it). `create`: make it, and
         the folders above it, when missing (they are in `made_above`). `subject`: the file this is the
         folder of, for messages."""
-        about = f"{shown_path(subject)}: " if subject is not None else ""
+
+        def about(message: str) -> str:  # the message about the file this folder is for, if any
+            return (
+                message if subject is None else _("{path}: {message}").format(path=shown_path(subject), message=message)
+            )
+
         missing: list[str] = []
         here = path
         while True:
@@ -145,21 +172,24 @@ class Folder:
                 break
             except FileNotFoundError:
                 if not create:
-                    raise OutputError(
-                        f"{about}the folder {shown_path(here)} does not exist; create it first or choose another "
-                        f"folder; {NOTHING}"
-                    ) from None
+                    message = _(
+                        "the folder {path} does not exist; create it first or choose another folder; "
+                        "nothing was written"
+                    ).format(path=shown_path(here))
+                    raise OutputError(about(message)) from None
                 if here.name in ("", ".", "..") or here.parent == here:
-                    raise OutputError(
-                        f"{about}cannot make the folder {shown_path(path)}: {shown_path(here)} does not exist; "
-                        f"create it first or choose another folder; {NOTHING}"
-                    ) from None
+                    message = _(
+                        "cannot make the folder {path}: {missing} does not exist; create it first or choose "
+                        "another folder; nothing was written"
+                    ).format(path=shown_path(path), missing=shown_path(here))
+                    raise OutputError(about(message)) from None
                 missing.append(here.name)
                 here = here.parent
             except NotADirectoryError:
-                raise OutputError(
-                    f"{about}{shown_path(here)} is not a folder (or a folder on its way is a file); {NOTHING}"
-                ) from None
+                message = _("{path} is not a folder (or a folder on its way is a file); nothing was written").format(
+                    path=shown_path(here)
+                )
+                raise OutputError(about(message)) from None
             except (OSError, ValueError) as err:
                 raise _failed("open the folder", here, err) from None
         folder = cls(fd, here)
@@ -221,13 +251,19 @@ class Folder:
                 raise _failed("read the folder", path, err) from None
             if entries:
                 child.close()
-                raise OutputError(f"{shown_path(path)} already exists and is not empty; choose a new folder; {NOTHING}")
+                raise OutputError(
+                    _("{path} already exists and is not empty; choose a new folder; nothing was written").format(
+                        path=shown_path(path)
+                    )
+                )
         return child
 
     # what is there ---------------------------------------------------------------------------------------
     def _check_name(self, name: str, path: Path) -> None:
         if not name or name in (".", "..") or "/" in name or os.sep in name or "\0" in name:
-            raise OutputError(f"{shown_path(path)}: not a name a file can have; {NOTHING}")
+            raise OutputError(
+                _("{path}: not a name a file can have; nothing was written").format(path=shown_path(path))
+            )
 
     def _lstat(self, name: str) -> os.stat_result | None:
         target, dir_fd = self._at(name)
@@ -239,7 +275,8 @@ class Folder:
             raise _failed("write", self.path / name, err) from None
 
     def _kind_of(self, name: str) -> str | None:
-        """What is in the way of a folder `name`: "a file", "a symbolic link"... (None: nothing, or a folder)."""
+        """What is in the way of a folder `name`: "a file", "a symbolic link"... (None: nothing, or a folder;
+        the words are keys, see `_kind`)."""
         target, dir_fd = self._at(name)
         try:
             mode = os.stat(target, dir_fd=dir_fd, follow_symlinks=False).st_mode
@@ -249,16 +286,21 @@ class Folder:
 
     @staticmethod
     def _in_the_way(path: Path, kind: str, wanted: str) -> str:
+        shown_as = shown_path(path)
         if kind == "a symbolic link":
-            return (
-                f"{shown_path(path)} is a symbolic link; nothing is ever written through links: remove it or "
-                f"choose another name; {NOTHING}"
-            )
+            return _(
+                "{path} is a symbolic link; nothing is ever written through links: remove it or choose another "
+                "name; nothing was written"
+            ).format(path=shown_as)
         if kind == "a folder":
-            return f"{shown_path(path)} is a folder, not a file; name a file; {NOTHING}"
+            return _("{path} is a folder, not a file; name a file; nothing was written").format(path=shown_as)
         if wanted == "folder":
-            return f"{shown_path(path)} already exists and is not a folder; choose a new folder; {NOTHING}"
-        return f"{shown_path(path)} is {kind}; name a regular file; {NOTHING}"
+            return _("{path} already exists and is not a folder; choose a new folder; nothing was written").format(
+                path=shown_as
+            )
+        return _(
+            "{path} is not a regular file (a device, FIFO or socket); name a regular file; nothing was written"
+        ).format(path=shown_as)
 
     def exists(self, name: str) -> bool:
         """Whether anything (a link included) has the name `name` here."""
@@ -277,7 +319,9 @@ class Folder:
             raise OutputError(self._in_the_way(path, kind, "file"))
         if not force:
             raise OutputError(
-                f"{shown_path(path)} already exists; add --force to replace it, or choose another name; {NOTHING}"
+                _(
+                    "{path} already exists; add --force to replace it, or choose another name; nothing was written"
+                ).format(path=shown_path(path))
             )
         return True
 
@@ -303,10 +347,12 @@ class Folder:
         raw = data.encode("utf-8") if isinstance(data, str) else data
         replacing = self.check(name, force=force or expect is not None)
         if expect is not None and (not replacing or self.read(name, len(expect)) != expect):
-            raise OutputError(f"{shown_path(path)} changed while it was being written; {NOTHING}")
+            raise OutputError(
+                _("{path} changed while it was being written; nothing was written").format(path=shown_path(path))
+            )
         old = self._lstat(name) if replacing else None
         target, dir_fd = self._at(name)
-        tmp, _ = self._at(f".escape-{secrets.token_hex(8)}.tmp")
+        tmp, _unused = self._at(f".escape-{secrets.token_hex(8)}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_FOLLOW | CLOEXEC, 0o666, dir_fd=dir_fd)
         except (OSError, ValueError) as err:
@@ -324,7 +370,9 @@ class Folder:
             else:
                 _place(tmp, target, dir_fd, raw)
         except FileExistsError:
-            raise OutputError(f"{shown_path(path)} appeared while it was being written; {NOTHING}") from None
+            raise OutputError(
+                _("{path} appeared while it was being written; nothing was written").format(path=shown_path(path))
+            ) from None
         except OSError as err:
             raise _failed("write", path, err) from None
         finally:
@@ -370,7 +418,7 @@ class Folder:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
-        for _, child in self.made:
+        for _name, child in self.made:
             if child is not None:
                 child.close()
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from game.engine.game import Game
 from game.errors import EngineError
+from game.i18n import _, ngettext
 from game.model import Story
 from game.tools.design import futures, route_of, routes
 from game.tools.policies import LeastUsed, Policy, Uniform, policy_named
@@ -21,7 +22,8 @@ MAX_STEPS = 1000
 
 @dataclass
 class Problem:
-    """A run that hit an error or a soft-lock: enough to replay it."""
+    """A run that hit an error or a soft-lock: enough to replay it. `message` is in English, as the JSON
+    report has it; `text()` is the message in the interface's language."""
 
     kind: str  # "error" | "soft-lock" | "too-long"
     seed: int
@@ -29,6 +31,17 @@ class Problem:
     scene: str
     message: str
     policy: str = ""  # the player model of the run
+    limit: int = 0  # "too-long": the choices a run may make
+
+    def text(self) -> str:
+        """What went wrong, as a person reads it in the report."""
+        if self.kind == "soft-lock":
+            return _("no choice is open in scene '{scene}'").format(scene=self.scene)
+        if self.kind == "too-long" and self.limit:
+            return ngettext("no ending after {count} choices", "no ending after {count} choices", self.limit).format(
+                count=self.limit
+            )
+        return self.message  # an error: the engine's own words
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -135,6 +148,7 @@ def random_run(
                         game.run.scene,
                         f"no ending after {max_steps} choices",
                         policy.name,
+                        max_steps,
                     )
                 )
                 break

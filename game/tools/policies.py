@@ -17,6 +17,7 @@ from typing import ClassVar, Protocol
 
 from game.engine.game import Game
 from game.errors import EngineError, EscapeError
+from game.i18n import _
 from game.model import Story
 
 
@@ -167,4 +168,6 @@ def policy_named(name: str) -> Policy:
     try:
         return POLICIES[name]()
     except KeyError:
-        raise EscapeError(f"no policy '{name}' (the policies: {', '.join(POLICIES)})") from None
+        raise EscapeError(
+            _("no policy '{name}' (the policies: {policies})").format(name=name, policies=", ".join(POLICIES))
+        ) from None

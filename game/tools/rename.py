@@ -30,10 +30,13 @@ from game.compiler.folder import MAX_STORY_BYTES, StoryCompiler
 from game.compiler.loader import check_story
 from game.compiler.schema import ID_RE, MAX_ID
 from game.compiler.template import tokens
+from game.compiler.translation import FOLDER as TRANSLATIONS
+from game.compiler.translation import languages, overlay_path, text_hash, units
 from game.compiler.yamlsafe import YamlDoc, decode_utf8, parse_yaml_text
 from game.engine.replay import replay
 from game.engine.state import state_from_data
 from game.errors import Diagnostic, EngineError, EscapeError, SaveError
+from game.i18n import N_, _, ngettext
 from game.model import Story
 from game.saves.files import MAX_SAVE_BYTES, parse_save, saved_steps
 
@@ -51,6 +54,26 @@ _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+|\
 _ESCAPES = {"x": 2, "u": 4, "U": 8}  # YAML double-quoted escapes with hex digits, and how many
 _SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r"}
 _SIMPLE_ESCAPES.update({"e": "\x1b", " ": " ", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"})
+
+# the messages that name what is renamed, one per kind (translated where shown: a kind has its own gender)
+NO_SUCH = {
+    "scene": N_("the story has no scene '{name}'"),
+    "choice": N_("the story has no choice '{name}'"),
+    "variable": N_("the story has no variable '{name}'"),
+    "item": N_("the story has no item '{name}'"),
+}
+ALREADY_CALLED = {
+    "scene": N_("the scene is already called '{name}'"),
+    "choice": N_("the choice is already called '{name}'"),
+    "variable": N_("the variable is already called '{name}'"),
+    "item": N_("the item is already called '{name}'"),
+}
+ALREADY_HAS = {
+    "scene": N_("the story already has a scene '{name}'"),
+    "choice": N_("the story already has a choice '{name}'"),
+    "variable": N_("the story already has a variable '{name}'"),
+    "item": N_("the story already has an item '{name}'"),
+}
 
 
 class RenameRefused(EscapeError):
@@ -103,9 +126,12 @@ class RenamePlan:
 
     def summary(self) -> str:
         files, walks = len(self.files), len(self.walkthroughs)
-        return (
-            f"{self.references} reference{'s' * (self.references != 1)} in {files} file{'s' * (files != 1)}, "
-            f"{walks} walkthrough{'s' * (walks != 1)}"
+        return _("{references} in {files}, {walkthroughs}").format(
+            references=ngettext("{count} reference", "{count} references", self.references).format(
+                count=self.references
+            ),
+            files=ngettext("{count} file", "{count} files", files).format(count=files),
+            walkthroughs=ngettext("{count} walkthrough", "{count} walkthroughs", walks).format(count=walks),
         )
 
 
@@ -272,6 +298,13 @@ class Scanner:
             declared = data.get(section)
             for name in declared if isinstance(declared, dict) else {}:
                 self.found.append(Occurrence(kind, name, doc, (section, name), key=True, declaration=True))
+
+    def overlay(self, doc: YamlDoc) -> None:
+        """A translation (i18n/<lang>.yaml): the names inside its texts (its keys are renamed apart)."""
+        entries = doc.data.get("entries") if isinstance(doc.data, dict) else None
+        for key, entry in entries.items() if isinstance(entries, dict) else ():
+            if isinstance(entry, dict) and isinstance(entry.get("text"), str):
+                self.refs(doc, ("entries", key, "text"), entry["text"], template_refs)
 
     def scene_file(self, doc: YamlDoc) -> None:
         scenes = doc.data.get("scenes") if isinstance(doc.data, dict) else None
@@ -450,30 +483,30 @@ def align(text: str, span: tuple[int, int, str | None], value: str) -> tuple[lis
 def _value_edit(occurrence: Occurrence, new: str) -> tuple[int, int, str]:
     """The edit that renames a value occurrence: (start, end, replacement) in the file's text."""
     doc, start, end = occurrence.doc, occurrence.start, occurrence.end
-    _, span, value = _place(doc, occurrence.loc)
+    _key_at, span, value = _place(doc, occurrence.loc)
     try:
         places, escaped = align(doc.text, span, value)
     except ValueError:
-        raise _unplaced(occurrence, "its YAML text could not be matched character for character") from None
+        raise _unplaced(occurrence, _("its YAML text could not be matched character for character")) from None
     first = places[start]
     if not occurrence.exact:
-        raise _unplaced(occurrence, "it is not spelt out plainly in the expression", first)
+        raise _unplaced(occurrence, _("it is not spelt out plainly in the expression"), first)
     if escaped.intersection(range(start, end)) or places[start:end] != list(range(first, first + end - start)):
-        raise _unplaced(occurrence, "it is written with YAML escapes", first)
+        raise _unplaced(occurrence, _("it is written with YAML escapes"), first)
     return first, first + end - start, new
 
 
 def _key_edit(occurrence: Occurrence, new: str) -> tuple[int, int, str]:
     """The edit that renames a mapping key, plain or quoted."""
     text, name = occurrence.doc.text, occurrence.loc[-1]
-    key_at, _, _ = _place(occurrence.doc, occurrence.loc)
+    key_at, _span, _value = _place(occurrence.doc, occurrence.loc)
     after = key_at + len(name)
     if text.startswith(name, key_at) and not _ID_CHAR.match(text, after):
         return key_at, after, new
     quote = text[key_at : key_at + 1]
     if quote in ("'", '"') and text.startswith(name, key_at + 1) and text[after + 1 : after + 2] == quote:
         return key_at + 1, after + 1, new
-    raise _unplaced(occurrence, "the key is not written plainly")
+    raise _unplaced(occurrence, _("the key is not written plainly"))
 
 
 def _unplaced(occurrence: Occurrence, why: str, at: int | None = None) -> RenameRefused:
@@ -481,8 +514,8 @@ def _unplaced(occurrence: Occurrence, why: str, at: int | None = None) -> Rename
     doc = occurrence.doc
     name = occurrence.name.partition(".")[2] if occurrence.kind == "choice" else occurrence.name
     where = (doc.path, *doc.line_col(at)) if at is not None else doc.value_where(occurrence.loc, occurrence.start)
-    message = f"cannot place '{name}' exactly here ({why}); write it plainly and try again"
-    return RenameRefused("nothing was renamed", [Diagnostic(*where, "error", message, CODE)])
+    message = _("cannot place '{name}' exactly here ({why}); write it plainly and try again").format(name=name, why=why)
+    return RenameRefused(_("nothing was renamed"), [Diagnostic(*where, "error", message, CODE)])
 
 
 # -- editing files -----------------------------------------------------------------------------------------
@@ -503,20 +536,23 @@ def _read_story_files(folder: Path) -> list[StoryFile]:
     checker = Checker(COLLECT)
     listed = StoryCompiler(folder, checker)._files()
     if listed is None:
-        raise RenameRefused("the story's files cannot be listed", checker.errors)
+        raise RenameRefused(_("the story's files cannot be listed"), checker.errors)
     manifest, scene_files = listed
     files = []
-    for path in (manifest, *scene_files):
+    overlays = [overlay_path(folder, lang) for lang in languages(folder)]
+    for path in (manifest, *scene_files, *overlays):
         if not _inside(folder, path):
-            raise _refuse(folder, f"{display_path(path)} is not a file inside the story folder", "io")
+            message = _("{file} is not a file inside the story folder").format(file=display_path(path))
+            raise _refuse(folder, message, "io")
         try:
             raw = _read_no_follow(path, MAX_STORY_BYTES)
         except OSError as err:
-            raise _refuse(folder, f"cannot read {display_path(path)}: {err}", "io") from None
+            message = _("cannot read {file}: {reason}").format(file=display_path(path), reason=err)
+            raise _refuse(folder, message, "io") from None
         text = decode_utf8(raw, display_path(path), checker)
         doc = parse_yaml_text(text, display_path(path), checker) if text is not None else None
         if doc is None:
-            raise RenameRefused("a story file cannot be read", checker.errors)
+            raise RenameRefused(_("a story file cannot be read"), checker.errors)
         files.append(StoryFile(path, raw, doc, BOM if raw.startswith(BOM.encode()) else ""))
     return files
 
@@ -527,7 +563,7 @@ def _read_no_follow(path: Path, limit: int) -> bytes:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path.name} is not a regular file")
+            raise OSError(_("{name} is not a regular file").format(name=path.name))
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, 1 << 20)
@@ -548,13 +584,88 @@ def _edit_file(story_file: StoryFile, occurrences: list[Occurrence], rename: Ren
     if not edits:
         return None
     doc = story_file.doc
-    for (_, end, _), (start, _, _) in zip(edits, edits[1:], strict=False):
+    for (_start, end, _new), (start, _end, _next) in zip(edits, edits[1:], strict=False):
         if start < end:
             where = (doc.path, *doc.line_col(start))
-            raise RenameRefused("nothing was renamed", [Diagnostic(*where, "error", "two renames overlap", CODE)])
+            diagnostic = Diagnostic(*where, "error", _("two renames overlap"), CODE)
+            raise RenameRefused(_("nothing was renamed"), [diagnostic])
     after = _apply(doc.text, edits)
     _check_reads_back(story_file, after, occurrences, rename)
     return FileChange(story_file.path, doc.path, doc.text, after, len(edits), story_file.raw)
+
+
+def renamed_key(key: str, rename: Rename) -> str:
+    """A translation entry's key after the rename (scene.<id>.text, choice.<scene>.<id>.outcome...)."""
+    parts = key.split(".")
+    kind = parts[0]
+    if kind in ("scene", "choice") and len(parts) >= 3 and rename.kind == "scene":
+        parts[1] = rename.scene(parts[1])
+    elif kind == "choice" and len(parts) >= 4 and rename.kind == "choice":
+        parts[2] = rename.choice_of(parts[1], parts[2])
+    elif kind in ("variable", "item") and len(parts) >= 3:
+        parts[1] = rename.name(kind, parts[1])
+    return ".".join(parts)
+
+
+def _edit_overlay(
+    story_file: StoryFile, occurrences: list[Occurrence], rename: Rename, before: Story, after: Story
+) -> FileChange | None:
+    """Rename in a translation: its keys, the names inside its texts, and the hash of each entry that was
+    done and whose source text changed only by the rename (so that it stays done)."""
+    doc = story_file.doc
+    entries = doc.data.get("entries") if isinstance(doc.data, dict) else None
+    if not isinstance(entries, dict):
+        return None
+    old_sources = {unit.key: unit.source for unit in units(before)}
+    new_sources = {unit.key: unit.source for unit in units(after)}
+    edits = {(_value_edit(o, rename.short)) for o in occurrences}
+    keys: dict[str, str] = {}
+    hashes: dict[str, str] = {}
+    for key, entry in entries.items():
+        new_key = renamed_key(str(key), rename)
+        if new_key != key:
+            keys[key] = new_key
+            edits.add(_whole_key_edit(doc, key, new_key))
+        old_hash = entry.get("hash") if isinstance(entry, dict) else None
+        source, changed = old_sources.get(key), new_sources.get(new_key)
+        if isinstance(old_hash, str) and source is not None and changed is not None and source != changed:
+            if old_hash == text_hash(source):
+                hashes[key] = text_hash(changed)
+                edits.add(
+                    _value_edit(
+                        Occurrence("hash", old_hash, doc, ("entries", key, "hash"), 0, len(old_hash)), hashes[key]
+                    )
+                )
+    if not edits:
+        return None
+    ordered = sorted(edits, key=lambda edit: edit[0])
+    text = _apply(doc.text, ordered)
+    values: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
+    for occurrence in occurrences:
+        values.setdefault(occurrence.loc, []).append((occurrence.start, occurrence.end))
+    expected = _expected(doc.data, (), values, {}, rename.short)
+    expected["entries"] = {
+        keys.get(k, k): ({**v, "hash": hashes[k]} if k in hashes else v) for k, v in expected["entries"].items()
+    }
+    reread = parse_yaml_text(text, doc.path, Checker(COLLECT))
+    if reread is None or reread.data != expected:
+        problem = Diagnostic(*doc.where(), "error", _("the edited file reads differently"), CODE)
+        raise RenameRefused(_("nothing was renamed: the edits did not give the expected file"), [problem])
+    return FileChange(story_file.path, doc.path, doc.text, text, len(ordered), story_file.raw)
+
+
+def _whole_key_edit(doc: YamlDoc, key: str, new: str) -> tuple[int, int, str]:
+    """The edit that replaces a whole mapping key of `entries` (plain or quoted) with `new`."""
+    key_at, _span, _value = _place(doc, ("entries", key))
+    text = doc.text
+    if text.startswith(key, key_at):
+        return key_at, key_at + len(key), new
+    if text[key_at : key_at + 1] in ("'", '"') and text.startswith(key, key_at + 1):
+        return key_at + 1, key_at + 1 + len(key), new
+    where = (doc.path, *doc.line_col(key_at))
+    raise RenameRefused(
+        _("nothing was renamed"), [Diagnostic(*where, "error", _("the key is not written plainly"), CODE)]
+    )
 
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
@@ -578,8 +689,8 @@ def _check_reads_back(story_file: StoryFile, after: str, occurrences: list[Occur
     checker = Checker(COLLECT)
     reread = parse_yaml_text(after, doc.path, checker)
     if reread is None or reread.data != _expected(doc.data, (), values, keys, rename.short):
-        problems = checker.errors or [Diagnostic(*doc.where(), "error", "the edited file reads differently", CODE)]
-        raise RenameRefused("nothing was renamed: the edits did not give the expected file", problems)
+        problems = checker.errors or [Diagnostic(*doc.where(), "error", _("the edited file reads differently"), CODE)]
+        raise RenameRefused(_("nothing was renamed: the edits did not give the expected file"), problems)
 
 
 def _expected(
@@ -606,7 +717,7 @@ def _expected(
 
 def _refuse(folder: Path, message: str, code: str, where: tuple[str, int, int] | None = None) -> RenameRefused:
     place = where or (display_path(folder), 1, 1)
-    return RenameRefused("nothing was renamed", [Diagnostic(*place, "error", message, code)])
+    return RenameRefused(_("nothing was renamed"), [Diagnostic(*place, "error", message, code)])
 
 
 def _declared(scanner: Scanner, kind: str, name: str) -> tuple[str, int, int] | None:
@@ -623,39 +734,42 @@ def _check_names(folder: Path, story: Story, scanner: Scanner, kind: str, old: s
     table = tables[kind]
     if old not in table:
         code = "unknown-name" if kind == "variable" else f"unknown-{kind}"
-        shape = " (a choice is named 'scene.choice')" if kind == "choice" and "." not in old else ""
-        raise _refuse(folder, f"the story has no {kind} '{old}'{shape}{did_you_mean(old, table)}", code)
+        message = _(NO_SUCH[kind]).format(name=old)
+        if kind == "choice" and "." not in old:
+            message = _("{problem} (a choice is named 'scene.choice')").format(problem=message)
+        raise _refuse(folder, message + did_you_mean(old, table), code)
     short = new
     if kind == "choice":
         scene = old.partition(".")[0]
         if "." in new:
-            given_scene, _, short = new.partition(".")
+            given_scene, _dot, short = new.partition(".")
             if given_scene != scene:
-                message = f"a choice stays in its scene: give NEW as an id, or as '{scene}.<id>'"
+                message = _("a choice stays in its scene: give NEW as an id, or as '{scene}.<id>'").format(scene=scene)
                 raise _refuse(folder, message, "bad-id")
         new = f"{scene}.{short}"
         if old in scanner.implicit_fallbacks:
             doc, loc = scanner.implicit_fallbacks[old]
-            message = f"the fallback of scene '{scene}' has no id of its own; add 'id: fallback' to it first"
+            message = _("the fallback of scene '{scene}' has no id of its own; add 'id: fallback' to it first").format(
+                scene=scene
+            )
             raise _refuse(folder, message, "bad-id", doc.where(loc))
     if new == old:
-        raise _refuse(folder, f"the {kind} is already called '{short}'", "duplicate-id")
+        raise _refuse(folder, _(ALREADY_CALLED[kind]).format(name=short), "duplicate-id")
     if not ID_RE.match(short) or len(short) > MAX_ID:
-        message = (
-            f"'{short}' is not a valid id: use lower case letters, digits and _, starting with a letter, "
-            f"at most {MAX_ID} characters"
-        )
+        message = _(
+            "'{id}' is not a valid id: use lower case letters, digits and _, starting with a letter, "
+            "at most {most} characters"
+        ).format(id=short, most=MAX_ID)
         raise _refuse(folder, message, "bad-id")
     if kind == "variable" and new in RESERVED:
-        raise _refuse(folder, f"'{new}' is a built-in name; a variable cannot take it", "bad-id")
+        raise _refuse(folder, _("'{name}' is a built-in name; a variable cannot take it").format(name=new), "bad-id")
     if kind == "scene" and new == RETURN:
-        raise _refuse(folder, f"'{RETURN}' cannot name a scene: 'goto: {RETURN}' returns from a subscene", "bad-id")
+        message = _("'{name}' cannot name a scene: 'goto: {name}' returns from a subscene").format(name=RETURN)
+        raise _refuse(folder, message, "bad-id")
     if new in table:
         fallback = scanner.implicit_fallbacks.get(new)
         where = _declared(scanner, kind, new) or (fallback[0].where(fallback[1]) if fallback else None)
-        raise _refuse(
-            folder, f"the story already has {'an' if kind == 'item' else 'a'} {kind} '{short}'", "duplicate-id", where
-        )
+        raise _refuse(folder, _(ALREADY_HAS[kind]).format(name=short), "duplicate-id", where)
     return Rename(kind, old, new)
 
 
@@ -665,9 +779,9 @@ def _matching(scanner: Scanner, rename: Rename) -> list[Occurrence]:
     pattern = re.compile(rf"(?<![a-z0-9_]){re.escape(short_old)}(?![a-z0-9_])")
     for doc, loc, source in scanner.unread:
         if pattern.search(source):
-            message = f"cannot read this to rename '{short_old}' in it"
+            message = _("cannot read this to rename '{name}' in it").format(name=short_old)
             where = doc.value_where(loc)
-            raise RenameRefused("nothing was renamed", [Diagnostic(*where, "error", message, CODE)])
+            raise RenameRefused(_("nothing was renamed"), [Diagnostic(*where, "error", message, CODE)])
     return [o for o in scanner.found if o.kind == rename.kind and o.name == rename.old]
 
 
@@ -686,13 +800,14 @@ def _check_copy(
             story, diagnostics = check_story(copy)
             prefix = display_path(copy)
     except OSError as err:
-        raise RenameRefused(f"nothing was renamed: cannot check a copy of the renamed story: {err}") from err
+        message = _("nothing was renamed: cannot check a copy of the renamed story: {reason}").format(reason=err)
+        raise RenameRefused(message) from err
     here = display_path(folder)
     diagnostics = [
         Diagnostic(d.path.replace(prefix, here, 1), d.line, d.col, d.severity, d.message, d.code) for d in diagnostics
     ]
     if story is None:
-        raise RenameRefused("nothing was renamed: the renamed story would not validate", diagnostics)
+        raise RenameRefused(_("nothing was renamed: the renamed story would not validate"), diagnostics)
     return story, diagnostics
 
 
@@ -701,19 +816,26 @@ def plan_rename(folder: str | Path, kind: str, old: str, new: str) -> RenamePlan
     and not yet written. RenameRefused (with located problems) when it cannot be done safely."""
     folder = Path(folder)
     if kind not in KINDS:
-        raise _refuse(folder, f"'{kind}' is not something that can be renamed ({', '.join(KINDS)})", CODE)
+        message = _("'{kind}' is not something that can be renamed ({kinds})").format(kind=kind, kinds=", ".join(KINDS))
+        raise _refuse(folder, message, CODE)
     if folder.is_symlink():
-        raise _refuse(folder, "the story folder is a symbolic link; symbolic links are not followed", "io")
+        raise _refuse(folder, _("the story folder is a symbolic link; symbolic links are not followed"), "io")
     story, diagnostics = check_story(folder)
     errors = [d for d in diagnostics if d.is_error]
     if story is None or errors:
-        message = f"the story has errors; fix them first (escape validate {display_path(folder)})"
+        message = _("the story has errors; fix them first (escape validate {folder})").format(
+            folder=display_path(folder)
+        )
         raise RenameRefused(message, errors)
     files = _read_story_files(folder)
+    overlays = [f for f in files if f.path.parent == folder / TRANSLATIONS]
+    files = [f for f in files if f not in overlays]
     scanner = Scanner()
     scanner.manifest(files[0].doc)
     for story_file in files[1:]:
         scanner.scene_file(story_file.doc)
+    for story_file in overlays:
+        scanner.overlay(story_file.doc)
     rename = _check_names(folder, story, scanner, kind, old, new)
     occurrences = _matching(scanner, rename)
     changes = {}
@@ -721,9 +843,18 @@ def plan_rename(folder: str | Path, kind: str, old: str, new: str) -> RenamePlan
         change = _edit_file(story_file, [o for o in occurrences if o.doc is story_file.doc], rename)
         if change is not None:
             changes[story_file.path] = change
+    if overlays:  # the translations follow: their keys, the names in their texts, the hashes of done entries
+        renamed, _after = _check_copy(folder, files, changes)
+        for story_file in overlays:
+            change = _edit_overlay(
+                story_file, [o for o in occurrences if o.doc is story_file.doc], rename, story, renamed
+            )
+            if change is not None:
+                changes[story_file.path] = change
+        files += overlays
     renamed, after = _check_copy(folder, files, changes)
     if Counter((d.severity, d.code) for d in after) != Counter((d.severity, d.code) for d in diagnostics):
-        raise RenameRefused("nothing was renamed: the renamed story's warnings would differ", after)
+        raise RenameRefused(_("nothing was renamed: the renamed story's warnings would differ"), after)
     walkthroughs, notes = _plan_walkthroughs(folder, story, renamed, rename)
     return RenamePlan(kind, rename.old, rename.new, folder, tuple(changes.values()), tuple(walkthroughs), tuple(notes))
 
@@ -808,9 +939,9 @@ def _replays(story: Story, data: dict[str, Any], display: str) -> str | None:
     seed, log = saved_steps(data, display)
     game, divergence = replay(story, seed, log)
     if divergence is not None:
-        return f"fails at {divergence}"
+        return _("fails at {divergence}").format(divergence=divergence)
     if (game.run.scene, game.run.ending) != (data["state"].get("scene"), data["state"].get("ending")):
-        return "every step replays, but the run now ends elsewhere"
+        return _("every step replays, but the run now ends elsewhere")
     return None
 
 
@@ -830,14 +961,15 @@ def _plan_walkthrough(path: Path, old: Story, new: Story, rules: SaveRename) -> 
     SaveError if it cannot be read; RenameRefused if the renamed save would not replay as the old one did."""
     display = display_path(path)
     if path.is_symlink():
-        raise SaveError(f"{display}: a symbolic link, not a save file")
+        raise SaveError(f"{display}: " + _("a symbolic link, not a save file"))
     try:
         raw = _read_no_follow(path, MAX_SAVE_BYTES)
     except OSError as err:
-        raise SaveError(f"{display}: cannot read: {err.strerror or err}") from None
+        raise SaveError(f"{display}: " + _("cannot read: {reason}").format(reason=err.strerror or err)) from None
     data = parse_save(raw, display)
     if data["story"] != old.id:
-        raise SaveError(f"{display}: a save of '{data['story']}', not of '{old.id}'")
+        message = _("a save of '{other}', not of '{story}'").format(other=data["story"], story=old.id)
+        raise SaveError(f"{display}: {message}")
     failing, restored = _replays(old, data, display), _restores(old, data)
     text = raw.decode("utf-8")
     original = json.loads(text)
@@ -856,13 +988,13 @@ def _plan_walkthrough(path: Path, old: Story, new: Story, rules: SaveRename) -> 
     except RecursionError:
         exact = False
     if not exact:
-        raise SaveError(f"{display}: its JSON could not be rewritten exactly")
+        raise SaveError(f"{display}: " + _("its JSON could not be rewritten exactly"))
     renamed_data = parse_save(after.encode("utf-8"), display)
     if (failing is None and _replays(new, renamed_data, display) is not None) or (
         restored and not _restores(new, renamed_data)
     ):
-        diagnostic = Diagnostic(display, 1, 1, "error", "the renamed walkthrough would not replay as before", CODE)
-        raise RenameRefused("nothing was renamed", [diagnostic])
+        message = _("the renamed walkthrough would not replay as before")
+        raise RenameRefused(_("nothing was renamed"), [Diagnostic(display, 1, 1, "error", message, CODE)])
     return FileChange(path, display, text, after, references, raw), failing
 
 
@@ -874,7 +1006,7 @@ def _plan_walkthroughs(
     notes: list[Diagnostic] = []
     walkthroughs = folder / "walkthroughs"
     if walkthroughs.is_symlink():
-        note = "a symbolic link; walkthroughs there are left as they are"
+        note = _("a symbolic link; walkthroughs there are left as they are")
         return changes, [Diagnostic(display_path(walkthroughs), 1, 1, "warning", note, CODE)]
     if not walkthroughs.is_dir():
         return changes, notes
@@ -887,10 +1019,11 @@ def _plan_walkthroughs(
             change, failing = _plan_walkthrough(path, old, new, rules)
         except (SaveError, EngineError) as err:
             reason = str(err).removeprefix(f"{display}: ")
-            notes.append(Diagnostic(display, 1, 1, "warning", f"left as it is: {reason}", CODE))
+            message = _("left as it is: {reason}").format(reason=reason)
+            notes.append(Diagnostic(display, 1, 1, "warning", message, CODE))
             continue
         if failing is not None:
-            message = f"did not replay before the rename either ({failing})"
+            message = _("did not replay before the rename either ({reason})").format(reason=failing)
             notes.append(Diagnostic(display, 1, 1, "warning", message, CODE))
         if change is not None:
             changes.append(change)
@@ -916,22 +1049,28 @@ def apply_rename(plan: RenamePlan) -> None:
     changes = (*plan.files, *plan.walkthroughs)
     for change in changes:
         if not _inside(plan.folder, change.path):
-            raise RenameRefused(f"{change.display} is not a file inside the story folder; nothing was written")
+            raise RenameRefused(
+                _("{file} is not a file inside the story folder; nothing was written").format(file=change.display)
+            )
         try:
             current = _read_no_follow(change.path, len(change.original) + 1)
         except OSError:
             current = b""
         if current != change.original:
-            raise RenameRefused(f"{change.display} changed after the rename was planned; nothing was written")
+            raise RenameRefused(
+                _("{file} changed after the rename was planned; nothing was written").format(file=change.display)
+            )
     written: list[tuple[Path, Path]] = []
     for change in changes:
         bom = BOM if change.original.startswith(BOM.encode()) else ""
         try:
             written.append((_write_beside(change.path, (bom + change.after).encode()), change.path))
         except OSError as err:
-            for tmp, _ in written:
+            for tmp, _path in written:
                 tmp.unlink(missing_ok=True)
-            message = f"cannot write beside {change.display}: {err.strerror or err}; nothing was written"
+            message = _("cannot write beside {file}: {reason}; nothing was written").format(
+                file=change.display, reason=err.strerror or err
+            )
             raise RenameRefused(message) from err
     _replace_all(written)
 
@@ -942,11 +1081,14 @@ def _replace_all(written: list[tuple[Path, Path]]) -> None:
         try:
             os.replace(tmp, path)
         except OSError as err:
-            for left, _ in written[number:]:
+            for left, _path in written[number:]:
                 left.unlink(missing_ok=True)
-            done = ", ".join(str(p) for _, p in written[:number]) or "none"
-            raise RenameRefused(f"cannot replace {path}: {err.strerror or err}; files already renamed: {done}") from err
-    for folder in {path.parent for _, path in written}:
+            done = ", ".join(str(p) for _tmp, p in written[:number]) or _("none")
+            message = _("cannot replace {path}: {reason}; files already renamed: {done}").format(
+                path=path, reason=err.strerror or err, done=done
+            )
+            raise RenameRefused(message) from err
+    for folder in {path.parent for _tmp, path in written}:
         _sync_folder(folder)
 
 

@@ -22,6 +22,7 @@ from game.compiler.loader import check_story
 from game.compiler.schema import ID_RE, MAX_ID, schema_texts
 from game.compiler.yamlsafe import YamlDoc, parse_yaml_text, read_yaml
 from game.errors import Diagnostic, EscapeError
+from game.i18n import _, ngettext
 from game.model import Story
 from game.tools.output import Folder, OutputError, new_folder, shown_path
 
@@ -154,8 +155,9 @@ def new_story(path: str) -> Path:
     story_id = folder.name
     if not is_id(story_id):
         raise EscapeError(
-            f"'{shown_path(story_id)}' cannot be a story id: use lower case letters, digits and _, at most "
-            f"{MAX_ID} (e.g. my_escape)"
+            _(
+                "'{id}' cannot be a story id: use lower case letters, digits and _, at most {most} (e.g. my_escape)"
+            ).format(id=shown_path(story_id), most=MAX_ID)
         )
     with new_folder(folder) as made:
         with made.sub(SCHEMA_DIR, create=True) as schemas:
@@ -208,13 +210,20 @@ def new_scene(story_path: str | Path, scene_id: str, file: str | None = None) ->
     `file`. Writes only if the story, with the scene added, has no errors; raises SceneRefused if not."""
     folder = Path(story_path)
     if not os.path.isfile(folder / MANIFEST_NAME):  # os.path: False for a name too long to be a path, too
-        raise SceneRefused(f"{folder} is not a story folder (it has no {MANIFEST_NAME})")
+        raise SceneRefused(
+            _("{folder} is not a story folder (it has no {manifest})").format(folder=folder, manifest=MANIFEST_NAME)
+        )
     if not is_id(scene_id):
-        raise SceneRefused(f"'{shown_path(scene_id)}' cannot be a scene id: use lower case letters, digits and _")
+        raise SceneRefused(
+            _("'{id}' cannot be a scene id: use lower case letters, digits and _").format(id=shown_path(scene_id))
+        )
     errors_before, known = _survey(folder)
     if scene_id in known:
-        where = f" ({known[scene_id]})" if known[scene_id] else ""
-        raise SceneRefused(f"the story already has a scene '{scene_id}'{where}; nothing was written")
+        if known[scene_id]:
+            message = _("the story already has a scene '{id}' ({where}); nothing was written")
+        else:
+            message = _("the story already has a scene '{id}'; nothing was written")
+        raise SceneRefused(message.format(id=scene_id, where=known[scene_id]))
     body = SCENE_BODY.format(id=scene_id, title=_title(scene_id), back=_start(folder) or scene_id)
     plan = _appended(folder, file, body) if file is not None else _created(folder, scene_id, body)
     story, diagnostics = _trial(folder, plan)
@@ -235,12 +244,17 @@ def new_scene(story_path: str | Path, scene_id: str, file: str | None = None) ->
 def _refusal(folder: Path, plan: _Plan, errors: int, errors_before: int) -> str:
     """Why nothing was written: the story's own errors, or (never expected) errors the addition would cause."""
     if not errors_before:
-        return f"adding the scene to {display_path(plan.path)} would give the story errors (above); nothing was written"
-    them = "them" if errors > 1 else "it"
-    return (
-        f"the story has {errors} error{'s' * (errors != 1)} (above), so nothing was written: "
-        f"fix {them} (escape validate {display_path(folder)}) and run this again"
+        return _("adding the scene to {file} would give the story errors (above); nothing was written").format(
+            file=display_path(plan.path)
+        )
+    message = ngettext(
+        "the story has {count} error (above), so nothing was written: fix it (escape validate {folder}) "
+        "and run this again",
+        "the story has {count} errors (above), so nothing was written: fix them (escape validate {folder}) "
+        "and run this again",
+        errors,
     )
+    return message.format(count=errors, folder=display_path(folder))
 
 
 def _survey(folder: Path) -> tuple[int, dict[str, str]]:
@@ -274,13 +288,17 @@ def _created(folder: Path, scene_id: str, body: str) -> _Plan:
     path = folder / name
     if os.path.islink(path):
         raise SceneRefused(
-            f"{display_path(path)} is a symbolic link; story files are never written through links: remove it, "
-            "or choose another id; nothing was written"
+            _(
+                "{file} is a symbolic link; story files are never written through links: remove it, "
+                "or choose another id; nothing was written"
+            ).format(file=display_path(path))
         )
     if os.path.lexists(path):
         raise SceneRefused(
-            f"{display_path(path)} already exists; add the scene to it with --file {name}, "
-            "or choose another id; nothing was written"
+            _(
+                "{file} already exists; add the scene to it with --file {name}, or choose another id; "
+                "nothing was written"
+            ).format(file=display_path(path), name=name)
         )
     schema = SCHEMA_DIR if os.path.isdir(folder / SCHEMA_DIR) else "../../schema"
     text = SCENE_FILE.format(schema=schema, scene=_item(body, 2, 4))
@@ -299,25 +317,39 @@ def _scene_file(folder: Path, file: str) -> tuple[Path, Path]:
         relative = Path("..")
     shown = display_path(path)
     if relative.is_absolute() or relative.parts[:1] == ("..",) or relative == Path("."):
-        raise SceneRefused(f"{file} is not inside the story folder {display_path(folder)}")
+        raise SceneRefused(
+            _("{file} is not inside the story folder {folder}").format(file=file, folder=display_path(folder))
+        )
     if relative == Path(MANIFEST_NAME):
-        raise SceneRefused(f"{shown} is the story's manifest, not a scene file; name a scene file with --file")
+        raise SceneRefused(
+            _("{file} is the story's manifest, not a scene file; name a scene file with --file").format(file=shown)
+        )
     if path.suffix not in (".yaml", ".yml") or any(part.startswith(".") for part in relative.parts):
         raise SceneRefused(
-            f"{shown} is not read as a scene file (only .yaml and .yml files outside hidden folders are)"
+            _("{file} is not read as a scene file (only .yaml and .yml files outside hidden folders are)").format(
+                file=shown
+            )
         )
     inside = folder
     for part in relative.parts:
         inside = inside / part
         if os.path.islink(inside):
-            raise SceneRefused(f"{display_path(inside)} is a symbolic link; story files are not written through links")
+            raise SceneRefused(
+                _("{path} is a symbolic link; story files are not written through links").format(
+                    path=display_path(inside)
+                )
+            )
         if os.path.isdir(inside) and os.path.isfile(inside / MANIFEST_NAME):
             raise SceneRefused(
-                f"{shown} belongs to another story (the folder {display_path(inside)} has a {MANIFEST_NAME})"
+                _("{file} belongs to another story (the folder {folder} has a {manifest})").format(
+                    file=shown, folder=display_path(inside), manifest=MANIFEST_NAME
+                )
             )
     if not os.path.isfile(path):
         raise SceneRefused(
-            f"{shown} does not exist; leave out --file to start a new file for the scene, or create it first"
+            _("{file} does not exist; leave out --file to start a new file for the scene, or create it first").format(
+                file=shown
+            )
         )
     return path, relative
 
@@ -330,9 +362,9 @@ def _appended(folder: Path, file: str, body: str) -> _Plan:
         before = path.read_bytes()
         text = before.decode("utf-8")
     except OSError as err:
-        raise SceneRefused(f"cannot read {shown}: {err.strerror or err}") from None
+        raise SceneRefused(_("cannot read {file}: {reason}").format(file=shown, reason=err.strerror or err)) from None
     except UnicodeDecodeError:
-        raise SceneRefused(f"{shown} is not UTF-8 text; fix it first") from None
+        raise SceneRefused(_("{file} is not UTF-8 text; fix it first").format(file=shown)) from None
     data, indent, inner = _scene_list(text, shown)
     newline = "\r\n" if "\r\n" in text else "\n"
     item = _item(body, indent, inner, newline)
@@ -344,8 +376,10 @@ def _appended(folder: Path, file: str, body: str) -> _Plan:
         if doc is not None and doc.data == wanted:
             return _Plan(path, relative, before, (start + item).encode("utf-8"), start.count("\n") + 1)
     raise SceneRefused(
-        f"cannot add to {shown} safely: what comes after its last scene (a '...', another document?) would "
-        "keep a scene added at the end out of the list; add the scene by hand, or leave out --file"
+        _(
+            "cannot add to {file} safely: what comes after its last scene (a '...', another document?) would "
+            "keep a scene added at the end out of the list; add the scene by hand, or leave out --file"
+        ).format(file=shown)
     )
 
 
@@ -354,7 +388,9 @@ def _parsed(text: str, shown: str) -> YamlDoc:
     doc = parse_yaml_text(text, shown, checker)
     if doc is None or checker.errors:
         first = checker.errors[0] if checker.errors else shown
-        raise SceneRefused(f"{first}: the file must read as YAML before a scene can be added to it")
+        raise SceneRefused(
+            _("{problem}: the file must read as YAML before a scene can be added to it").format(problem=first)
+        )
     return doc
 
 
@@ -364,16 +400,22 @@ def _scene_list(text: str, shown: str) -> tuple[dict[str, Any], int, int]:
     doc = _parsed(text, shown)
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("scenes"), list):
-        raise SceneRefused(f"{shown} is not a scene file: it has no 'scenes:' list to add to")
+        raise SceneRefused(_("{file} is not a scene file: it has no 'scenes:' list to add to").format(file=shown))
     places = doc.places[id(data)]
-    key_at, start, _, style = places["scenes"]
+    key_at, start, _end, style = places["scenes"]
     if style == "flow" or not data["scenes"]:
-        raise SceneRefused(f"{shown} writes its scenes list inline ([...]); write it as '- id: ...' items to add to it")
+        raise SceneRefused(
+            _("{file} writes its scenes list inline ([...]); write it as '- id: ...' items to add to it").format(
+                file=shown
+            )
+        )
     later = [key for key, place in places.items() if place[0] > key_at]
     if later:
         raise SceneRefused(
-            f"in {shown}, '{later[0]}:' comes after the scenes list, so a scene added at the end of the file would "
-            f"not be in the list; move '{later[0]}:' above 'scenes:' and run this again"
+            _(
+                "in {file}, '{key}:' comes after the scenes list, so a scene added at the end of the file would "
+                "not be in the list; move '{key}:' above 'scenes:' and run this again"
+            ).format(file=shown, key=later[0])
         )
     indent = doc.line_col(start)[1] - 1  # a block list starts at its first dash
     first = doc.places[id(data["scenes"])][0][0]
@@ -422,7 +464,9 @@ def _write(folder: Path, plan: _Plan, trial: bool = False) -> None:
                 here.write(name, plan.after, force=True)
             elif plan.before is None and here.exists(name):
                 raise SceneRefused(
-                    f"{display_path(plan.path)} appeared while the scene was being added; nothing was written"
+                    _("{file} appeared while the scene was being added; nothing was written").format(
+                        file=display_path(plan.path)
+                    )
                 )
             else:
                 here.write(name, plan.after, expect=plan.before)

@@ -89,7 +89,7 @@ def overlay_text(story: Story, lang: str, entries: dict[str, Entry], result: Ext
     out = [
         "# yaml-language-server: $schema=../../../schema/translation.schema.json",
         f"# {story.title}: the {lang} translation. `escape translate extract` adds what is missing or changed;",
-        "# translate each `text`, then delete `source` and `review` (docs/AUTHORING.md, \"Translating a story\").",
+        '# translate each `text`, then delete `source` and `review` (docs/AUTHORING.md, "Translating a story").',
         f"language: {lang}",
     ]
     if name:
