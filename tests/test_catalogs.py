@@ -41,8 +41,11 @@ def fields(text: str) -> set[str]:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_marked_message_is_translated(lang):
     entries = catalog(lang)
-    missing = [f"{where[0]}:{where[1]}: {key[1]!r}" for key, where in sorted(marked().items(), key=str)
-               if key not in entries or not all(entries[key]["msgstr"]) or entries[key].get("fuzzy")]
+    missing = [
+        f"{where[0]}:{where[1]}: {key[1]!r}"
+        for key, where in sorted(marked().items(), key=str)
+        if key not in entries or not all(entries[key]["msgstr"]) or entries[key].get("fuzzy")
+    ]
     assert missing == [], f"run make i18n, then translate in {lang}.po:\n" + "\n".join(missing[:40])
 
 

@@ -51,6 +51,7 @@ async def test_settings_from_the_title_apply_at_once_and_are_kept(tmp_path, size
             "Text width    70 characters",
             "Side panel    auto (hidden below 80 columns)",
             "Transcript    off",
+            "Language      Automatic (system)",
         ]
         await pilot.press("right")  # the theme: light, at once
         assert app.theme == "textual-light" and saved()["theme"] == "textual-light"
@@ -62,6 +63,7 @@ async def test_settings_from_the_title_apply_at_once_and_are_kept(tmp_path, size
             "Text width    60 characters",
             "Side panel    always shown",
             "Transcript    on (earlier scenes stay above)",
+            "Language      Automatic (system)",
         ]
         assert saved() == {"theme": "textual-light", "text_width": 60, "side_panel": "shown", "transcript": True}
         await pilot.press("escape")

@@ -163,3 +163,12 @@ class Checker:
     def raise_if_errors(self) -> None:
         if self.error_count:
             raise StoryError(self.diagnostics)
+
+
+def unknown_message(kind: str) -> str:
+    """The message for an unknown scene, choice or ending, to format with its `name` and `suggestion`."""
+    if kind == "choice":
+        return _("unknown choice '{name}'{suggestion}")
+    if kind == "ending":
+        return _("unknown ending '{name}'{suggestion}")
+    return _("unknown scene '{name}'{suggestion}")

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from game.compiler import analysis, controls, revisits, subscenes, yamlhints
 from game.compiler.budget import ExpressionBudget
 from game.compiler.cache import StoryCache
-from game.compiler.checker import FIRST, Checker, display_path
+from game.compiler.checker import FIRST, Checker, display_path, unknown_message
 from game.compiler.effects import compile_effect
 from game.compiler.expr import RESERVED, ExprError, Names, compile_condition, type_name
 from game.compiler.limits import (
@@ -720,7 +720,7 @@ class StoryCompiler:
             self.usage.graph_complete &= ref.kind not in ("scene", "ending")
             if self.checker.skip(ref.doc.path, "error"):
                 continue
-            message = _unknown(ref.kind).format(name=ref.name, suggestion=self.checker.suggest(ref.name, table))
+            message = unknown_message(ref.kind).format(name=ref.name, suggestion=self.checker.suggest(ref.name, table))
             code = f"unknown-{ref.kind}"
             if ref.offset is None:
                 self.at(ref.doc, ref.loc, message, code)
@@ -768,7 +768,7 @@ class StoryCompiler:
             return None
         start = meta["data"]["start"]
         if start not in self.scenes and start not in self.broken:
-            message = _unknown("scene").format(name=start, suggestion=self.checker.suggest(start, self.scenes))
+            message = unknown_message("scene").format(name=start, suggestion=self.checker.suggest(start, self.scenes))
             self.at_value(manifest_doc, ("start",), ExprError(message, "unknown-scene"))
         choice_index = {c.key: c for s in self.scenes.values() for c in s.all_choices}
         self._resolve(meta, set(choice_index))
@@ -822,15 +822,6 @@ class StoryCompiler:
         if start not in self.scenes or any(not c.destinations for s in self.scenes.values() for c in s.all_choices):
             self.usage.graph_complete = False
         self._warn(self._story(meta, start, ""), manifest)
-
-
-def _unknown(kind: str) -> str:
-    """The message for an unknown scene, choice or ending, to format with its `name` and `suggestion`."""
-    if kind == "choice":
-        return _("unknown choice '{name}'{suggestion}")
-    if kind == "ending":
-        return _("unknown ending '{name}'{suggestion}")
-    return _("unknown scene '{name}'{suggestion}")
 
 
 def _cost(compiled: Expr | Template | Effect) -> int:

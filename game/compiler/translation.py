@@ -29,7 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from game.compiler.checker import Checker, display_path
+from game.compiler.checker import Checker, display_path, unknown_message
 from game.compiler.expr import ExprError, Names
 from game.compiler.schema import LANGUAGE_RE, TRANSLATION_ENTRY, message_text
 from game.compiler.template import compile_template, tokens
@@ -276,10 +276,10 @@ class Translator:
             table: Any = {"scene": self.story.scenes, "choice": self.story.choice_index}.get(ref.kind)
             if table is not None and ref.name not in table:
                 where = doc.value_where(loc, ref.offset) if doc is not None else ("", 1, 1)
-                message = _("unknown {kind} '{name}'").format(kind=ref.kind, name=ref.name)
-                self.checker.report(
-                    *where, "error", message + self.checker.suggest(ref.name, table), f"unknown-{ref.kind}"
+                message = unknown_message(ref.kind).format(
+                    name=ref.name, suggestion=self.checker.suggest(ref.name, table)
                 )
+                self.checker.report(*where, "error", message, f"unknown-{ref.kind}")
                 return
         self.templates[unit.key] = compiled
 

@@ -8,13 +8,16 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from game import i18n
 from game.compiler.bundled import bundled_stories
 from game.compiler.loader import load_story, read_manifest
 from game.engine.replay import replay
 from game.errors import EscapeError, SaveError, StoryError
+from game.i18n import N_, _, ngettext
 from game.model import Story
 from game.model.shown import shown
 from game.saves.files import BUNDLED, UNRECORDED, folder_origin, read_save, saved_steps, story_key
@@ -31,9 +34,9 @@ CSS_PATH = Path(__file__).with_name("escape.tcss")
 class EscapeApp(App):
     """Escape Lines in the terminal."""
 
-    TITLE = "Escape Lines"
+    TITLE = "Escape Lines"  # the game's name, in every language
     CSS_PATH = CSS_PATH
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit at once", show=False, priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit at once"), show=False, priority=True)]
 
     def __init__(
         self,
@@ -103,9 +106,14 @@ class EscapeApp(App):
         if older is not None:
             where, count = older
             self.notify(
-                f"{shown(str(where), 100)} holds {count} file{'s' * (count != 1)} from an earlier version of the game. "
-                f"To play on with them here: escape saves --import {shown(str(where), 100)}",
-                title="Older saves found",
+                ngettext(
+                    "{folder} holds {count} file from an earlier version of the game. "
+                    "To play on with them here: escape saves --import {folder}",
+                    "{folder} holds {count} files from an earlier version of the game. "
+                    "To play on with them here: escape saves --import {folder}",
+                    count,
+                ).format(folder=shown(str(where), 100), count=count),
+                title=_("Older saves found"),
                 timeout=15,
             )
         if self.live_preview and self.start_story is not None:
@@ -140,12 +148,12 @@ class EscapeApp(App):
             return
         self._fingerprint = current
         try:
-            story = load_story(folder)
+            story = load_story(folder, lang=i18n.language())
         except StoryError as err:
             if self._broken is not None and self._broken in self.screen_stack:
                 self._broken.dismiss(None)
             self._broken = ErrorScreen(
-                "The story has a problem: your run waits until it is fixed", err.diagnostics, watching=True
+                _("The story has a problem: your run waits until it is fixed"), err.diagnostics, watching=True
             )
             self.push_screen(self._broken)
             return
@@ -161,10 +169,18 @@ class EscapeApp(App):
         self.call_later(play.refresh_view)
         turns = play.session.game.run.turn
         if divergence is None:
-            self.notify(f"Reloaded {story.title}; your {turns} choice{'s were' if turns != 1 else ' was'} replayed.")
+            self.notify(
+                ngettext(
+                    "Reloaded {title}; your {count} choice was replayed.",
+                    "Reloaded {title}; your {count} choices were replayed.",
+                    turns,
+                ).format(title=story.title, count=turns)
+            )
         else:
             self.notify(
-                f"Reloaded {story.title}; the run goes on from step {divergence.step - 1}, because {divergence}",
+                _("Reloaded {title}; the run goes on from step {step}, because {why}").format(
+                    title=story.title, step=divergence.step - 1, why=divergence
+                ),
                 severity="warning",
                 timeout=10,
             )
@@ -174,9 +190,11 @@ class EscapeApp(App):
         """Load a story by name or folder; on failure show its diagnostics and return None."""
         folder = self.stories.get(name) or Path(name)
         try:
-            return load_story(folder)
+            return load_story(folder, lang=i18n.language())
         except StoryError as err:
-            screen = ErrorScreen(f"The story '{name}' cannot be loaded", err.diagnostics, watching=self.live_preview)
+            screen = ErrorScreen(
+                _("The story '{name}' cannot be loaded").format(name=name), err.diagnostics, watching=self.live_preview
+            )
             self._broken = screen
             self.push_screen(screen)
         return None
@@ -201,7 +219,7 @@ class EscapeApp(App):
         if info.key not in self._names:
             folder = self.folder_of(info.story, info.origin)
             try:
-                story = load_story(folder) if folder is not None else None
+                story = load_story(folder, lang=i18n.language()) if folder is not None else None
             except StoryError:
                 story = None
             self._names[info.key] = names_of(story) if story is not None else None
@@ -213,8 +231,9 @@ class EscapeApp(App):
         folder = self.folder_of(story_id, origin)
         if folder is not None:
             return self.open_story(str(folder))
-        where = shown(origin, 200) if origin not in (BUNDLED, UNRECORDED) else "the stories here"
-        self.push_screen(ErrorScreen("Story not found", message=f"This save's story '{story_id}' is not in {where}."))
+        where = shown(origin, 200) if origin not in (BUNDLED, UNRECORDED) else _("the stories here")
+        message = _("This save's story '{story}' is not in {where}.").format(story=story_id, where=where)
+        self.push_screen(ErrorScreen(_("Story not found"), message=message))
         return None
 
     def story_key(self, name: str, story_id: str) -> str:
@@ -261,19 +280,23 @@ class EscapeApp(App):
         waiting = Session(story, self.saves).runs_waiting()
         if not waiting:
             bad = unreadable_of(self.saves, story.id)
-            detail = "".join(f"\n{shown(b.path.name, 60)} cannot be read: {shown(b.reason, 160)}" for b in bad[:3])
-            self.notify(f"There is no unfinished run of {shown(story.title, 80)} to continue.{detail}", timeout=8)
+            lines = [_("There is no unfinished run of {title} to continue.").format(title=shown(story.title, 80))]
+            lines += [
+                _("{file} cannot be read: {reason}").format(file=shown(b.path.name, 60), reason=shown(b.reason, 160))
+                for b in bad[:3]
+            ]
+            self.notify("\n".join(lines), timeout=8)
             return
         if len(waiting) == 1:
-            self._resume(Session(story, self.saves), waiting[0].path, "This run cannot be continued")
+            self._resume(Session(story, self.saves), waiting[0].path, _("This run cannot be continued"))
             return
 
         def picked(info: SaveInfo | None) -> None:
             if info is not None:
-                self._resume(Session(story, self.saves), info.path, "This run cannot be continued")
+                self._resume(Session(story, self.saves), info.path, _("This run cannot be continued"))
 
         names = names_of(story)
-        question = f"Continue which run of {shown(story.title, 60)}?"
+        question = _("Continue which run of {title}?").format(title=shown(story.title, 60))
         self.push_screen(PickSaveScreen(waiting, question, self.saves, lambda info: names), picked)
 
     def _resume(self, session: Session, path: str | Path, failure: str) -> None:
@@ -296,8 +319,10 @@ class EscapeApp(App):
 
         self.push_screen(
             ConfirmScreen(
-                "The story has changed since this run was saved",
-                f"{divergence}.\nCarry on from step {divergence.step - 1}, the last one that still works?",
+                _("The story has changed since this run was saved"),
+                _("{why}.\nCarry on from step {step}, the last one that still works?").format(
+                    why=divergence, step=divergence.step - 1
+                ),
             ),
             answered,
         )
@@ -312,12 +337,12 @@ class EscapeApp(App):
         try:
             data = read_save(path)
         except SaveError as err:
-            self.push_screen(ErrorScreen("This save cannot be loaded", message=str(err)))
+            self.push_screen(ErrorScreen(_("This save cannot be loaded"), message=str(err)))
             return
         story = self.story_of_save(data)
         if story is None:
             return
-        self._resume(Session(story, self.saves), path, "This save cannot be loaded")
+        self._resume(Session(story, self.saves), path, _("This save cannot be loaded"))
 
     def show_ending(self, session: Session) -> None:
         from game.tui.ending_screen import EndingScreen
@@ -342,7 +367,7 @@ class EscapeApp(App):
         try:
             data = read_save(path)
         except SaveError as err:
-            self.push_screen(ErrorScreen("This save cannot be replayed", message=str(err)))
+            self.push_screen(ErrorScreen(_("This save cannot be replayed"), message=str(err)))
             return
         story = self.story_of_save(data)
         if story is None:
@@ -350,7 +375,7 @@ class EscapeApp(App):
         try:
             seed, log = saved_steps(data, path)
         except SaveError as err:
-            self.push_screen(ErrorScreen("This save cannot be replayed", message=str(err)))
+            self.push_screen(ErrorScreen(_("This save cannot be replayed"), message=str(err)))
             return
         self.open_replay(story, seed, log)
 
@@ -358,9 +383,12 @@ class EscapeApp(App):
         """A new live run from a replay's step, written at once as a run of its own (Continue lists it);
         the save replayed stays as it was."""
         session = Session(story, self.saves)
-        _, divergence = replay(story, seed, log, into=session.game)
+        _game, divergence = replay(story, seed, log, into=session.game)
         if divergence is not None:
-            self.notify(f"The run could only be rebuilt up to {shown(str(divergence), 200)}", severity="warning")
+            self.notify(
+                _("The run could only be rebuilt up to {where}").format(where=shown(str(divergence), 200)),
+                severity="warning",
+            )
         session.keep()
         self.resume_session(session)
 
@@ -371,7 +399,9 @@ class EscapeApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             here = type(self.screen)
-            self.push_screen(HelpScreen(sections(here), title_of(here)))
+            self.push_screen(
+                HelpScreen(sections(here), title_of(here), remake=lambda: (sections(here), title_of(here)))
+            )
 
     def action_toggle_dark(self) -> None:
         from game.tui.settings_screen import keep_settings
@@ -393,7 +423,7 @@ class EscapeApp(App):
 
     def _pick_save(self, title: str, then) -> None:  # noqa: ANN001
         if self.saves is None:
-            self.notify("Saving is off: there is no saves folder.")
+            self.notify(_("Saving is off: there is no saves folder."))
             return
 
         def picked(info: SaveInfo | None) -> None:
@@ -403,30 +433,107 @@ class EscapeApp(App):
         self.push_screen(PickSaveScreen(None, title, self.saves, self.story_names), picked)
 
     def action_load(self) -> None:
-        self._pick_save("Load a save", self.load_save_file)
+        self._pick_save(_("Load a save"), self.load_save_file)
 
     def action_replay(self) -> None:
-        self._pick_save("Replay a save", self.replay_file)
+        self._pick_save(_("Replay a save"), self.replay_file)
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search box in the interface's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's reminder of the key that quits, in the interface's language."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(_("Press [b]{key}[/b] to quit the app").format(key=key), title=_("Do you want to quit?"))
+                return
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The game's own commands (Textual's Keys, Maximize, Screenshot and theme picker are left out: the
         help, `t` and the settings do those here)."""
-        yield SystemCommand("Help: keys", "Every key of the game", self.action_help)
-        yield SystemCommand("Load a save", "Continue a saved run", self.action_load)
-        yield SystemCommand("Replay a save", "Watch a saved run step by step", self.action_replay)
-        yield SystemCommand("Light/dark theme", "Switch between the light and dark themes", self.action_toggle_dark)
-        yield SystemCommand("Settings", "Theme, text width, side panel, transcript", self.action_open_settings)
-        yield SystemCommand("Endings gallery", "Every story's endings: found and still locked", self.action_gallery)
+        yield SystemCommand(_("Help: keys"), _("Every key of the game"), self.action_help)
+        yield SystemCommand(_("Load a save"), _("Continue a saved run"), self.action_load)
+        yield SystemCommand(_("Replay a save"), _("Watch a saved run step by step"), self.action_replay)
+        yield SystemCommand(
+            _("Light/dark theme"), _("Switch between the light and dark themes"), self.action_toggle_dark
+        )
+        yield SystemCommand(
+            _("Settings"), _("Theme, text width, side panel, transcript, language"), self.action_open_settings
+        )
+        yield SystemCommand(
+            _("Endings gallery"), _("Every story's endings: found and still locked"), self.action_gallery
+        )
         from game.tui.play_screen import PlayScreen
 
         if isinstance(screen, PlayScreen):
-            yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
-            yield SystemCommand("Redo", "Make again the choice taken back", screen.action_redo)
-            yield SystemCommand("Side panel", "Hide or show the side panel", screen.action_toggle_panel)
-            yield SystemCommand("Save", "Save the run under a name", screen.action_save)
-            yield SystemCommand("Journal", "The run so far, searchable", screen.action_journal)
-            yield SystemCommand("Leave to the title", "The run is autosaved", screen.action_leave)
-        yield SystemCommand("Quit", "Quit the game (a run is saved after every choice)", self.action_quit)
+            yield SystemCommand(_("Undo"), _("Take back the last choice"), screen.action_undo)
+            yield SystemCommand(_("Redo"), _("Make again the choice taken back"), screen.action_redo)
+            yield SystemCommand(_("Side panel"), _("Hide or show the side panel"), screen.action_toggle_panel)
+            yield SystemCommand(_("Save"), _("Save the run under a name"), screen.action_save)
+            yield SystemCommand(_("Journal"), _("The run so far, searchable"), screen.action_journal)
+            yield SystemCommand(_("Leave to the title"), _("The run is autosaved"), screen.action_leave)
+        yield SystemCommand(_("Quit"), _("Quit the game (a run is saved after every choice)"), self.action_quit)
+
+    # the interface's language ---------------------------------------------------------------------
+    @property
+    def language_setting(self) -> str:
+        """The language setting: "auto" (the system's locale) or a code of game.i18n.LANGUAGES."""
+        value = self.settings.language
+        return value if value in i18n.LANGUAGES else "auto"
+
+    def switch_language(self, code: str) -> None:
+        """Set the interface's language to `code` ("auto": the system's locale, or a code of
+        game.i18n.LANGUAGES): keep the setting, switch the catalog, and show every screen of the stack in
+        the new language (the ones under the top one too, for when the player goes back to them)."""
+        from game.tui.settings_screen import keep_settings
+
+        i18n.use(i18n.choose(None, code))
+        keep_settings(self, self.settings.changed(language=code))  # (a notice that it cannot be kept: in it)
+        self.call_later(self.relabel)
+
+    async def relabel(self) -> None:
+        """Every text on screen in the language now in use (after `game.i18n.use`): the stories' own texts
+        first, then each screen of the stack draws its texts again (each screen's `relabel`)."""
+        await self.reload_story_texts()
+        for screen in list(self.screen_stack):
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None and screen.is_attached:
+                await relabel()
+
+    async def reload_story_texts(self) -> None:
+        """The stories on screen (the run's, `self.session`, and a replay's) in the language now in use,
+        before the screens draw again. The run carries over: the story's logic is the same in every
+        language, so its choices replay to the same state, and the last outcome is said again in the new
+        language. A translation that cannot be loaded leaves the story as it was, and says why."""
+        from game.engine.journal import journal
+        from game.tui.play_screen import PlayScreen
+        from game.tui.replay_screen import ReplayScreen
+
+        self._names.clear()  # the titles lists of saves show
+        loaded: dict[str, Story] = {}
+
+        def again(story: Story) -> Story:
+            if story.path not in loaded:
+                try:
+                    loaded[story.path] = load_story(Path(story.path), lang=i18n.language())
+                except StoryError as err:
+                    self.notify(str(err.diagnostics[0]), severity="error", timeout=10)
+                    loaded[story.path] = story
+            return loaded[story.path]
+
+        session = self.session
+        if session is not None and session.story.path:
+            story = again(session.story)
+            if story is not session.story:
+                session.reload(story)
+        for screen in self.screen_stack:
+            if isinstance(screen, PlayScreen) and screen.session is session and screen.step is not None:
+                entries = journal(session.game)
+                screen.outcome = entries[-2].outcome if len(entries) > 1 else ""
+            elif isinstance(screen, ReplayScreen) and screen.story.path:
+                screen.story = again(screen.story)
 
 
 def names_of(story: Story) -> StoryNames:

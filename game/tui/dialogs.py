@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.errors import Diagnostic, SaveError, SaveExists
+from game.i18n import N_, _, ngettext
 from game.model.shown import shown
 from game.saves.files import RUN, save_path
 from game.saves.runs import SaveInfo, Unreadable, delete_save, list_saves, rename_save
@@ -37,27 +38,39 @@ class HelpScreen(ModalScreen[None]):
     """The keys of every screen (made from their bindings, see game.tui.help), the screen the player came
     from first."""
 
-    HELP_TITLE = "Help"
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", tooltip="close the help")]
+    HELP_TITLE = N_("Help")
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", N_("Close"), tooltip=N_("close the help"))]
 
-    def __init__(self, sections: list[Section], here: str = "") -> None:
+    def __init__(
+        self,
+        sections: list[Section],
+        here: str = "",
+        remake: Callable[[], tuple[list[Section], str]] | None = None,
+    ) -> None:
         super().__init__()
         self.sections = sections
         self.here = here  # the title of the section of the screen the help was opened from
+        self.remake = remake  # the sections and that title again, in the language now in use
+
+    async def relabel(self) -> None:
+        if self.remake is not None:
+            self.sections, self.here = self.remake()
+        await self.recompose()
+        self.query_one("#dialog").focus()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
-            yield Label("Keys", classes="dialog-title")
+            yield Label(_("Keys"), classes="dialog-title")
             for title, keys in self.sections:
                 table = Table.grid(padding=(0, 2))
                 table.add_column(width=14, no_wrap=True, style="bold")
                 table.add_column(ratio=1)
                 for key, meaning in keys:
                     table.add_row(key, meaning)
-                label = f"{title} (this screen)" if title == self.here else title
+                label = _("{section} (this screen)").format(section=title) if title == self.here else title
                 yield Label(label, classes="help-section")
                 yield Static(table, classes="help-keys")
-            yield Label("Up/Down or PgUp/PgDn scroll; Esc, q or ? closes.", classes="dim")
+            yield Label(_("Up/Down or PgUp/PgDn scroll; Esc, q or ? closes."), classes="dim")
 
     def on_mount(self) -> None:
         self.query_one("#dialog").focus()
@@ -69,22 +82,28 @@ class HelpScreen(ModalScreen[None]):
 class SaveNameScreen(ModalScreen[str | None]):
     """Ask for a save name; returns it, or None."""
 
-    HELP_TITLE = "Naming a save"
-    HELP_EXTRA = [("Enter", "save under the name typed")]
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="cancel: nothing is saved")]
+    HELP_TITLE = N_("Naming a save")
+    HELP_EXTRA = [("Enter", N_("save under the name typed"))]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), tooltip=N_("cancel: nothing is saved"))]
 
-    def __init__(self, key: str, default: str = "", heading: str = "Save the run as"):
+    def __init__(self, key: str, default: str = "", heading: str | None = None):
         super().__init__()
         self.key = key
         self.default = default
-        self.heading = heading
+        self.heading = heading  # None: "Save the run as", in the language in use
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(plain_text(self.heading), classes="dialog-title")
-            yield Input(value=self.default, placeholder="a name: letters, digits, spaces, - and _", id="save-name")
+            yield Label(plain_text(self.heading or _("Save the run as")), classes="dialog-title")
+            yield Input(value=self.default, placeholder=_("a name: letters, digits, spaces, - and _"), id="save-name")
             yield Label("", id="save-error")
-            yield Label("Enter saves, Escape cancels.", classes="dim")
+            yield Label(_("Enter saves, Escape cancels."), classes="dim")
+
+    async def relabel(self) -> None:
+        typed = self.query_one("#save-name", Input).value
+        await self.recompose()
+        self.query_one("#save-name", Input).value = typed
+        self.query_one("#save-name", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         name = event.value.strip()
@@ -103,12 +122,12 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
     """Choose a save: returns it, or None. `d` deletes the highlighted file and `r` renames a save (each
     asks first); files that cannot be read are listed with the reason, and can be deleted."""
 
-    HELP_TITLE = "Lists of saves (load, continue, replay)"
-    HELP_EXTRA = [("↑ ↓ Enter", "choose the highlighted save (or click it)")]
+    HELP_TITLE = N_("Lists of saves (load, continue, replay)")
+    HELP_EXTRA = [("↑ ↓ Enter", N_("choose the highlighted save (or click it)"))]
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="close the list"),
-        Binding("d", "delete", "Delete", tooltip="delete the highlighted file (asks first)"),
-        Binding("r", "rename", "Rename", tooltip="rename the highlighted save"),
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("close the list")),
+        Binding("d", "delete", N_("Delete"), tooltip=N_("delete the highlighted file (asks first)")),
+        Binding("r", "rename", N_("Rename"), tooltip=N_("rename the highlighted save")),
     ]
 
     def __init__(
@@ -130,10 +149,17 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
             yield Label(plain_text(self.heading), classes="dialog-title")
             yield Label("", id="save-list-empty")
             yield OptionList(id="save-list")
-            yield Label("Enter chooses, d deletes, r renames, Escape cancels.", classes="dim")
+            yield Label(_("Enter chooses, d deletes, r renames, Escape cancels."), classes="dim")
 
     def on_mount(self) -> None:
         self.refresh_entries()
+
+    async def relabel(self) -> None:
+        highlighted = self.query_one("#save-list", OptionList).highlighted
+        await self.recompose()
+        self.refresh_entries()
+        if highlighted is not None and highlighted < len(self.entries):
+            self.query_one("#save-list", OptionList).highlighted = highlighted
 
     def refresh_entries(self) -> None:
         if self.only is not None:
@@ -147,7 +173,7 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
             options.add_option(
                 Option(_describe(entry, self.names, self.line_width()), id=str(number))
             )  # unreadable: can be deleted
-        self.query_one("#save-list-empty", Label).update("" if self.entries else "There are no saves yet.")
+        self.query_one("#save-list-empty", Label).update("" if self.entries else _("There are no saves yet."))
         if self.entries:
             options.highlighted = next((n for n, e in enumerate(self.entries) if isinstance(e, SaveInfo)), 0)
             options.focus()
@@ -186,17 +212,20 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
             except SaveError as err:
                 self.notify(shown(str(err), 300), severity="error", timeout=8)
                 return
-            self.notify(f"Deleted {shown(entry.path.name, 80)}.")
+            self.notify(_("Deleted {file}.").format(file=shown(entry.path.name, 80)))
             self.refresh_entries()
 
-        self.app.push_screen(ConfirmScreen(f"Delete {shown(entry.path.name, 60)}?", "It cannot be undone."), answered)
+        question = ConfirmScreen(_("Delete {file}?").format(file=shown(entry.path.name, 60)), _("It cannot be undone."))
+        self.app.push_screen(question, answered)
 
     def action_rename(self) -> None:
         entry = self._highlighted()
         if not isinstance(entry, SaveInfo) or self.folder is None:
             return
         default = "" if entry.kind == RUN else shown(entry.name, 64)
-        self.app.push_screen(SaveNameScreen(entry.key, default, "Rename the save as"), lambda n: self._rename(entry, n))
+        self.app.push_screen(
+            SaveNameScreen(entry.key, default, _("Rename the save as")), lambda n: self._rename(entry, n)
+        )
 
     def _rename(self, entry: SaveInfo, name: str | None, replace: bool = False) -> None:
         if name is None or self.folder is None:
@@ -204,13 +233,13 @@ class PickSaveScreen(ModalScreen[SaveInfo | None]):
         try:
             target = rename_save(self.folder, entry.path, name, replace)
         except SaveExists as err:
-            question = ConfirmScreen(f"{shown(str(err), 120)}.", "Replace it?")
+            question = ConfirmScreen(f"{shown(str(err), 120)}.", _("Replace it?"))
             self.app.push_screen(question, lambda yes: self._rename(entry, name, True) if yes else None)
             return
         except SaveError as err:
             self.notify(shown(str(err), 300), severity="error", timeout=8)
             return
-        self.notify(f"Renamed to {shown(target.name, 80)}.")
+        self.notify(_("Renamed to {file}.").format(file=shown(target.name, 80)))
         if self.only is not None:  # a renamed run is a named save now: it no longer waits
             self.only = [i for i in self.only if i.path != entry.path]
         self.refresh_entries()
@@ -220,11 +249,15 @@ def where_it_stands(entry: SaveInfo, names: StoryNames | None) -> str:
     """ "at The Tunnel, Night two" or "ended: Home by Christmas": titles from the story when it could be
     loaded, else the ids the save holds."""
     if entry.ending is not None:
-        return f"ended: {names.endings.get(entry.ending, entry.ending) if names else entry.ending}"
+        return _("ended: {ending}").format(
+            ending=names.endings.get(entry.ending, entry.ending) if names else entry.ending
+        )
     if names is None or entry.scene not in names.scenes:
-        return f"at {entry.scene}"
+        return _("at {scene}").format(scene=entry.scene)
     title, chapter = names.scenes[entry.scene]
-    return f"at {title}, {chapter}" if chapter else f"at {title}"
+    if chapter:
+        return _("at {scene}, {chapter}").format(scene=title, chapter=chapter)
+    return _("at {scene}").format(scene=title)
 
 
 def _describe(entry: SaveInfo | Unreadable, names: Callable[[SaveInfo], StoryNames | None], width: int) -> Content:
@@ -232,14 +265,19 @@ def _describe(entry: SaveInfo | Unreadable, names: Callable[[SaveInfo], StoryNam
     what the save is and when it was saved; the story and where its run stands."""
     if isinstance(entry, Unreadable):
         return Content.assemble(
-            (shown(entry.path.name, 60), "bold"), ("  cannot be read: ", "$text-error"), shown(entry.reason, 200)
+            (shown(entry.path.name, 60), "bold"),
+            ("  " + _("cannot be read:") + " ", "$text-error"),
+            shown(entry.reason, 200),
         )
     known = names(entry)
-    what = f"Run of {entry.turns} choice{'s' * (entry.turns != 1)}" if entry.kind == RUN else entry.name
+    if entry.kind == RUN:
+        what = ngettext("Run of {count} choice", "Run of {count} choices", entry.turns).format(count=entry.turns)
+    else:
+        what = entry.name
     what = shown(what, min(28, width))
-    busy = " (open in another game)" if entry.in_use else ""
+    busy = " " + _("(open in another game)") if entry.in_use else ""
     saved = entry.saved.replace("T", " ").rstrip("Z")[:16]
-    details = f"  {saved} · {entry.play_seconds // 60} min{busy}"
+    details = "  " + _("{saved} · {minutes} min").format(saved=saved, minutes=entry.play_seconds // 60) + busy
     story = shown(known.title if known else entry.story, max(8, min(24, width // 3)))
     where = shown(where_it_stands(entry, known), max(8, width - 5 - len(story)))
     return Content.assemble(
@@ -256,10 +294,10 @@ class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question; `y`/Enter on Yes, `n`/Escape for no. The question and the detail are shown as
     written (never as markup): they may hold names from a story or a save."""
 
-    HELP_TITLE = "Questions"
+    HELP_TITLE = N_("Questions")
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", tooltip="yes (Enter on the Yes button)"),
-        Binding("n,escape", "answer(False)", "No", tooltip="no"),
+        Binding("y", "answer(True)", N_("Yes"), tooltip=N_("yes (Enter on the Yes button)")),
+        Binding("n,escape", "answer(False)", N_("No"), tooltip=N_("no")),
     ]
 
     def __init__(self, question: str, detail: str = ""):
@@ -273,8 +311,11 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Label(plain_text(self.detail))
             with Horizontal(classes="buttons"):
-                yield Button("Yes (y)", id="yes", variant="primary")
-                yield Button("No (n)", id="no")
+                yield Button(_("Yes (y)"), id="yes", variant="primary")
+                yield Button(_("No (n)"), id="no")
+
+    async def relabel(self) -> None:
+        await self.recompose()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -286,7 +327,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class ErrorScreen(ModalScreen[None]):
     """A story that failed to load: its diagnostics, file, line and message."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+    BINDINGS = [Binding("escape,enter,q", "close", N_("Close"))]
 
     def __init__(
         self, heading: str, diagnostics: list[Diagnostic] | None = None, message: str = "", watching: bool = False
@@ -311,10 +352,13 @@ class ErrorScreen(ModalScreen[None]):
             yield Static(text, id="error-text")
             if self.watching:
                 yield Label(
-                    "Fix the file and save it: this closes by itself and the run starts or goes on.", classes="dim"
+                    _("Fix the file and save it: this closes by itself and the run starts or goes on."), classes="dim"
                 )
             else:
-                yield Label("Fix the file and try again. Escape closes.", classes="dim")
+                yield Label(_("Fix the file and try again. Escape closes."), classes="dim")
+
+    async def relabel(self) -> None:
+        await self.recompose()
 
     def action_close(self) -> None:
         self.dismiss(None)

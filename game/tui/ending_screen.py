@@ -5,14 +5,30 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
+from game.i18n import N_, _, pgettext
 from game.model.shown import shown
 from game.saves.session import Session
-from game.tui.screen import GameScreen
-from game.tui.widgets import Prose
+from game.tui.screen import GameScreen, relabel_bars
+from game.tui.widgets import Footer, Prose
 
-KIND = {"good": "An escape", "bad": "A fall", "bittersweet": "A bitter escape", "neutral": "An ending"}
+# what kind of ending a story's ending is, by its `kind` (translated where shown: see `kind_of`)
+KIND = {"good": N_("An escape"), "bad": N_("A fall"), "bittersweet": N_("A bitter escape"), "neutral": N_("An ending")}
+
+
+def kind_of(kind: str, canon: bool, lower: bool = False) -> str:
+    """ "An escape", or "an escape, as the film tells it" for the film's own ending (`lower`: for inside a
+    line), in the language in use."""
+    words = _(KIND.get(kind, KIND["neutral"]))
+    if lower:
+        words = words.lower()
+    return _("{kind}, as the film tells it").format(kind=words) if canon else words
+
+
+def together(names: list[str]) -> str:
+    """Names as a list in a line: "Maréchal, Rosenthal"."""
+    return pgettext("list separator", ", ").join(names)
 
 
 def ending_markdown(session: Session) -> str:
@@ -21,42 +37,50 @@ def ending_markdown(session: Session) -> str:
     assert ending is not None  # this screen shows a finished run
     run = game.run
     found = set(session.endings_found()) | {ending.id}
+    summary = [
+        _("Choices made: {count}").format(count=run.turn),
+        _("Scenes visited: {visited} of {total}").format(visited=len(run.visits), total=len(story.scenes)),
+        _("Seed: {seed} (the same seed and choices replay the run exactly)").format(seed=run.seed),
+    ]
+    for variable in story.variables.values():
+        if variable.show == "stat":
+            summary.append(f"{variable.label}: {run.variables[variable.name]}")
+    companions = [v.label for v in story.variables.values() if v.show == "companion" and run.variables[v.name]]
+    with_you = together(companions) if companions else _("no one")
+    summary.append(_("With you at the end: {names}").format(names=with_you))
+    endings = _("Endings found: {found} of {total}").format(found=len(found), total=len(story.endings))
+    keys = _("p: play again · r: replay this run · j: journal · u: undo · q or Escape: title")
     lines = [
         f"# {ending.title}",
-        f"*{KIND.get(ending.kind, 'An ending')}{', as the film tells it' if ending.canon else ''}.*",
+        f"*{kind_of(ending.kind, ending.canon)}.*",
         "",
         game.text().strip(),
         "",
         "---",
         "",
-        "## Your run",
+        "## " + _("Your run"),
         "",
-        f"- Choices made: {run.turn}",
-        f"- Scenes visited: {len(run.visits)} of {len(story.scenes)}",
-        f"- Seed: {run.seed} (the same seed and choices replay the run exactly)",
+        *(f"- {line}" for line in summary),
+        "",
+        f"## {endings}",
+        "",
     ]
-    for variable in story.variables.values():
-        if variable.show == "stat":
-            lines.append(f"- {variable.label}: {run.variables[variable.name]}")
-    companions = [v.label for v in story.variables.values() if v.show == "companion" and run.variables[v.name]]
-    lines.append(f"- With you at the end: {', '.join(companions) if companions else 'no one'}")
-    lines += ["", f"## Endings found: {len(found)} of {len(story.endings)}", ""]
     for other in story.endings.values():
         lines.append(f"- {other.title}" if other.id in found else "- ???")
-    lines += ["", "*p: play again · r: replay this run · j: journal · u: undo · q or Escape: title*"]
+    lines += ["", f"*{keys}*"]
     return "\n".join(lines)
 
 
 class EndingScreen(GameScreen):
-    HELP_TITLE = "Ending"
-    HELP_EXTRA = [("↑ ↓ PgUp PgDn", "scroll the ending and the run's summary")]
+    HELP_TITLE = N_("Ending")
+    HELP_EXTRA = [("↑ ↓ PgUp PgDn", N_("scroll the ending and the run's summary"))]
     BINDINGS = [
-        Binding("p", "again", "Play again", tooltip="a new run of the same story"),
-        Binding("r", "replay", "Replay", tooltip="watch this run again, step by step"),
-        Binding("j", "journal", "Journal", show=False, tooltip="the journal of this run (searchable)"),
-        Binding("u", "undo", "Undo", show=False, tooltip="take back the last choice and play on"),
-        Binding("q,escape", "title", "Title", tooltip="back to the title screen (Ctrl+Q quits the game)"),
-        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
+        Binding("p", "again", N_("Play again"), tooltip=N_("a new run of the same story")),
+        Binding("r", "replay", N_("Replay"), tooltip=N_("watch this run again, step by step")),
+        Binding("j", "journal", N_("Journal"), show=False, tooltip=N_("the journal of this run (searchable)")),
+        Binding("u", "undo", N_("Undo"), show=False, tooltip=N_("take back the last choice and play on")),
+        Binding("q,escape", "title", N_("Title"), tooltip=N_("back to the title screen (Ctrl+Q quits the game)")),
+        Binding("question_mark,f1", "app.help", N_("Help"), key_display="?"),
     ]
 
     def __init__(self, session: Session):
@@ -71,7 +95,12 @@ class EndingScreen(GameScreen):
 
     def on_mount(self) -> None:
         self.title = shown(self.session.story.title, None)
-        self.sub_title = "The end"
+        self.sub_title = _("The end")
+
+    async def relabel(self) -> None:
+        self.on_mount()
+        await self.query_one("#ending-text", Prose).update(ending_markdown(self.session))
+        relabel_bars(self)
 
     def action_again(self) -> None:
         self.app.new_run(self.session.story.id, story=self.session.story)

@@ -10,14 +10,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
+from game import i18n
 from game.compiler.loader import read_manifest
+from game.i18n import N_, _, ngettext, pgettext
 from game.model import Ending
 from game.model.shown import shown
 from game.saves.endings import Found, Record, StoryRecord, read_record
-from game.tui.ending_screen import KIND
-from game.tui.screen import GameScreen
+from game.tui.ending_screen import kind_of
+from game.tui.screen import GameScreen, relabel_bars
+from game.tui.widgets import Footer, styled
 
 
 @dataclass(frozen=True)
@@ -30,30 +33,51 @@ class Shelf:
     record: StoryRecord
 
 
+def month_name(month: int) -> str:
+    """A month's short name (1: "Jan"), in the language in use."""
+    names = (
+        pgettext("month", "Jan"),
+        pgettext("month", "Feb"),
+        pgettext("month", "Mar"),
+        pgettext("month", "Apr"),
+        pgettext("month", "May"),
+        pgettext("month", "Jun"),
+        pgettext("month", "Jul"),
+        pgettext("month", "Aug"),
+        pgettext("month", "Sep"),
+        pgettext("month", "Oct"),
+        pgettext("month", "Nov"),
+        pgettext("month", "Dec"),
+    )
+    return names[month - 1]
+
+
 def found_date(when: str | None) -> str:
     """The day an ending was first found (UTC), as people write it: '30 Nov 2026'."""
     if when is None:
-        return "an unknown date"
+        return _("an unknown date")
     try:
         day = datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
-        return "an unknown date"
-    return f"{day.day} {day.strftime('%b %Y')}"
+        return _("an unknown date")
+    return _("{day} {month} {year}").format(day=day.day, month=month_name(day.month), year=day.year)
 
 
 def play_time(seconds: int) -> str:
     if seconds < 60:
-        return "under a minute"
+        return _("under a minute")
     minutes = seconds // 60
-    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+    if minutes < 60:
+        return _("{minutes} min").format(minutes=minutes)
+    return _("{hours} h {minutes:02d} min").format(hours=minutes // 60, minutes=minutes % 60)
 
 
 def found_line(found: Found) -> str:
-    parts = [f"found {found_date(found.when)}"]
+    parts = [_("found {date}").format(date=found_date(found.when))]
     if found.turns is not None:
-        parts.append(f"{found.turns} choice{'s' * (found.turns != 1)}")
+        parts.append(ngettext("{count} choice", "{count} choices", found.turns).format(count=found.turns))
     if found.play_seconds is not None:
-        parts.append(f"{play_time(found.play_seconds)} of play")
+        parts.append(_("{time} of play").format(time=play_time(found.play_seconds)))
     return " · ".join(parts)
 
 
@@ -66,24 +90,32 @@ def shelf_lines(shelf: Shelf) -> list[Line]:
     if shelf.title is None:
         return [
             ("gallery-story", Text(shown(shelf.name, 80), "bold")),
-            ("gallery-stats", Text("Its story.yaml cannot be read (choose it on the title screen to see why).")),
+            ("gallery-stats", Text(_("Its story.yaml cannot be read (choose it on the title screen to see why)."))),
         ]
     found = {e.id: shelf.record.found[e.id] for e in shelf.endings if e.id in shelf.record.found}
     runs = shelf.record.runs
-    runs_shown = str(runs) if runs >= len(found) else f"at least {len(found)}"  # a record of before runs were counted
+    # a record of before runs were counted has fewer runs than endings
+    runs_shown = str(runs) if runs >= len(found) else _("at least {count}").format(count=len(found))
+    stats = "  ·  ".join(
+        [
+            _("Runs finished: {runs}").format(runs=runs_shown),
+            _("Endings found: {found} of {total}").format(found=len(found), total=len(shelf.endings)),
+        ]
+    )
     lines: list[Line] = [
         ("gallery-story", Text(shown(shelf.title, None), "bold")),
-        ("gallery-stats", Text(f"Runs finished: {runs_shown}  ·  Endings found: {len(found)} of {len(shelf.endings)}")),
+        ("gallery-stats", Text(stats)),
     ]
     for ending in shelf.endings:
         if ending.id in found:
-            kind = KIND.get(ending.kind, "An ending").lower() + (", as the film tells it" if ending.canon else "")
+            kind = kind_of(ending.kind, ending.canon, lower=True)
             lines.append(("gallery-ending", Text.assemble("✓ ", (shown(ending.title, None), "bold"), f"  ({kind})")))
             lines.append(("gallery-detail", Text(found_line(found[ending.id]))))
         else:
-            lines.append(("gallery-ending", Text.assemble(("· ???", "bold"), "  (not found yet)")))
+            lines.append(("gallery-ending", Text.assemble(("· ???", "bold"), "  (" + _("not found yet") + ")")))
             if ending.hint:
-                lines.append(("gallery-detail", Text.assemble("Hint: ", (shown(ending.hint, 300), "italic"))))
+                hint = styled(_("Hint: {hint}"), hint=(shown(ending.hint, 300), "italic"))
+                lines.append(("gallery-detail", hint))
     return lines
 
 
@@ -109,11 +141,11 @@ class GalleryScreen(GameScreen):
     }
     """
 
-    HELP_TITLE = "Endings gallery"
-    HELP_EXTRA = [("↑ ↓ PgUp PgDn", "scroll")]
+    HELP_TITLE = N_("Endings gallery")
+    HELP_EXTRA = [("↑ ↓ PgUp PgDn", N_("scroll"))]
     BINDINGS = [
-        Binding("escape,q,e", "app.pop_screen", "Back", tooltip="back to where you were"),
-        Binding("question_mark,f1", "app.help", "Help", key_display="?", tooltip="the keys of every screen"),
+        Binding("escape,q,e", "app.pop_screen", N_("Back"), tooltip=N_("back to where you were")),
+        Binding("question_mark,f1", "app.help", N_("Help"), key_display="?", tooltip=N_("the keys of every screen")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -124,13 +156,20 @@ class GalleryScreen(GameScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Endings gallery"
+        self.title = _("Endings gallery")
         self.query_one("#gallery-scroll", VerticalScroll).focus()
+
+    async def relabel(self) -> None:
+        self.title = _("Endings gallery")
+        scroll = self.query_one("#gallery-scroll", VerticalScroll)
+        await scroll.remove_children()
+        await scroll.mount_all([Static(text, classes=kind) for kind, text in self.lines()])
+        relabel_bars(self)
 
     def shelves(self, record: Record) -> list[Shelf]:
         shelves = []
         for name, folder in self.app.stories.items():
-            info = read_manifest(folder)
+            info = read_manifest(folder, i18n.language())
             if info is None:
                 shelves.append(Shelf(name, None, (), StoryRecord()))
                 continue
@@ -142,10 +181,12 @@ class GalleryScreen(GameScreen):
         lines: list[Line] = []
         record = read_record(self.app.saves)  # the endings record read once for every story
         if self.app.saves is None:
-            lines.append(("gallery-note", Text("Saving is off (no saves folder): no endings are recorded.")))
+            lines.append(("gallery-note", Text(_("Saving is off (no saves folder): no endings are recorded."))))
         else:
             if record.problem is not None:
-                note = f"The endings record cannot be read, and is left as it is: {shown(record.problem, 300)}"
+                note = _("The endings record cannot be read, and is left as it is: {reason}").format(
+                    reason=shown(record.problem, 300)
+                )
                 lines.append(("gallery-note", Text(note)))
         for shelf in self.shelves(record):
             lines += shelf_lines(shelf)

@@ -2,7 +2,8 @@
 
 Each screen's section lists its own `BINDINGS` (the binding's `tooltip` when it has one, else its footer
 description), then the keys of the widgets on it (a screen's `HELP_EXTRA`), under its `HELP_TITLE`. The
-screen the player came from comes first.
+screen the player came from comes first. Those texts are marked with `N_` where they are written and
+translated here, each time the help is made, in the language in use.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from game.i18n import N_, _
 from game.tui.dialogs import ConfirmScreen, PickSaveScreen, SaveNameScreen
 from game.tui.ending_screen import EndingScreen
 from game.tui.gallery_screen import GalleryScreen
@@ -34,10 +36,10 @@ SCREENS: list[type[Screen]] = [
     ConfirmScreen,
 ]
 EVERYWHERE: list[tuple[str, str]] = [
-    ("? F1", "this help (the screen you came from first)"),
-    ("Ctrl+P", "the game's commands, searchable (or click ≡ in the header)"),
-    ("Tab", "move between the parts of a screen"),
-    ("Ctrl+Q", "quit at once (a run is saved after every choice)"),
+    ("? F1", N_("this help (the screen you came from first)")),
+    ("Ctrl+P", N_("the game's commands, searchable (or click ≡ in the header)")),
+    ("Tab", N_("move between the parts of a screen")),
+    ("Ctrl+Q", N_("quit at once (a run is saved after every choice)")),
 ]
 KEY_NAMES = {
     "question_mark": "?",
@@ -83,7 +85,7 @@ def screen_keys(screen: type[Screen]) -> list[tuple[str, str]]:
             digits.append(binding)
             continue
         if digits:
-            text = digits[0].tooltip or re.sub(r"\s*\d+$", "", digits[0].description)
+            text = _(digits[0].tooltip) if digits[0].tooltip else re.sub(r"\s*\d+$", "", digits[0].description)
             rows.append((f"{digits[0].key}-{digits[-1].key}" if len(digits) > 1 else digits[0].key, text))
             digits = []
         if binding is None:
@@ -91,7 +93,7 @@ def screen_keys(screen: type[Screen]) -> list[tuple[str, str]]:
         if binding.action in ("app.help", "app.focus_next"):
             continue  # said once, under Everywhere
         keys = " ".join(key_name(k) for k in binding.key.split(","))
-        text = binding.tooltip or binding.description.lower()
+        text = _(binding.tooltip) if binding.tooltip else _(binding.description).lower()
         rows.append((keys, text))
     merged: list[tuple[str, str]] = []
     for keys, text in rows:  # keys that do the same (the journal's scroll keys) share a row
@@ -99,11 +101,12 @@ def screen_keys(screen: type[Screen]) -> list[tuple[str, str]]:
             merged[-1] = (f"{merged[-1][0]} {keys}", text)
         else:
             merged.append((keys, text))
-    return merged + list(getattr(screen, "HELP_EXTRA", []))
+    return merged + [(keys, _(text)) for keys, text in getattr(screen, "HELP_EXTRA", [])]
 
 
 def title_of(screen: type[Screen]) -> str:
-    return getattr(screen, "HELP_TITLE", "") or screen.__name__.removesuffix("Screen")
+    title = getattr(screen, "HELP_TITLE", "")
+    return _(title) if title else screen.__name__.removesuffix("Screen")
 
 
 def sections(first: type[Screen] | None = None) -> list[Section]:
@@ -113,4 +116,5 @@ def sections(first: type[Screen] | None = None) -> list[Section]:
         if first in screens:
             screens.remove(first)
         screens.insert(0, first)
-    return [(title_of(s), screen_keys(s)) for s in screens] + [("Everywhere", EVERYWHERE)]
+    everywhere = [(keys, _(text)) for keys, text in EVERYWHERE]
+    return [(title_of(s), screen_keys(s)) for s in screens] + [(_("Everywhere"), everywhere)]

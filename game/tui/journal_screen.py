@@ -14,12 +14,14 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import Header, Input, Label
 
 from game.engine.game import Game
 from game.engine.journal import Entry, journal
+from game.i18n import N_, _, ngettext
 from game.model.shown import shown
-from game.tui.screen import GameScreen
+from game.tui.screen import GameScreen, relabel_bars
+from game.tui.widgets import Footer, styled
 
 SCROLLS = {"up": "scroll_up", "down": "scroll_down", "pageup": "scroll_page_up", "pagedown": "scroll_page_down"}
 EMPHASIS = re.compile(r"\*\*(?P<bold>[^*\n]+)\*\*|\*(?P<italic>[^*\n]+)\*")
@@ -53,8 +55,8 @@ def entry_text(entry: Entry) -> Text:
         text.append("\n\n")
         text.append_text(story_text(entry.text))
     if entry.choice:
-        text.append("\n\nYou chose: ", "bold")
-        text.append(shown(entry.choice, None), "bold")
+        text.append("\n\n", "bold")
+        text.append_text(styled(_("You chose: {choice}"), "bold", choice=(shown(entry.choice, None), "bold")))
     if entry.outcome:
         text.append("\n\n")
         text.append_text(story_text(entry.outcome, "italic"))
@@ -146,7 +148,7 @@ class JournalView(ScrollView, can_focus=True):
     def row_of(self, match: Match) -> int:
         """The line a match starts on."""
         found = 0
-        for y, (block, start, _) in enumerate(self.rows):
+        for y, (block, start, _line) in enumerate(self.rows):
             if block == match.block and 0 <= start <= match.start:
                 found = y
             elif block == match.block and start > match.start:
@@ -181,24 +183,36 @@ class JournalScreen(GameScreen):
     """The run so far. Typing in the search box filters the scenes as you type; Enter or n goes to the next
     match, N to the one before."""
 
-    HELP_TITLE = "Journal"
+    HELP_TITLE = N_("Journal")
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="back to the game"),
-        Binding("slash,ctrl+f", "search", "Search", key_display="/", tooltip="type words to find in the run"),
-        Binding("n,f3", "next_match", "Next", key_display="n", tooltip="the next match (Enter in the search box)"),
-        Binding("N,shift+f3", "previous_match", "Previous", key_display="N", tooltip="the match before"),
-        Binding("question_mark,f1", "app.help", "Help", key_display="?", tooltip="the keys of every screen"),
-        Binding("tab", "app.focus_next", "Text/search", show=False, tooltip="move between the search box and the text"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("back to the game")),
+        Binding("slash,ctrl+f", "search", N_("Search"), key_display="/", tooltip=N_("type words to find in the run")),
+        Binding(
+            "n,f3", "next_match", N_("Next"), key_display="n", tooltip=N_("the next match (Enter in the search box)")
+        ),
+        Binding("N,shift+f3", "previous_match", N_("Previous"), key_display="N", tooltip=N_("the match before")),
+        Binding("question_mark,f1", "app.help", N_("Help"), key_display="?", tooltip=N_("the keys of every screen")),
+        Binding(
+            "tab",
+            "app.focus_next",
+            N_("Text/search"),
+            show=False,
+            tooltip=N_("move between the search box and the text"),
+        ),
         *[
-            Binding(key, f"scroll('{key}')", "Scroll", show=False, tooltip="scroll the journal (while typing too)")
+            Binding(
+                key, f"scroll('{key}')", N_("Scroll"), show=False, tooltip=N_("scroll the journal (while typing too)")
+            )
             for key in ("up", "down", "pageup", "pagedown")
         ],
     ]
+    PLACEHOLDER = N_("Search: words in scenes, choices or outcomes")
 
     def __init__(self, game: Game):
         super().__init__()
+        self.game = game
         self.entries = journal(game)
-        self.sub_title = f"seed {game.run.seed}"  # shown in the header, above the search
+        self.sub_title = _("seed {seed}").format(seed=game.run.seed)  # shown in the header, above the search
         self.blocks = [entry_text(entry) for entry in self.entries]
         self.matches: list[Match] = []
         self.current: int | None = None
@@ -207,36 +221,63 @@ class JournalScreen(GameScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(self.heading(), id="journal-title")
-        yield Input(placeholder="Search: words in scenes, choices or outcomes", id="journal-search")
+        yield Input(placeholder=_(self.PLACEHOLDER), id="journal-search")
         yield JournalView(self.blocks, id="journal-view")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Journal"
+        self.title = _("Journal")
         view = self.query_one(JournalView)
         view.show(list(range(len(self.blocks))), [], None)
         view.scroll_end(animate=False, immediate=True)
         self.query_one(Input).focus()
+
+    async def relabel(self) -> None:
+        """The journal in the language now in use: its entries made again, the search kept."""
+        self.title = _("Journal")
+        self.sub_title = _("seed {seed}").format(seed=self.game.run.seed)
+        self.entries = journal(self.game)
+        self.blocks = [entry_text(entry) for entry in self.entries]
+        view = self.query_one(JournalView)
+        view.blocks = self.blocks
+        view._wrapped.clear()
+        self.query_one(Input).placeholder = _(self.PLACEHOLDER)
+        self.search(self.query_text)
+        relabel_bars(self)
 
     def action_scroll(self, key: str) -> None:
         view = self.query_one(JournalView)
         getattr(view, SCROLLS[key])()
 
     def heading(self) -> str:
-        scenes = f"{len(self.entries)} scene{'s' * (len(self.entries) != 1)}"
+        total = len(self.entries)
         if not self.query_text:
-            return f"Journal: {scenes}"
-        quoted = f"“{shown(self.query_text, 40)}”"
+            return ngettext("Journal: {count} scene", "Journal: {count} scenes", total).format(count=total)
+        quoted = _("“{words}”").format(words=shown(self.query_text, 40))
         if not self.matches:
-            return f"No match for {quoted} in {scenes}"
+            return ngettext(
+                "No match for {words} in {count} scene", "No match for {words} in {count} scenes", total
+            ).format(words=quoted, count=total)
         count = len(self.matches)
         places = len({m.block for m in self.matches})
-        where = f"{count} match{'es' * (count != 1)} in {places} scene{'s' * (places != 1)}"
-        at = f" · {(self.current or 0) + 1} of {count} · Enter or n: next, N: previous" if count > 1 else ""
-        return f"{quoted}: {where}{at}"
+        matches = ngettext("{count} match", "{count} matches", count).format(count=count)
+        where = ngettext("{matches} in {count} scene", "{matches} in {count} scenes", places).format(
+            matches=matches, count=places
+        )
+        heading = _("{words}: {where}").format(words=quoted, where=where)
+        if count > 1:
+            at = _("{number} of {count} · Enter or n: next, N: previous").format(
+                number=(self.current or 0) + 1, count=count
+            )
+            heading = f"{heading} · {at}"
+        return heading
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_text = event.value.strip()
+        self.search(event.value.strip())
+
+    def search(self, words: str) -> None:
+        """Show the scenes where `words` occur, with the matches highlighted (every scene when empty)."""
+        self.query_text = words
         self.matches = find(self.blocks, self.query_text)
         self.current = 0 if self.matches else None
         if self.query_text:

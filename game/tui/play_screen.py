@@ -9,18 +9,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 
 from game.engine.game import Step
 from game.engine.journal import Entry, journal
 from game.errors import EngineError, SaveError, SaveExists
+from game.i18n import N_, _
 from game.model.shown import shown
 from game.saves.session import Session
 from game.tools.consequences import change_notes, changed_names
 from game.tui.dialogs import ConfirmScreen, SaveNameScreen
 from game.tui.numbering import Numbering
-from game.tui.screen import GameScreen
-from game.tui.widgets import ChoiceList, Prose, StatePanel, TranscriptEntry, plain_text
+from game.tui.screen import GameScreen, relabel_bars
+from game.tui.widgets import ChoiceList, Footer, Prose, StatePanel, TranscriptEntry, plain_text
 
 PUNCTUATION = re.compile(r"([!-/:-@\\[-`{-~])")
 HIGHLIGHT_SECONDS = 4.0  # how long the side panel marks what the last choice changed
@@ -60,23 +61,32 @@ def prose(
 class PlayScreen(GameScreen):
     """One live run."""
 
-    HELP_TITLE = "Playing"
+    HELP_TITLE = N_("Playing")
     HELP_EXTRA = [
-        ("↑ ↓ Enter", "take the highlighted choice (or click it)"),
-        ("PgUp PgDn", "scroll the story text, Home and End to its top and end (the arrows stay with the choices)"),
+        ("↑ ↓ Enter", N_("take the highlighted choice (or click it)")),
+        ("PgUp PgDn", N_("scroll the story text, Home and End to its top and end (the arrows stay with the choices)")),
     ]
     BINDINGS = [
-        *[Binding(str(n), f"pick({n})", f"Choice {n}", show=False, tooltip="take that choice") for n in range(1, 10)],
-        Binding("u", "undo", "Undo", tooltip="take back the last choice"),
-        Binding("r,ctrl+y", "redo", "Redo", show=False, tooltip="make again the choice you took back"),
-        Binding("s", "save", "Save", tooltip="save the run under a name"),
-        Binding("l", "app.load", "Load", show=False, tooltip="load a save (in the list: d deletes, r renames)"),
-        Binding("j", "journal", "Journal", tooltip="the journal of the run (searchable)"),
-        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
-        Binding("p", "toggle_panel", "Panel", show=False, tooltip="hide or show the side panel"),
-        Binding("t", "app.toggle_dark", "Theme", show=False, tooltip="switch the light and dark themes"),
-        Binding("o", "app.open_settings", "Settings", show=False, tooltip="theme, text width, side panel, transcript"),
-        Binding("q,escape", "leave", "Quit", tooltip="leave the run for the title (it asks; the run is kept)"),
+        *[
+            Binding(str(n), f"pick({n})", f"Choice {n}", show=False, tooltip=N_("take that choice"))
+            for n in range(1, 10)
+        ],
+        Binding("u", "undo", N_("Undo"), tooltip=N_("take back the last choice")),
+        Binding("r,ctrl+y", "redo", N_("Redo"), show=False, tooltip=N_("make again the choice you took back")),
+        Binding("s", "save", N_("Save"), tooltip=N_("save the run under a name")),
+        Binding("l", "app.load", N_("Load"), show=False, tooltip=N_("load a save (in the list: d deletes, r renames)")),
+        Binding("j", "journal", N_("Journal"), tooltip=N_("the journal of the run (searchable)")),
+        Binding("question_mark,f1", "app.help", N_("Help"), key_display="?"),
+        Binding("p", "toggle_panel", N_("Panel"), show=False, tooltip=N_("hide or show the side panel")),
+        Binding("t", "app.toggle_dark", N_("Theme"), show=False, tooltip=N_("switch the light and dark themes")),
+        Binding(
+            "o",
+            "app.open_settings",
+            N_("Settings"),
+            show=False,
+            tooltip=N_("theme, text width, side panel, transcript, language"),
+        ),
+        Binding("q,escape", "leave", N_("Quit"), tooltip=N_("leave the run for the title (it asks; the run is kept)")),
     ]
 
     def __init__(self, session: Session):
@@ -105,6 +115,11 @@ class PlayScreen(GameScreen):
 
     async def on_mount(self) -> None:
         self.title = shown(self.session.story.title, None)
+        await self.refresh_view()
+
+    async def relabel(self) -> None:
+        self.title = shown(self.session.story.title, None)
+        relabel_bars(self)
         await self.refresh_view()
 
     async def refresh_view(self) -> None:
@@ -244,17 +259,17 @@ class PlayScreen(GameScreen):
 
     async def action_undo(self) -> None:
         if not self.session.game.can_undo():
-            self.notify("Nothing to undo.", timeout=3)
+            self.notify(_("Nothing to undo."), timeout=3)
             return
         self.session.undo()
         self.outcome, self.step = "", None
         self.fade()
         await self.refresh_view()
-        self.notify("You take back your last choice.", timeout=3)
+        self.notify(_("You take back your last choice."), timeout=3)
 
     async def action_redo(self) -> None:
         if not self.session.can_redo():
-            self.notify("Nothing to redo.", timeout=3)
+            self.notify(_("Nothing to redo."), timeout=3)
             return
         try:
             step = self.session.redo()
@@ -270,13 +285,13 @@ class PlayScreen(GameScreen):
             try:
                 path = self.session.save_as(name, replace)
             except SaveExists as err:
-                question = ConfirmScreen(f"{shown(str(err), 120).capitalize()}.", "Replace it with this run?")
+                question = ConfirmScreen(f"{shown(str(err), 120).capitalize()}.", _("Replace it with this run?"))
                 self.app.push_screen(question, lambda yes: saved(name, True) if yes else None)
                 return
             except SaveError as err:
                 self.notify(shown(str(err), 300), severity="error", timeout=8)
                 return
-            self.notify(f"Saved as '{name}' ({shown(path.name, 80)}).")
+            self.notify(_("Saved as '{name}' ({file}).").format(name=name, file=shown(path.name, 80)))
 
         self.app.push_screen(SaveNameScreen(self.session.key), saved)
 
@@ -287,14 +302,16 @@ class PlayScreen(GameScreen):
 
     def action_leave(self) -> None:
         if not self.session.saving:
-            detail = f"Saving is off ({shown(self.session.save_problem or '', 200)}): this run will be lost."
+            detail = _("Saving is off ({reason}): this run will be lost.").format(
+                reason=shown(self.session.save_problem or "", 200)
+            )
         elif self.session.run_file is None:
-            detail = "You have made no choice yet: there is nothing to keep."
+            detail = _("You have made no choice yet: there is nothing to keep.")
         else:
-            detail = "Your run is saved; choose Continue on the title screen to carry on."
+            detail = _("Your run is saved; choose Continue on the title screen to carry on.")
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.app.back_to_title()
 
-        self.app.push_screen(ConfirmScreen("Leave this run?", detail), answered)
+        self.app.push_screen(ConfirmScreen(_("Leave this run?"), detail), answered)

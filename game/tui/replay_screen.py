@@ -7,30 +7,32 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from game.engine.replay import replay
+from game.i18n import N_, _
 from game.model import Story
 from game.model.shown import shown
-from game.tui.screen import GameScreen
-from game.tui.widgets import Prose, StatePanel, plain_text
+from game.tui.screen import GameScreen, relabel_bars
+from game.tui.widgets import Footer, Prose, StatePanel, plain_text
 
 SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25)  # seconds per step
 
 
 class ReplayScreen(GameScreen):
-    HELP_TITLE = "Replaying"
+    HELP_TITLE = N_("Replaying")
     BINDINGS = [
-        Binding("space", "toggle_play", "Play", tooltip="play / pause"),
-        Binding("right", "step(1)", "Forward", show=False, tooltip="a step forward"),
-        Binding("left", "step(-1)", "Back", show=False, tooltip="a step back"),
-        Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+", show=False, tooltip="faster"),
-        Binding("minus", "speed(-1)", "Slower", key_display="-", show=False, tooltip="slower"),
-        Binding("g", "jump", "Go to step", show=False, tooltip="jump to a step by its number"),
-        Binding("o", "take_over", "Take over", tooltip="take over here: a new live run from this step"),
-        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
-        Binding("escape,q", "back", "Back", tooltip="back to where you were"),
+        Binding("space", "toggle_play", N_("Play"), tooltip=N_("play / pause")),
+        Binding("right", "step(1)", N_("Forward"), show=False, tooltip=N_("a step forward")),
+        Binding("left", "step(-1)", N_("Back"), show=False, tooltip=N_("a step back")),
+        Binding("plus,equals_sign", "speed(1)", N_("Faster"), key_display="+", show=False, tooltip=N_("faster")),
+        Binding("minus", "speed(-1)", N_("Slower"), key_display="-", show=False, tooltip=N_("slower")),
+        Binding("g", "jump", N_("Go to step"), show=False, tooltip=N_("jump to a step by its number")),
+        Binding("o", "take_over", N_("Take over"), tooltip=N_("take over here: a new live run from this step")),
+        Binding("question_mark,f1", "app.help", N_("Help"), key_display="?"),
+        Binding("escape,q", "back", N_("Back"), tooltip=N_("back to where you were")),
     ]
+    PLACEHOLDER = N_("Go to step number, then Enter")
 
     def __init__(self, story: Story, seed: int, log: list[tuple[str, str]]):
         super().__init__()
@@ -51,20 +53,29 @@ class ReplayScreen(GameScreen):
                     yield Prose(id="prose")
                 yield Static("", id="replay-choices")
             yield StatePanel(id="panel")
-        yield Input(placeholder="Go to step number, then Enter", id="jump", classes="hidden")
+        yield Input(placeholder=_(self.PLACEHOLDER), id="jump", classes="hidden")
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.title = f"Replay: {shown(self.story.title, None)}"
+        self.title = _("Replay: {title}").format(title=shown(self.story.title, None))
+        await self.show_step()
+
+    async def relabel(self) -> None:
+        self.title = _("Replay: {title}").format(title=shown(self.story.title, None))
+        self.query_one("#jump", Input).placeholder = _(self.PLACEHOLDER)
+        relabel_bars(self)
         await self.show_step()
 
     async def show_step(self) -> None:
         game, divergence = replay(self.story, self.seed, self.steps, upto=self.position)
-        status = f"Step {self.position} of {len(self.steps)} (← →)"
-        status += "  ·  playing" if self.timer else "  ·  paused"
-        status += f"  ·  {SPEEDS[self.speed]:g} s a step"
+        parts = [
+            _("Step {number} of {count} (← →)").format(number=self.position, count=len(self.steps)),
+            _("playing") if self.timer else _("paused"),
+            _("{seconds:g} s a step").format(seconds=SPEEDS[self.speed]),
+        ]
         if divergence:
-            status += f"  ·  the story has changed: {divergence}"
+            parts.append(_("the story has changed: {why}").format(why=divergence))
+        status = "  ·  ".join(parts)
         self.query_one("#replay-status", Label).update(plain_text(status))
         self.query_one("#scene-title", Label).update(plain_text(game.scene.title))
         await self.query_one("#prose", Prose).update(game.text())
@@ -78,12 +89,13 @@ class ReplayScreen(GameScreen):
             else:
                 text.append(f"  {shown(offer.text, None)} ({shown(offer.reason, None)})\n", style="italic")
         if game.ending is not None:
-            text.append(f"The end: {shown(game.ending.title, None)}\n", style="bold")
+            text.append(_("The end: {title}").format(title=shown(game.ending.title, None)) + "\n", style="bold")
         if self.position == len(self.steps):
-            text.append(
-                f"End of the replay: press {self.key_for('take_over')} to take over as a run of your own", "bold"
+            end = _("End of the replay: press {key} to take over as a run of your own").format(
+                key=self.key_for("take_over")
             )
-            text.append(f" ({self.key_for('back')}: back)")
+            text.append(end, "bold")
+            text.append(" (" + _("{key}: back").format(key=self.key_for("back")) + ")")
         self.query_one("#replay-choices", Static).update(text)
         self.query_one(StatePanel).show(game)
 
@@ -135,7 +147,7 @@ class ReplayScreen(GameScreen):
             self.position = max(0, min(len(self.steps), int(event.value)))
             await self.show_step()
         else:
-            self.notify("Type a step number.")
+            self.notify(_("Type a step number."))
 
     def action_take_over(self) -> None:
         self.stop()

@@ -7,41 +7,55 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from game import i18n
 from game.compiler.loader import read_manifest
+from game.i18n import N_, _, ngettext
 from game.model.shown import shown
 from game.saves.endings import read_record
-from game.tui.screen import GameScreen
+from game.tui.screen import GameScreen, relabel_bars
+from game.tui.widgets import Footer
 
 LOGO = "E S C A P E   L I N E S"
 GALLERY, SETTINGS = "menu:gallery", "menu:settings"  # the menu entries under the stories (never a story's name)
-MENU = {GALLERY: "Endings gallery   (e)", SETTINGS: "Settings   (o)"}
-TAGLINE = "Escapes from the Great War, told as interactive fiction"
+MENU = {GALLERY: N_("Endings gallery   (e)"), SETTINGS: N_("Settings   (o)")}  # translated where shown
+TAGLINE = N_("Escapes from the Great War, told as interactive fiction")
+KEYS = N_("Enter play · c continue · l load · r replay · e endings · o settings")
 
 
 class TitleScreen(GameScreen):
-    HELP_TITLE = "Title screen"
-    HELP_EXTRA = [("↑ ↓ Enter", "choose a story (or click it)")]
+    HELP_TITLE = N_("Title screen")
+    HELP_EXTRA = [("↑ ↓ Enter", N_("choose a story (or click it)"))]
     BINDINGS = [
-        Binding("enter", "play", "Play", show=True, priority=False, tooltip="a new run of the highlighted story"),
-        Binding("c", "continue", "Continue", tooltip="continue the story's unfinished run (asks which, if several)"),
-        Binding("l", "app.load", "Load", tooltip="load a save (in the list: d deletes, r renames)"),
-        Binding("r", "app.replay", "Replay", tooltip="replay a save, step by step"),
-        Binding("e", "app.gallery", "Endings", show=False, tooltip="the endings gallery: found and locked"),
-        Binding("o", "app.open_settings", "Settings", show=False, tooltip="theme, text width, side panel, transcript"),
-        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
-        Binding("t", "app.toggle_dark", "Theme", show=False, tooltip="switch the light and dark themes"),
-        Binding("q", "app.quit", "Quit", tooltip="quit the game"),
+        Binding(
+            "enter", "play", N_("Play"), show=True, priority=False, tooltip=N_("a new run of the highlighted story")
+        ),
+        Binding(
+            "c", "continue", N_("Continue"), tooltip=N_("continue the story's unfinished run (asks which, if several)")
+        ),
+        Binding("l", "app.load", N_("Load"), tooltip=N_("load a save (in the list: d deletes, r renames)")),
+        Binding("r", "app.replay", N_("Replay"), tooltip=N_("replay a save, step by step")),
+        Binding("e", "app.gallery", N_("Endings"), show=False, tooltip=N_("the endings gallery: found and locked")),
+        Binding(
+            "o",
+            "app.open_settings",
+            N_("Settings"),
+            show=False,
+            tooltip=N_("theme, text width, side panel, transcript, language"),
+        ),
+        Binding("question_mark,f1", "app.help", N_("Help"), key_display="?"),
+        Binding("t", "app.toggle_dark", N_("Theme"), show=False, tooltip=N_("switch the light and dark themes")),
+        Binding("q", "app.quit", N_("Quit"), tooltip=N_("quit the game")),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="title-box"):
             yield Label(LOGO, id="logo")
-            yield Label(TAGLINE, id="tagline")
+            yield Label(_(TAGLINE), id="tagline")
             yield OptionList(id="stories")
-            yield Label("Enter play · c continue · l load · r replay · e endings · o settings", id="title-keys")
+            yield Label(_(KEYS), id="title-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -49,6 +63,12 @@ class TitleScreen(GameScreen):
 
     def on_screen_resume(self) -> None:
         self.refresh_stories()
+
+    async def relabel(self) -> None:
+        self.query_one("#tagline", Label).update(_(TAGLINE))
+        self.query_one("#title-keys", Label).update(_(KEYS))
+        self.refresh_stories()
+        relabel_bars(self)
 
     def refresh_stories(self) -> None:
         """List the stories, each with its blurb, the endings found and how many unfinished runs wait."""
@@ -58,30 +78,32 @@ class TitleScreen(GameScreen):
         waiting_by_key = self.app.waiting_by_key()  # the saves folder read once, not once per story
         record = read_record(self.app.saves)  # and the endings record
         for name, folder in self.app.stories.items():
-            story = read_manifest(folder)
+            story = read_manifest(folder, i18n.language())
             if story is None:
                 unreadable = Content.assemble(
                     (shown(name, 80), "bold"),
-                    ("  (its story.yaml cannot be read: choose it to see why)", "$text-error"),
+                    ("  (" + _("its story.yaml cannot be read: choose it to see why") + ")", "$text-error"),
                 )
                 stories.add_option(Option(unreadable, id=name))
                 continue
             key = self.app.story_key(name, story.id)
             found = len(record.story(key).found)
             waiting = waiting_by_key[key]
-            resume = {0: "", 1: "  ·  a run is waiting: press c"}.get(
-                waiting, f"  ·  {waiting} runs are waiting: press c"
-            )
+            line = _("Endings found: {found} of {total}").format(found=found, total=story.endings)
+            if waiting:
+                line += "  ·  " + ngettext(
+                    "a run is waiting: press c", "{count} runs are waiting: press c", waiting
+                ).format(count=waiting)
             prompt = Text.assemble(
                 (shown(story.title, None), "bold"),
                 "\n",
                 (shown(story.blurb, None, multiline=True), ""),
                 "\n",
-                (f"Endings found: {found} of {story.endings}{resume}", "italic"),
+                (line, "italic"),
                 "\n",
             )
             stories.add_option(Option(prompt, id=name))
-        stories.add_options([None, *(Option(prompt, id=key) for key, prompt in MENU.items())])
+        stories.add_options([None, *(Option(_(prompt), id=key) for key, prompt in MENU.items())])
         stories.highlighted = highlighted if highlighted is not None else 0
         stories.focus()
 

@@ -3,26 +3,69 @@ They render what they are given and send messages up; none holds game state."""
 
 from __future__ import annotations
 
+from string import Formatter
+
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import Markdown as RichMarkdown
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
+from textual import widgets
+from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Markdown, OptionList, Static
+from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
 
 from game.engine.game import Game, Offer
 from game.engine.journal import Entry
+from game.i18n import N_, _
 from game.model.shown import shown
+
+# Textual's own texts that the game shows translated: the command palette's key in the footer
+# (App.COMMAND_PALETTE_BINDING) and its tooltip there and on the header's icon
+TEXTUAL_TEXTS = (N_("palette"), N_("Open the command palette"))
 
 
 def plain_text(text: str, limit: int | None = None) -> Text:
     """Text from a story, a save or a file name as it is written: never read as markup (`[b]` and
     `[@click=...]` are shown as they are) and every unprintable character as '?' (see `shown`)."""
     return Text(shown(text, limit, multiline=True))
+
+
+def styled(message: str, style: str = "", **values: str | tuple[str, str]) -> Text:
+    """A translated message with its named placeholders filled in, each value plain text or (text, style):
+    the translator may move a placeholder, and its style goes with it. The message's own words get `style`.
+    `styled(_("You chose: {choice}"), "bold", choice=(name, "italic"))`."""
+    text = Text()
+    for literal, name, _spec, _conversion in Formatter().parse(message):
+        if literal:
+            text.append(literal, style)
+        if name is not None:
+            value = values[name]
+            if isinstance(value, tuple):
+                text.append(value[0], value[1])
+            else:
+                text.append(value, style)
+    return text
+
+
+class Footer(widgets.Footer):
+    """Textual's footer, with each key's description and tooltip in the interface's language. The screens'
+    bindings are made at import (`BINDINGS`, descriptions marked with `N_`); the footer translates them each
+    time it is composed, so a footer recomposed after `game.i18n.use` speaks the new language
+    (EscapeApp.switch_language recomposes them)."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                if widget.description:
+                    widget.description = _(widget.description)
+                if isinstance(widget.tooltip, str) and widget.tooltip:
+                    widget.tooltip = _(widget.tooltip)
+            yield widget
 
 
 class Prose(Markdown):
@@ -38,7 +81,10 @@ class Prose(Markdown):
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.prevent_default()
         event.stop()
-        self.notify(f"This text links to {shown(event.href, 200)}. The game does not open links.", timeout=8)
+        self.notify(
+            _("This text links to {address}. The game does not open links.").format(address=shown(event.href, 200)),
+            timeout=8,
+        )
 
 
 class TranscriptEntry(Static):
@@ -71,10 +117,10 @@ class ChoiceList(OptionList):
     moving the highlight (the list keeps the keyboard; `ScrollProse` asks the screen)."""
 
     BINDINGS = [
-        Binding("pageup", "scroll_prose('page_up')", "Scroll up", show=False),
-        Binding("pagedown", "scroll_prose('page_down')", "Scroll down", show=False),
-        Binding("home", "scroll_prose('home')", "Top", show=False),
-        Binding("end", "scroll_prose('end')", "Bottom", show=False),
+        Binding("pageup", "scroll_prose('page_up')", N_("Scroll up"), show=False),
+        Binding("pagedown", "scroll_prose('page_down')", N_("Scroll down"), show=False),
+        Binding("home", "scroll_prose('home')", N_("Top"), show=False),
+        Binding("end", "scroll_prose('end')", N_("Bottom"), show=False),
     ]
 
     class Chosen(Message):
@@ -160,11 +206,11 @@ def panel_text(game: Game, changed: frozenset[str] = frozenset(), gone: tuple[st
 
     chapter = game.scene.chapter
     if chapter:
-        text.append("Chapter\n", style="bold")
+        text.append(_("Chapter") + "\n", style="bold")
         text.append(f"{shown(chapter, None)}\n\n")
     stats = [v for v in story.variables.values() if v.show == "stat"]
     if stats:
-        text.append("Condition\n", style="bold")
+        text.append(_("Condition") + "\n", style="bold")
         for variable in stats:
             value = run.variables[variable.name]
             if isinstance(value, int) and variable.minimum is not None and variable.maximum is not None:
@@ -178,22 +224,22 @@ def panel_text(game: Game, changed: frozenset[str] = frozenset(), gone: tuple[st
         text.append("\n")
     companions = [v for v in story.variables.values() if v.show == "companion"]
     if companions:
-        text.append("With you\n", style="bold")
+        text.append(_("With you") + "\n", style="bold")
         listed = [v for v in companions if run.variables[v.name] or v.name in changed]
         for variable in listed:
             line(variable.label, variable.name, "" if run.variables[variable.name] else "strike")
         if not any(run.variables[v.name] for v in companions) and not listed:
-            text.append("No one\n")
+            text.append(_("No one") + "\n")
         text.append("\n")
-    text.append("Carrying\n", style="bold")
+    text.append(_("Carrying") + "\n", style="bold")
     order = list(story.items)
     listed_items = sorted(set(run.items) | set(gone), key=order.index)
     for item in listed_items:
         line(story.items[item].name, item, "" if item in run.items else "strike")
     if not listed_items:
-        text.append("Nothing\n")
+        text.append(_("Nothing") + "\n")
     text.append("\n")
-    text.append(f"Choices made: {run.turn}", style="italic")
+    text.append(_("Choices made: {count}").format(count=run.turn), style="italic")
     return text
 
 
