@@ -82,3 +82,28 @@ def test_installed_wheel_finds_its_stories_and_validates_them(built, tmp_path):
     first, *rest = result.stdout.splitlines()
     assert Path(first) == target / "game" / "scenes"
     assert rest[-1] == "2 stories checked: 0 errors, 0 warnings"
+
+
+def test_the_wheel_carries_the_compiled_catalogs_and_plays_in_italian(built, tmp_path):
+    wheel = zipfile.ZipFile(next(built.glob("escape_lines-*.whl")))
+    assert "game/i18n/locale/it/LC_MESSAGES/escape.mo" in wheel.namelist()
+    assert "game/scenes/captured/i18n/it.yaml" in wheel.namelist()
+    target = tmp_path / "site"
+    wheel.extractall(target)
+    (target / "game/i18n/locale/it/LC_MESSAGES/escape.po").unlink()  # the compiled catalog alone must do
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]])}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from game import i18n; from game.compiler.bundled import story_by_id; i18n.use('it'); "
+            "print(i18n._('Goodbye.')); print(story_by_id('captured', lang='it').title)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["Arrivederci.", "Prigionieri!"]
