@@ -35,6 +35,7 @@ from game.model import Story
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
+_MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S*?)story\.schema\.json$")
 
 
 def words(text: str) -> int:
@@ -83,11 +84,26 @@ def _entry_text(key: str, fields: list[tuple[str, object]]) -> str:
     return "\n".join(lines)
 
 
-def overlay_text(story: Story, lang: str, entries: dict[str, Entry], result: Extracted) -> str:
+def schema_line(folder: str | Path) -> str | None:
+    """The modeline for a translation of the story in `folder`, pointing where the manifest's points (one
+    folder up, since translations are in i18n/); None when the manifest has none."""
+    try:
+        with open(Path(folder) / "story.yaml", encoding="utf-8") as manifest:
+            first = manifest.readline(4096)
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _MODELINE.match(first.strip())
+    if found is None or "://" in found.group(1) or found.group(1).startswith("/"):
+        return None
+    return f"# yaml-language-server: $schema=../{found.group(1)}translation.schema.json"
+
+
+def overlay_text(
+    story: Story, lang: str, entries: dict[str, Entry], result: Extracted, modeline: str | None = None
+) -> str:
     """The whole overlay file, in the story's order, with a comment line before each source file's part."""
     name = LANGUAGES.get(lang, "")
-    out = [
-        "# yaml-language-server: $schema=../../../schema/translation.schema.json",
+    out = [line for line in (modeline,) if line] + [
         f"# {story.title}: the {lang} translation. `escape translate extract` adds what is missing or changed;",
         '# translate each `text`, then delete `source` and `review` (docs/AUTHORING.md, "Translating a story").',
         f"language: {lang}",
@@ -140,7 +156,7 @@ def extract(story: Story, folder: str | Path, lang: str, checker: Checker) -> Ex
         entries = overlay.entries
         before = path.read_text(encoding="utf-8")
     result = Extracted(path)
-    text = overlay_text(story, lang, entries, result)
+    text = overlay_text(story, lang, entries, result, schema_line(folder))
     if text != before:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp")
