@@ -24,6 +24,7 @@ from game import i18n
 from game.compiler.checker import Suggester
 from game.compiler.loader import check_story
 from game.i18n import _, ngettext, pgettext
+from tests.marking import Marked
 
 MANIFEST = """\
 id: demo
@@ -161,19 +162,6 @@ def test_switching_back_to_english_leaks_nothing(story: Path) -> None:
     assert validated(story) == english
     i18n.use("it")
     assert validated(story) == italian  # and the other way round
-
-
-class Marked(gettext.NullTranslations):
-    """A made-up language: every message between « and »."""
-
-    def gettext(self, message: str) -> str:
-        return f"«{message}»"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"«{msgid1 if n == 1 else msgid2}»"
-
-    def pgettext(self, context: str, message: str) -> str:
-        return f"«{message}»"
 
 
 def test_every_message_is_looked_up_when_it_is_reported(story: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,6 @@ catalog at the moment it is shown."""
 
 from __future__ import annotations
 
-import gettext
 import json
 
 import pytest
@@ -22,25 +21,13 @@ from game.i18n import _, ngettext
 from game.tools.output import OutputError, check_file
 from game.tools.stats import story_stats
 from tests.conftest import DEMO
-
-
-class Pseudo(gettext.NullTranslations):
-    """Every message wrapped in «»: an output line that has none was not looked up in the catalog."""
-
-    def gettext(self, message: str) -> str:
-        return f"«{message}»"
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return f"«{singular if n == 1 else plural}»"
-
-    def pgettext(self, context: str, message: str) -> str:
-        return f"«{message}»"
+from tests.marking import Marked
 
 
 @pytest.fixture
 def pseudo(monkeypatch):
     """Italian is the pseudo-translation for this test."""
-    monkeypatch.setitem(i18n._loaded, "it", Pseudo())
+    monkeypatch.setitem(i18n._loaded, "it", Marked())
     i18n.use("it")
 
 
@@ -206,7 +193,7 @@ def test_json_is_the_same_in_every_language(capsys, tmp_path, monkeypatch, catal
 
     english = outputs()
     if catalog == "pseudo":
-        monkeypatch.setitem(i18n._loaded, "it", Pseudo())
+        monkeypatch.setitem(i18n._loaded, "it", Marked())
     i18n.use("it")
     italian = outputs()
     assert italian == english

@@ -5,7 +5,6 @@ whatever the real Italian catalog holds; the real one is checked when it is ther
 
 from __future__ import annotations
 
-import gettext
 import json
 import os
 from pathlib import Path
@@ -26,29 +25,16 @@ from game.tui.replay_screen import ReplayScreen
 from game.tui.settings_screen import SettingsScreen
 from game.tui.title_screen import KEYS, TAGLINE, TitleScreen
 from tests.conftest import DEMO
+from tests.marking import Marked
 
 WINNING_KEYS = ["1", "1", "1", "1", "1"]  # seed 5: the demo's way out (see tests/test_tui.py)
 TITLE_FOOTER = ["Continue", "Load", "Replay", "Help", "Quit"]
 
 
-class Marked(gettext.NullTranslations):
-    """A catalog that translates every message into itself between ‹ and ›: what the interface says is marked,
-    what it does not translate (story text, key names, file names) is not."""
-
-    def gettext(self, message: str) -> str:
-        return f"‹{message}›"
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return f"‹{singular if n == 1 else plural}›"
-
-    def pgettext(self, context: str, message: str) -> str:
-        return f"‹{message}›"
-
-
 @pytest.fixture
 def marked(monkeypatch):
     """Italian, for this test, is the marking catalog."""
-    monkeypatch.setitem(i18n._loaded, "it", Marked())
+    monkeypatch.setitem(i18n._loaded, "it", Marked("‹", "›"))
 
 
 def app_for(tmp_path, **kwargs):
