@@ -103,3 +103,13 @@ def test_the_locale_chooses_the_language(monkeypatch):
 def test_a_po_file_with_a_broken_line_names_it():
     with pytest.raises(ValueError, match=re.escape("line 2")):
         parse_po('msgid "a"\nnonsense\n')
+
+
+def test_numbers_are_written_the_way_the_language_writes_them():
+    i18n.use("it")
+    assert i18n._("{count:,} of {total:,} runs").format(count=1234, total=5678.5) == "1.234 of 5.678,5 runs"
+    assert i18n._("{a}: {b:.1f}").format(a=True, b=2.25) == "True: 2,2"  # true/false is no number
+    assert i18n.number(35313) == "35.313" and i18n.number(3.14, ".1f") == "3,1"
+    i18n.use("en")
+    assert i18n._("{count:,} of {total:,} runs").format(count=1234, total=5678.5) == "1,234 of 5,678.5 runs"
+    assert i18n.number(35313) == "35,313"

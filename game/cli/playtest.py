@@ -19,7 +19,7 @@ from game.compiler.checker import did_you_mean
 from game.compiler.loader import load_story
 from game.engine.replay import replay
 from game.errors import EscapeError, SaveError
-from game.i18n import N_, _, ngettext, pgettext
+from game.i18n import N_, _, ngettext, number, pgettext
 from game.model import Story
 from game.saves.files import (
     MAX_SAVE_BYTES,
@@ -568,7 +568,7 @@ def _path_words(found: dict[str, Any]) -> str:
 
 
 def _print_search(story: Story, report: dict[str, Any]) -> None:
-    states, seconds = f"{report['states']:,}", report["seconds"]
+    states, seconds = number(report["states"]), report["seconds"]
     if report["capped"]:
         print(
             ngettext(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from game.cli.common import json_text, load_for_tool
 from game.errors import EscapeError
-from game.i18n import N_, _, ngettext
+from game.i18n import N_, _, ngettext, number
 from game.model.shown import shown
 from game.tools.stats import WORDS_PER_MINUTE, RunStats, SceneStats, Spread, StoryStats, minutes, story_stats
 
@@ -93,7 +93,7 @@ def summary(stats: StoryStats) -> list[str]:
     """The totals: scenes, choices and branching, words, reading time."""
     average, widest = stats.branching()
     kinds = stats.words_by_kind()
-    parts = ", ".join(f"{_(KIND_NAMES[kind])} {count:,}" for kind, count in kinds.items() if count)
+    parts = ", ".join(f"{_(KIND_NAMES[kind])} {number(count)}" for kind, count in kinds.items() if count)
     labels = _labels()
     chapters = len(stats.chapters())
     scenes = _("{scenes:,} in {chapters}, {endings}").format(
@@ -109,7 +109,7 @@ def summary(stats: StoryStats) -> list[str]:
     gated = _("{gated:,} gated by 'if' ({share}), {once:,} once-only").format(
         gated=stats.gated, share=_share(stats.gated, stats.choices), once=stats.once
     )
-    words = f"{stats.words:,}" + (f" ({parts})" if parts else "")
+    words = number(stats.words) + (f" ({parts})" if parts else "")
     reading = _("the whole story: {duration} at {rate} words a minute").format(
         duration=_duration(stats.words), rate=WORDS_PER_MINUTE
     )
@@ -250,8 +250,8 @@ def design_lines(stats: StoryStats) -> list[str]:
 
 
 def chapters(stats: StoryStats) -> list[str]:
-    rows = [(_cut(c.name or _("(no chapter)")), f"{c.scenes:,}", f"{c.words:,}") for c in stats.chapters()]
-    rows.append((_("total"), f"{len(stats.scenes):,}", f"{stats.words:,}"))
+    rows = [(_cut(c.name or _("(no chapter)")), number(c.scenes), number(c.words)) for c in stats.chapters()]
+    rows.append((_("total"), number(len(stats.scenes)), number(stats.words)))
     return _table((_("Chapter"), _("scenes"), _("words")), rows)
 
 
@@ -259,7 +259,7 @@ def top_scenes(stats: StoryStats, count: int) -> list[str]:
     shown: list[SceneStats] = stats.top(count)
     ending = _("ending")
     rows = [
-        (_cut(s.id), _cut(s.chapter or "-"), f"{s.words:,}", ending if s.is_ending else f"{s.choices}") for s in shown
+        (_cut(s.id), _cut(s.chapter or "-"), number(s.words), ending if s.is_ending else f"{s.choices}") for s in shown
     ]
     lines = _table((_("Longest scenes"), _("chapter"), _("words"), _("choices")), rows, text_columns=2)
     if len(shown) < len(stats.scenes):

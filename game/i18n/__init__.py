@@ -28,19 +28,65 @@ _language = SOURCE_LANGUAGE
 _loaded: dict[str, gettext.NullTranslations] = {}
 
 
+COMMA_DECIMALS = frozenset({"it"})  # languages that write 1.234,5 where English writes 1,234.5
+
+
+class Number:
+    """A number as a message shows it: formatted as asked (`{n:,}`, `{x:.1f}`), then with the separators of
+    the language in use."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: int | float) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec).translate(_COMMA_FOR_POINT)
+
+    def __str__(self) -> str:
+        return self.__format__("")
+
+
+_COMMA_FOR_POINT = str.maketrans({",": ".", ".": ","})
+
+
+class Message(str):
+    """A translated message whose `format` writes numbers the way the language does."""
+
+    __slots__ = ()
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        return str.format(self, *map(_number, args), **{key: _number(value) for key, value in kwargs.items()})
+
+
+def number(value: int | float, spec: str = ",") -> str:
+    """A number written the way the language in use writes it (by default with thousands grouped)."""
+    return format(Number(value), spec) if _language in COMMA_DECIMALS else format(value, spec)
+
+
+def _number(value: object) -> object:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Number(value)
+    return value
+
+
+def _localized(text: str) -> str:
+    return Message(text) if _language in COMMA_DECIMALS else text
+
+
 def _(message: str) -> str:
     """The message in the current language."""
-    return _current.gettext(message)
+    return _localized(_current.gettext(message))
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of the message for `count`, in the current language (Italian, like English, has two)."""
-    return _current.ngettext(singular, plural, count)
+    return _localized(_current.ngettext(singular, plural, count))
 
 
 def pgettext(context: str, message: str) -> str:
     """The message in the current language, told apart from the same English words by `context`."""
-    return _current.pgettext(context, message)
+    return _localized(_current.pgettext(context, message))
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
@@ -124,6 +170,7 @@ __all__ = [
     "language",
     "ngettext",
     "normalize",
+    "number",
     "pgettext",
     "translations",
     "use",
