@@ -284,3 +284,18 @@ def test_escape_saves_delete_takes_an_italian_yes_at_a_terminal(tmp_path, lang, 
         assert in_language("it", "Deleted {file}.", file=path.name) in out
     else:
         assert "Nothing was deleted." in out
+
+
+def test_plain_mode_takes_the_italian_command_words_and_lists_them(monkeypatch):
+    import io
+
+    from game.cli.plain import run_plain
+    from tests.conftest import DEMO
+
+    i18n.use("it")
+    out = io.StringIO()
+    assert run_plain(str(DEMO), seed=5, saves=None, out=out, inp=io.StringIO("aiuto\nstato\ninventario\nesci\n")) == 0
+    text = out.getvalue()
+    assert "  s o stato: " in text and "  ? o aiuto: " in text
+    assert _("Choices made: {count}.").format(count=0) in text
+    assert text.rstrip().endswith(_("Goodbye."))

@@ -121,20 +121,21 @@ class PlainFrontEnd:
         self.width = terminal_width() if width is None else max(MIN_WIDTH, width)
         self.shown_chapter: str | None = None  # the chapter of the last scene shown
         self.enabled: list[Offer] = []  # the choices a number can take this turn, in order
+        # each command by its letter, its English word and its Italian word (taken in every language)
         self.commands: dict[str, Callable[[], Next]] = {
-            **dict.fromkeys(("?", "h", "help"), self.command_help),
-            **dict.fromkeys(("s", "status"), self.command_status),
-            **dict.fromkeys(("i", "inventory"), self.command_inventory),
-            **dict.fromkeys(("r", "repeat"), self.command_repeat),
-            **dict.fromkeys(("c", "choices"), self.command_choices),
-            **dict.fromkeys(("u", "undo"), self.command_undo),
-            "redo": self.command_redo,
-            "load": self.command_load,
-            **dict.fromkeys(("q", "quit"), self.command_quit),
+            **dict.fromkeys(("?", "h", "help", "aiuto"), self.command_help),
+            **dict.fromkeys(("s", "status", "stato"), self.command_status),
+            **dict.fromkeys(("i", "inventory", "inventario"), self.command_inventory),
+            **dict.fromkeys(("r", "repeat", "scena"), self.command_repeat),
+            **dict.fromkeys(("c", "choices", "scelte"), self.command_choices),
+            **dict.fromkeys(("u", "undo", "annulla"), self.command_undo),
+            **dict.fromkeys(("redo", "rifai"), self.command_redo),
+            **dict.fromkeys(("load", "carica"), self.command_load),
+            **dict.fromkeys(("q", "quit", "esci"), self.command_quit),
         }
         self.commands_with_words: dict[str, Callable[[str], Next]] = {
-            **dict.fromkeys(("j", "journal"), self.command_journal),
-            "save": self.command_save,
+            **dict.fromkeys(("j", "journal", "diario"), self.command_journal),
+            **dict.fromkeys(("save", "salva"), self.command_save),
         }
 
     # output ---------------------------------------------------------------------------------------------
