@@ -232,3 +232,13 @@ def test_only_an_escape_in_quotes_is_warned_about_as_making_an_invisible_charact
         f"{path}:5:16: warning: an escape in this text in quotes makes the invisible character U+202E "
         f"(right-to-left override): {as_written} [control-character]",
     ]
+
+
+@pytest.mark.parametrize("keyword", ["elif x > 1", "else"])
+def test_a_branch_after_else_is_named_in_the_message(keyword):
+    text = f"{{% if flag %}}a{{% else %}}b{{% {keyword} %}}c{{% endif %}}"
+    with pytest.raises(ExprError) as raised:
+        compile_template(text, NAMES)
+    tag = "{% elif %}" if keyword.startswith("elif") else "{% else %}"
+    assert raised.value.message == f"'{tag}' after '{{% else %}}': the else must come last"
+    assert raised.value.offset == text.index("{%", text.index("b"))
