@@ -20,7 +20,7 @@ from game.saves.session import Session
 from game.tools.consequences import change_notes, changed_names
 from game.tui.dialogs import ConfirmScreen, SaveNameScreen
 from game.tui.numbering import Numbering
-from game.tui.screen import GameScreen, relabel_bars
+from game.tui.screen import SETTINGS_BINDING, GameScreen, relabel_bars
 from game.tui.widgets import ChoiceList, Footer, Prose, StatePanel, TranscriptEntry, plain_text
 
 PUNCTUATION = re.compile(r"([!-/:-@\\[-`{-~])")
@@ -79,13 +79,7 @@ class PlayScreen(GameScreen):
         Binding("question_mark,f1", "app.help", N_("Help"), key_display="?"),
         Binding("p", "toggle_panel", N_("Panel"), show=False, tooltip=N_("hide or show the side panel")),
         Binding("t", "app.toggle_dark", N_("Theme"), show=False, tooltip=N_("switch the light and dark themes")),
-        Binding(
-            "o",
-            "app.open_settings",
-            N_("Settings"),
-            show=False,
-            tooltip=N_("theme, text width, side panel, transcript, language"),
-        ),
+        SETTINGS_BINDING,
         Binding("q,escape", "leave", N_("Quit"), tooltip=N_("leave the run for the title (it asks; the run is kept)")),
     ]
 

@@ -5,13 +5,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
+from textual.binding import Binding
 from textual.events import Mount
 from textual.screen import Screen
 from textual.widgets import Header
 from textual.widgets._header import HeaderIcon
 
-from game.i18n import _
+from game.i18n import N_, _
 from game.tui.widgets import TEXTUAL_TEXTS, Footer
+
+# `o` on the title and play screens (the footer leaves it out; the help lists it)
+SETTINGS_BINDING = Binding(
+    "o",
+    "app.open_settings",
+    N_("Settings"),
+    show=False,
+    tooltip=N_("theme, text width, side panel, transcript, language"),
+)
 
 if TYPE_CHECKING:
     from game.tui.app import EscapeApp

@@ -15,7 +15,7 @@ from game.compiler.loader import read_manifest
 from game.i18n import N_, _, ngettext
 from game.model.shown import shown
 from game.saves.endings import read_record
-from game.tui.screen import GameScreen, relabel_bars
+from game.tui.screen import SETTINGS_BINDING, GameScreen, relabel_bars
 from game.tui.widgets import Footer
 
 LOGO = "E S C A P E   L I N E S"
@@ -38,13 +38,7 @@ class TitleScreen(GameScreen):
         Binding("l", "app.load", N_("Load"), tooltip=N_("load a save (in the list: d deletes, r renames)")),
         Binding("r", "app.replay", N_("Replay"), tooltip=N_("replay a save, step by step")),
         Binding("e", "app.gallery", N_("Endings"), show=False, tooltip=N_("the endings gallery: found and locked")),
-        Binding(
-            "o",
-            "app.open_settings",
-            N_("Settings"),
-            show=False,
-            tooltip=N_("theme, text width, side panel, transcript, language"),
-        ),
+        SETTINGS_BINDING,
         Binding("question_mark,f1", "app.help", N_("Help"), key_display="?"),
         Binding("t", "app.toggle_dark", N_("Theme"), show=False, tooltip=N_("switch the light and dark themes")),
         Binding("q", "app.quit", N_("Quit"), tooltip=N_("quit the game")),
