@@ -337,3 +337,12 @@ def test_renaming_a_scene_renames_its_translation_keys_and_names_and_keeps_it_do
     game = Game(load_story(tiny, cache_dir=None, lang="it"))
     game.start(1)
     assert game.choose("dig").text == "Il cortile è vuoto."
+
+
+def test_the_title_screen_sees_a_translation_edited_since(tiny):
+    overlay(ITALIAN, tiny)
+    assert read_manifest(tiny, "it").title == "La piccola fuga"
+    overlay({**ITALIAN, "story.title": "La fuga piccolissima"}, tiny)
+    assert read_manifest(tiny, "it").title == "La fuga piccolissima"
+    overlay_path(tiny, "it").unlink()
+    assert read_manifest(tiny, "it").title == "The Tiny Escape"

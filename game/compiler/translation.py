@@ -368,13 +368,23 @@ def check_all(story: Story, folder: str | Path, checker: Checker) -> Iterator[Tr
         yield translator
 
 
+_MANIFEST_OVERLAYS: dict[tuple[str, str, int, int], Overlay | None] = {}  # by file, language, time and size
+
+
 def manifest_texts(info: Any, folder: str | Path, lang: str) -> Any:
     """A manifest summary (loader.StoryInfo) with its title, blurb and endings in `lang` where the story's
     translation has them done; as it was when the translation is missing or cannot be read."""
     path = overlay_path(folder, lang)
-    if not path.is_file():
+    try:
+        stat = path.stat()
+    except OSError:
         return info
-    overlay = read_overlay(path, lang, Checker())
+    key = (str(path.resolve()), lang, stat.st_mtime_ns, stat.st_size)
+    if key not in _MANIFEST_OVERLAYS:  # the title screen and the gallery ask each time they draw
+        if len(_MANIFEST_OVERLAYS) >= 16:
+            _MANIFEST_OVERLAYS.clear()
+        _MANIFEST_OVERLAYS[key] = read_overlay(path, lang, Checker()) if path.is_file() else None
+    overlay = _MANIFEST_OVERLAYS[key]
     if overlay is None:
         return info
 
