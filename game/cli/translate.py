@@ -32,8 +32,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _source(folder: Path) -> Story:
-    """The story in its own language; its errors (which a translation cannot be checked without) raised."""
-    story, diagnostics = check_story(folder)
+    """The story in its own language (its translations are each command's business); its errors, which a
+    translation cannot be checked without, raised."""
+    story, diagnostics = check_story(folder, translations=False)
     if story is None:
         raise StoryError([d for d in diagnostics if d.is_error])
     return story

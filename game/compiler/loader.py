@@ -65,15 +65,14 @@ def _collector_paused():
             gc.enable()
 
 
-def check_story(folder: str | Path) -> tuple[Story | None, list[Diagnostic]]:
-    """Every problem in a story (errors and warnings), its translations' included, and the story (in its
-    own language) if it has no errors."""
+def check_story(folder: str | Path, translations: bool = True) -> tuple[Story | None, list[Diagnostic]]:
+    """Every problem in a story (errors and warnings), its translations' too unless `translations` is false,
+    and the story (in its own language) if it has no errors."""
     checker = Checker(COLLECT)
     with _collector_paused():
         story = StoryCompiler(Path(folder), checker).run()
-        if story is not None and not checker.errors:
-            for _translator in check_all(story, folder, checker):
-                pass
+        if translations and story is not None and not checker.errors:
+            check_all(story, folder, checker)
     return (story if not checker.errors else None), checker.diagnostics
 
 

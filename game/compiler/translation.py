@@ -23,7 +23,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -43,8 +42,6 @@ SOURCE_LANGUAGE = "en"
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 DONE, STALE, MISSING = "done", "stale", "missing"
-
-ENTRY = TRANSLATION_ENTRY
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +195,7 @@ def read_overlay(path: Path, lang: str, checker: Checker) -> Overlay | None:
         raw = {}
     entries: dict[str, Entry] = {}
     for key, spec in raw.items():
-        if not ENTRY.check(spec, ("entries", key), report, f"entry '{str(key)[:60]}'"):
+        if not TRANSLATION_ENTRY.check(spec, ("entries", key), report, f"entry '{str(key)[:60]}'"):
             continue
         text = spec.get("text")
         entries[str(key)] = Entry(str(key), spec["hash"], text, spec.get("review", False), spec.get("source"))
@@ -357,15 +354,16 @@ def translate(story: Story, folder: str | Path, lang: str | None, checker: Check
     return translator.story_in_language()
 
 
-def check_all(story: Story, folder: str | Path, checker: Checker) -> Iterator[Translator]:
-    """Check every overlay of a story folder (escape validate, escape translate check)."""
+def check_all(story: Story, folder: str | Path, checker: Checker) -> list[Translator]:
+    """Check every overlay of a story folder (escape validate, escape translate check): the checked ones."""
+    checked = []
     for lang in languages(folder):
         overlay = read_overlay(overlay_path(folder, lang), lang, checker)
-        if overlay is None:
-            continue
-        translator = Translator(story, overlay, checker)
-        translator.check()
-        yield translator
+        if overlay is not None:
+            translator = Translator(story, overlay, checker)
+            translator.check()
+            checked.append(translator)
+    return checked
 
 
 _MANIFEST_OVERLAYS: dict[tuple[str, str, int, int], Overlay | None] = {}  # by file, language, time and size

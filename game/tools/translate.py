@@ -15,9 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from game.compiler.checker import Checker
+from game.compiler.checker import COLLECT, Checker
 from game.compiler.translation import (
     DONE,
     MISSING,
@@ -30,6 +28,7 @@ from game.compiler.translation import (
     text_hash,
     units,
 )
+from game.compiler.yamlsafe import parse_yaml_text
 from game.i18n import LANGUAGES
 from game.model import Story
 
@@ -66,11 +65,9 @@ def _scalar(text: str, indent: int) -> str:
         pad = " " * indent
         lines = [(pad + line) if line else "" for line in (body + "\n" * max(0, trailing - 1)).split("\n")]
         block = f"|{chomp}\n" + "\n".join(lines)
-        try:
-            if yaml.load("v: " + block + "\n", Loader=yaml.CSafeLoader)["v"] == text:  # noqa: S506 - safe loader
-                return block
-        except yaml.YAMLError:
-            pass
+        doc = parse_yaml_text("v: " + block + "\n", "<entry>", Checker(COLLECT))
+        if doc is not None and isinstance(doc.data, dict) and doc.data.get("v") == text:
+            return block
     return quoted
 
 
@@ -112,7 +109,8 @@ def overlay_text(
         out.append(f"name: {json.dumps(name, ensure_ascii=False)}")
     out.append("entries:")
     group = None
-    for unit in units(story):
+    every = units(story)
+    for unit in every:
         if unit.group != group:
             group = unit.group
             out.append(f"\n  # {group}")
@@ -130,7 +128,7 @@ def overlay_text(
         else:
             result.missing += 1
             out.append(_entry_text(unit.key, [("hash", text_hash(unit.source)), ("source", unit.source)]))
-    known = {unit.key for unit in units(story)}
+    known = {unit.key for unit in every}
     leftover = [entry for key, entry in entries.items() if key not in known]
     if leftover:
         out.append("\n  # texts the story no longer has (removed or renamed): delete these entries")
