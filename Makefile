@@ -6,11 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input --quiet
 PLAY_STAMP := $(VENV)/.play-installed
+WEB_STAMP := $(VENV)/.web-installed
 DEV_STAMP := $(VENV)/.dev-installed
 UV := $(BIN)/uv
 LOCK_OPTIONS := --universal --generate-hashes --python-version 3.11 --custom-compile-command "make upgrade" --quiet
 
-.PHONY: play test check lint format typecheck test-latest test-oldest upgrade mutate validate bench bench-search bench-journal fuzz clean i18n
+.PHONY: play serve test check lint format typecheck test-latest test-oldest upgrade mutate validate bench bench-search bench-journal fuzz clean i18n
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Escape Lines needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
@@ -22,6 +23,11 @@ $(PLAY_STAMP): requirements/play.txt pyproject.toml | $(BIN)/python
 	$(PIP) install --no-deps --no-build-isolation --editable .
 	@touch $@
 
+# Playing in a browser (escape serve) adds textual-serve and the web server under it.
+$(WEB_STAMP): requirements/web.txt $(PLAY_STAMP)
+	$(PIP) install --require-hashes --no-deps -r requirements/web.txt
+	@touch $@
+
 # The developer tools on top (tests, lint, types, mutation testing, uv for the lock).
 $(DEV_STAMP): requirements/dev.txt $(PLAY_STAMP)
 	$(PIP) install --require-hashes --no-deps -r requirements/dev.txt
@@ -29,6 +35,12 @@ $(DEV_STAMP): requirements/dev.txt $(PLAY_STAMP)
 
 play: $(PLAY_STAMP)
 	$(BIN)/escape
+
+# The game in a browser on this machine: http://127.0.0.1:8000 (HOST=0.0.0.0 PORT=N to change; see README).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: $(WEB_STAMP)
+	$(BIN)/escape serve --host $(HOST) --port $(PORT)
 
 # Every check CI runs (.ci/run calls this).
 test: $(DEV_STAMP)
@@ -59,8 +71,9 @@ test-oldest: $(DEV_STAMP)
 
 # Re-resolve the lock files to the newest versions pyproject.toml allows (then run make test-latest, make test).
 upgrade: $(DEV_STAMP)
-	$(UV) pip compile pyproject.toml --group dev $(LOCK_OPTIONS) --upgrade -o requirements/dev.txt
+	$(UV) pip compile pyproject.toml --group dev --extra web $(LOCK_OPTIONS) --upgrade -o requirements/dev.txt
 	$(UV) pip compile pyproject.toml --group build $(LOCK_OPTIONS) -c requirements/dev.txt -o requirements/play.txt
+	$(UV) pip compile pyproject.toml --group build --extra web $(LOCK_OPTIONS) -c requirements/dev.txt -o requirements/web.txt
 	@echo "Lock files updated: review 'git diff requirements/', then run make test."
 
 # Mutation testing of the engine, run state, expression language and save reader (see benchmarks/mutation.md).

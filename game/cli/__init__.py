@@ -240,6 +240,40 @@ def _parser() -> argparse.ArgumentParser:
     )
     _lang_option(validate)
 
+    serve = commands.add_parser(
+        "serve", help=_("play in a browser: serve the game over HTTP (needs the web extra: escape-lines[web])")
+    )
+    serve.add_argument("story", nargs="?", metavar="STORY", help=_("serve only this story (default: every bundled story)"))
+    serve.add_argument(
+        "--host", default="127.0.0.1", help=_("the address to listen on (default: 127.0.0.1, this machine only)")
+    )
+    serve.add_argument("--port", type=int, default=8000, help=_("the port to listen on (default: 8000)"))
+    serve.add_argument(
+        "--plain", action="store_true", help=_("open on the plain page (HTML text and buttons, for screen readers)")
+    )
+    serve.add_argument(
+        "--data",
+        metavar="DIR",
+        help=_("where the players' saves are kept (default: $ESCAPE_SERVE_DATA, else served/ in your data folder)"),
+    )
+    serve.add_argument(
+        "--max-players", type=int, default=500, metavar="N", help=_("the most players whose saves are kept (500)")
+    )
+    serve.add_argument(
+        "--player-mb", type=int, default=20, metavar="MB", help=_("the most one player's saves may hold, in MB (20)")
+    )
+    serve.add_argument(
+        "--expire-days",
+        type=int,
+        default=30,
+        metavar="DAYS",
+        help=_("a player's saves go after this many days unused (30)"),
+    )
+    serve.add_argument(
+        "--max-games", type=int, default=16, metavar="N", help=_("full-screen games running at once (16)")
+    )
+    _lang_option(serve)
+
     # its --lang names a story's language (any code), not the interface's: that one goes before the command
     translate = commands.add_parser(
         "translate", help=_("a story's translations: extract the texts to translate, check them, count them")
@@ -295,6 +329,7 @@ COMMANDS = {
     "rename": "rename",
     "validate": "validate",
     "translate": "translate",
+    "serve": "serve",
 }
 
 
@@ -378,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         i18n.use(language_for(asked_language(argv)))
         args = _parser().parse_args(argv)
         # what the parser read decides (a command's --lang over the one before it): always a code the game knows
+        args.lang_asked = getattr(args, "lang", None) or args.top_lang
         args.lang = i18n.use(language_for(getattr(args, "lang", None) or args.top_lang))
     except EscapeError as err:  # an unknown --lang: said in the language the player would have had
         i18n.use(i18n.choose(None, setting_language()))

@@ -13,7 +13,10 @@ from game.i18n import _
 
 
 def has_terminal() -> bool:
-    """Whether the full-screen game can run: standard input and output are a terminal that draws."""
+    """Whether the full-screen game can run: standard input and output are a terminal that draws, or a
+    browser's (`escape serve` starts each game with Textual's web driver, over pipes)."""
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+        return True
     return sys.stdin.isatty() and sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb"
 
 

@@ -27,7 +27,10 @@ from game.saves.files import (
     write_save,
 )
 from game.saves.locks import FileLock
+from game.saves.quota import check_room, saves_quota
 from game.saves.runs import run_lock
+
+MIN_SAVE_BYTES = 1024  # about what the smallest save takes: a folder with less room than this is full
 
 
 class Session:
@@ -43,6 +46,7 @@ class Session:
         self.saves = Path(saves) if saves is not None else None
         self.save_problem: str | None = None if saves is not None else _("no saves folder")
         self.save_warning: str | None = None  # said once, when the run's file nears the size limit
+        self.quota = saves_quota()  # the most the saves folder may hold (a served game's player), or None
         self.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self._clock = time.monotonic()
         self._earlier_seconds = 0
@@ -130,6 +134,7 @@ class Session:
     def _new_run_file(self, folder: Path) -> None:
         """A file of its own for this run: a new id whose file and lock nobody has."""
         folder.mkdir(parents=True, exist_ok=True)
+        check_room(folder, self.quota, MIN_SAVE_BYTES)
         for _attempt in range(100):
             path = run_path(folder, self.key, secrets.token_hex(4))
             if path.exists() or path.is_symlink():
@@ -222,6 +227,7 @@ class Session:
             read_save(path)  # an unreadable file: SaveError with the reason, whatever the answer would be
             raise SaveExists(_("there is already a save named {name}").format(name=repr(name)))
         header = Header(name.strip(), NAMED, self.origin, self.started, self.play_seconds)
+        check_room(path.parent, self.quota, MIN_SAVE_BYTES)
         write_save(self.game, path, header)
         return path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from textual.app import ComposeResult
@@ -76,6 +77,7 @@ class PlayScreen(GameScreen):
         Binding("s", "save", N_("Save"), tooltip=N_("save the run under a name")),
         Binding("l", "app.load", N_("Load"), show=False, tooltip=N_("load a save (in the list: d deletes, r renames)")),
         Binding("j", "journal", N_("Journal"), tooltip=N_("the journal of the run (searchable)")),
+        Binding("d", "download", N_("Download"), tooltip=N_("download this run's save (in a browser)")),
         Binding("question_mark,f1", "app.help", N_("Help"), key_display="?"),
         Binding("p", "toggle_panel", N_("Panel"), show=False, tooltip=N_("hide or show the side panel")),
         Binding("t", "app.toggle_dark", N_("Theme"), show=False, tooltip=N_("switch the light and dark themes")),
@@ -288,6 +290,26 @@ class PlayScreen(GameScreen):
             self.notify(_("Saved as '{name}' ({file}).").format(name=name, file=shown(path.name, 80)))
 
         self.app.push_screen(SaveNameScreen(self.session.key), saved)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Download is there only in a browser (`escape serve`): in a terminal the saves are your own files."""
+        if action == "download":
+            return self.app.is_web
+        return True
+
+    def action_download(self) -> None:
+        """The run's save, sent to the browser as a file (the run goes on as it was)."""
+        path = self.session.run_file
+        if path is None:
+            self.notify(_("You have made no choice yet: there is nothing to download."), timeout=4)
+            return
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            self.notify(shown(str(err), 300), severity="error", timeout=8)
+            return
+        self.app.deliver_text(io.StringIO(text), save_filename=path.name, mime_type="application/json")
+        self.notify(_("Your browser downloads the save {file}.").format(file=shown(path.name, 80)), timeout=4)
 
     def action_journal(self) -> None:
         from game.tui.journal_screen import JournalScreen

@@ -1,0 +1,250 @@
+"""The plain page (`/plain`, `?plain=1`, `escape serve --plain`): the game as real HTML for screen readers and
+keyboards. The scene is text with headings, the choices are buttons, and what a choice did goes to a live
+region. It works without JavaScript (each button posts a form); with it, the page updates in place.
+
+Each player's run is a `Session` held here between requests, saving to the player's own folder after every
+choice, exactly as the terminal game does: the same run continues in the full-screen game and back."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from game.engine.game import Step
+from game.errors import EngineError, SaveError, StoryError
+from game.i18n import LANGUAGES, _, language, ngettext
+from game.model import Story
+from game.model.shown import shown
+from game.saves.files import story_key, story_origin
+from game.saves.runs import SaveInfo, runs_waiting
+from game.saves.session import Session
+from game.tools.consequences import change_notes, sentence
+from game.web.players import Player
+from game.web.prose import inline, prose_html
+
+MAX_OPEN_RUNS = 200  # runs held in memory at once; the least recently used is let go (its file stays)
+
+
+@dataclass
+class OpenRun:
+    """One player's run on the plain page, and what its last choice did (shown once, in the live region)."""
+
+    name: str  # the story's name on this server
+    session: Session
+    happened: list[str] = field(default_factory=list)  # HTML of the last choice's outcome and changes
+
+
+class PlainPage:
+    """The plain page's handlers. `stories`: the stories served, by name; `story_of` loads one (cached)."""
+
+    def __init__(self, stories: dict[str, Path], story_of: Any):
+        self.stories = stories
+        self.story_of = story_of
+        self.runs: OrderedDict[str, OpenRun] = OrderedDict()
+
+    # the run of a player --------------------------------------------------------------------------------
+    def run_of(self, player: Player) -> OpenRun | None:
+        run = self.runs.get(player.id)
+        if run is None:
+            return None
+        self.runs.move_to_end(player.id)
+        story = self.story_of(run.name, language())
+        if run.session.story is not story:  # the language changed: the same run, told in the new one
+            run.session.reload(story)
+        return run
+
+    def keep(self, player: Player, run: OpenRun) -> None:
+        old = self.runs.pop(player.id, None)
+        if old is not None and old is not run:
+            old.session.close()
+        self.runs[player.id] = run
+        while len(self.runs) > MAX_OPEN_RUNS:
+            _id, evicted = self.runs.popitem(last=False)
+            evicted.session.close()
+
+    def leave(self, player: Player) -> None:
+        run = self.runs.pop(player.id, None)
+        if run is not None:
+            run.session.close()
+
+    # pages ----------------------------------------------------------------------------------------------
+    def context(self, request: web.Request, player: Player, **values: Any) -> dict[str, Any]:
+        return {
+            "lang": language(),
+            "languages": list(LANGUAGES.items()),
+            "title": _("Escape Lines"),
+            "notice": shown(request.query.get("notice", ""), 600),
+            "problem": shown(request.query.get("problem", ""), 600),
+            "heading": _("Choose a story"),
+            "begin": _("Begin a new run"),
+            "continue_label": _("Continue:"),
+            "upload_heading": _("A save from elsewhere"),
+            "upload_label": _("Save file (.json)"),
+            "upload_button": _("Upload"),
+            "terminal_link": _("The full-screen game (a terminal in the page)"),
+            "choices_label": _("Choices"),
+            "run_label": _("This run"),
+            "undo_label": _("Undo the last choice"),
+            "download_label": _("Download this run's save"),
+            "leave_label": _("Leave this run (it is kept)"),
+            "status_label": _("Status"),
+            "items_label": _("You carry"),
+            "nothing_label": _("Nothing."),
+            **values,
+        }
+
+    def show(self, request: web.Request, player: Player) -> web.Response:
+        run = self.run_of(player)
+        if run is None:
+            return aiohttp_jinja2.render_template("plain_stories.html", request, self.stories_context(request, player))
+        context = self.context(request, player, **self.run_context(run))
+        run.happened = []  # said once: a reload of the page shows the scene, not the last outcome again
+        return aiohttp_jinja2.render_template("plain_run.html", request, context)
+
+    def stories_context(self, request: web.Request, player: Player) -> dict[str, Any]:
+        listed = []
+        for name in self.stories:
+            try:
+                story = self.story_of(name, language())
+            except StoryError:
+                continue
+            waiting = [
+                {"file": info.path.name, "label": waiting_label(story, info)}
+                for info in runs_waiting(player.saves, story_key(story.id, story_origin(story)))[:10]
+            ]
+            listed.append(
+                {"name": name, "title": shown(story.title, 200), "blurb": inline(story.blurb), "runs": waiting}
+            )
+        return self.context(request, player, stories=listed)
+
+    def run_context(self, run: OpenRun) -> dict[str, Any]:
+        game, story = run.session.game, run.session.story
+        enabled = [offer for offer in game.choices() if offer.enabled]
+        choices = []
+        for offer in game.choices():
+            if offer.enabled:
+                number = enabled.index(offer) + 1
+                choices.append({"id": offer.id, "text": inline(offer.text), "number": number})
+            else:
+                why = _("unavailable: {reason}").format(reason=shown(offer.reason, 300))
+                choices.append({"id": None, "text": inline(offer.text), "reason": why})
+        ending = game.ending
+        found = len(run.session.endings_found()) if ending is not None and run.session.saving else None
+        return {
+            "story_title": shown(story.title, 200),
+            "scene_title": shown(game.scene.title, 200),
+            "chapter_label": _("Chapter: {chapter}").format(chapter=shown(game.scene.chapter, 200))
+            if game.scene.chapter
+            else "",
+            "chapter": bool(game.scene.chapter),
+            "prose": prose_html(game.text()),
+            "happened": run.happened,
+            "choices": choices,
+            "turn": game.run.turn,
+            "can_undo": game.can_undo(),
+            "status": status_lines(run.session),
+            "items": item_lines(run.session),
+            "ending": shown(ending.title, 200) if ending is not None else "",
+            "end_label": _("THE END: {title}").format(title=shown(ending.title, 200)) if ending is not None else "",
+            "ending_count": ngettext(
+                "You have found {found} of the {total} ending of this story.",
+                "You have found {found} of the {total} endings of this story.",
+                len(story.endings),
+            ).format(found=found, total=len(story.endings))
+            if found is not None
+            else "",
+            "saving": run.session.saving,
+            "save_problem": shown(run.session.save_problem or "", 400),
+            "has_file": run.session.run_file is not None,
+        }
+
+    # actions (each answers with a redirect to the page: a reload never repeats one) -----------------------
+    def begin(self, player: Player, name: str) -> None:
+        story = self.story_of(name, language())
+        session = Session(story, player.saves)
+        session.start()
+        self.keep(player, OpenRun(name, session))
+
+    def resume(self, player: Player, name: str, file: str) -> None:
+        story = self.story_of(name, language())
+        session = Session(story, player.saves)
+        waiting = {info.path.name: info for info in runs_waiting(player.saves, session.key)}
+        if file not in waiting:
+            raise SaveError(_("that run is no longer in your saves"))
+        session.resume(waiting[file].path, partial=True)
+        self.keep(player, OpenRun(name, session))
+
+    def choose(self, player: Player, turn: str, choice_id: str) -> None:
+        run = self.run_of(player)
+        if run is None or turn != str(run.session.game.run.turn):
+            return  # a form from an earlier page (a second click, the back button): the run is as it was
+        offers = {offer.id for offer in run.session.game.choices() if offer.enabled}
+        if choice_id not in offers:
+            return
+        step = run.session.choose(choice_id)
+        run.happened = step_lines(run.session, step)
+
+    def undo(self, player: Player) -> None:
+        run = self.run_of(player)
+        if run is not None and run.session.game.can_undo():
+            run.session.undo()
+            run.happened = [inline(_("You take back your last choice."))]
+
+
+def waiting_label(story: Story, info: SaveInfo) -> str:
+    scene = story.scenes.get(info.scene)
+    where = shown(scene.title, 120) if scene is not None else shown(str(info.scene), 80)
+    return ngettext("{scene}, after {count} choice", "{scene}, after {count} choices", info.turns).format(
+        scene=where, count=info.turns
+    )
+
+
+def step_lines(session: Session, step: Step) -> list[str]:
+    """What a choice did, as HTML paragraphs: its outcome, its changes, what arriving changed, saving news."""
+    lines = [str(prose_html(step.outcome))] if step.outcome else []
+    notes = change_notes(session.story, step)
+    if not step.stayed:
+        notes += change_notes(session.story, step, "arrival")
+    if notes:
+        lines.append(f"<p>{inline(' '.join(notes))}</p>")
+    lines += [f"<p>{inline(message)}</p>" for message in session.news()]
+    return lines
+
+
+def status_lines(session: Session) -> list[str]:
+    story, run = session.story, session.game.run
+    lines = [_("Choices made: {count}.").format(count=run.turn)]
+    for variable in story.variables.values():
+        if variable.show == "stat":
+            label, value = shown(variable.label or variable.name, 80), run.variables[variable.name]
+            if variable.maximum is not None:
+                lines.append(
+                    _("{label}: {value} of {maximum}.").format(label=label, value=value, maximum=variable.maximum)
+                )
+            else:
+                lines.append(f"{label}: {value}.")
+    companions = [v for v in story.variables.values() if v.show == "companion"]
+    if companions:
+        with_you = [shown(v.label or v.name, 80) for v in companions if run.variables[v.name]]
+        lines.append(
+            _("With you: {names}.").format(names=", ".join(with_you)) if with_you else _("Nobody is with you.")
+        )
+    return lines
+
+
+def item_lines(session: Session) -> list[str]:
+    story, run = session.story, session.game.run
+    return [
+        shown(f"{item.name}: {sentence(item.text)}" if item.text else sentence(item.name), 400)
+        for item_id, item in story.items.items()
+        if item_id in run.items
+    ]
+
+
+def refusal(err: EngineError | SaveError | StoryError) -> str:
+    return shown(str(err), 600)

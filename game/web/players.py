@@ -1,0 +1,158 @@
+"""Players of a served game: each browser gets a random id (kept in a cookie) and a folder of its own under
+the server's data folder, holding its saves, its endings record and its settings.
+
+An id is never used as a path: the folder is named by a hash of the id, so a crafted id names no other
+folder, and a listing of the data folder gives away no player's id. The folders are bounded: how many
+there may be, how many bytes each may hold, and how long an unused one is kept."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from game.errors import EscapeError
+from game.i18n import _
+
+COOKIE = "escape_player"
+_ID = re.compile(r"[0-9a-f]{32}")
+SEEN = ".last-seen"  # touched at every visit; a folder unused for `expire_days` goes
+MAX_PLAYERS = 500
+QUOTA_BYTES = 20 * 1024 * 1024  # what one player's saves may hold (a save is at most 4 MiB)
+EXPIRE_DAYS = 30
+
+
+class ServerFull(EscapeError):
+    """No room for one more player's folder."""
+
+
+def new_id() -> str:
+    return secrets.token_hex(16)
+
+
+def valid_id(value: str | None) -> bool:
+    return value is not None and _ID.fullmatch(value) is not None
+
+
+@dataclass(frozen=True)
+class Player:
+    id: str
+    folder: Path
+
+    @property
+    def saves(self) -> Path:
+        return self.folder / "saves"
+
+    @property
+    def config(self) -> Path:
+        return self.folder / "config"
+
+
+def folder_size(folder: Path) -> int:
+    """The bytes of the regular files under `folder` (links are not followed)."""
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+class Players:
+    """The players' folders under `root` (made when first needed, each readable by the server alone)."""
+
+    def __init__(
+        self,
+        root: Path,
+        max_players: int = MAX_PLAYERS,
+        quota_bytes: int = QUOTA_BYTES,
+        expire_days: float = EXPIRE_DAYS,
+    ):
+        self.root = Path(root)
+        self.max_players = max_players
+        self.quota_bytes = quota_bytes
+        self.expire_seconds = expire_days * 24 * 3600
+        self.active: dict[str, int] = {}  # players with a game open now (never expired), by id
+
+    def folder_of(self, player_id: str) -> Path:
+        if not valid_id(player_id):
+            raise ValueError("not a player id")
+        return self.root / hashlib.sha256(player_id.encode("ascii")).hexdigest()[:32]
+
+    def _folders(self) -> list[Path]:
+        try:
+            return [entry for entry in self.root.iterdir() if _ID.fullmatch(entry.name) and entry.is_dir()]
+        except OSError:
+            return []
+
+    def known(self, player_id: str | None) -> bool:
+        return valid_id(player_id) and self.folder_of(player_id).is_dir()  # type: ignore[arg-type]
+
+    def enter(self, player_id: str | None) -> Player:
+        """The player of this id (a new folder for an id seen for the first time), marked as seen now.
+        An id that is not one of ours gets a new id. ServerFull when there is no room for a new folder."""
+        if not valid_id(player_id):
+            player_id = new_id()
+        assert player_id is not None
+        folder = self.folder_of(player_id)
+        if not folder.is_dir():
+            self.make_room()
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder.mkdir(mode=0o700, exist_ok=True)
+            (folder / "saves").mkdir(exist_ok=True)
+            (folder / "config").mkdir(exist_ok=True)
+        (folder / SEEN).touch()
+        return Player(player_id, folder)
+
+    def last_seen(self, folder: Path) -> float:
+        try:
+            return (folder / SEEN).stat().st_mtime
+        except OSError:
+            try:
+                return folder.stat().st_mtime
+            except OSError:
+                return 0.0
+
+    def expire(self, now: float | None = None) -> int:
+        """Remove the folders nobody has used for `expire_days` (never one whose game is open); how many."""
+        now = time.time() if now is None else now
+        busy = {self.folder_of(player_id).name for player_id, count in self.active.items() if count}
+        removed = 0
+        for folder in self._folders():
+            if folder.name not in busy and now - self.last_seen(folder) > self.expire_seconds:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        return removed
+
+    def make_room(self) -> None:
+        """Room for one more folder: expired folders go first; if every place is still taken, ServerFull."""
+        if len(self._folders()) < self.max_players:
+            return
+        self.expire()
+        if len(self._folders()) >= self.max_players:
+            raise ServerFull(
+                _("this server keeps the saves of {count} players and has no room for another; try again later").format(
+                    count=self.max_players
+                )
+            )
+
+    def room_left(self, player: Player) -> int:
+        """How many more bytes this player's saves may take."""
+        return self.quota_bytes - folder_size(player.saves)
+
+    def opened(self, player: Player) -> None:
+        self.active[player.id] = self.active.get(player.id, 0) + 1
+
+    def closed(self, player: Player) -> None:
+        count = self.active.get(player.id, 0) - 1
+        if count > 0:
+            self.active[player.id] = count
+        else:
+            self.active.pop(player.id, None)

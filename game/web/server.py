@@ -1,0 +1,357 @@
+"""`escape serve`: the game over HTTP. textual-serve runs one full-screen game process per browser tab and
+streams its terminal to the page; around it, this server gives each player a folder of their own (saves,
+endings record, settings), takes uploaded saves, serves the plain page, and keeps every request on this
+machine (no web fonts, no scripts from elsewhere)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server, to_int
+
+from game import i18n
+from game.compiler.loader import load_story
+from game.errors import EngineError, SaveError, StoryError
+from game.i18n import _
+from game.model import Story
+from game.saves.files import MAX_SAVE_BYTES, folder_origin, story_key
+from game.saves.quota import ENVIRONMENT as QUOTA_ENVIRONMENT
+from game.saves.settings import ENVIRONMENT as CONFIG_ENVIRONMENT
+from game.saves.settings import FILE_NAME as SETTINGS_FILE
+from game.saves.settings import Preferences
+from game.web.plain_page import PlainPage, refusal
+from game.web.players import COOKIE, Player, Players, ServerFull
+from game.web.uploads import keep_upload
+
+log = logging.getLogger("escape-serve")
+HERE = Path(__file__).parent
+MAX_GAMES = 16  # full-screen games running at once (a process each); one more tab is told to wait
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def is_local(host: str) -> bool:
+    return host in LOCAL_HOSTS or host.startswith("127.")
+
+
+def see_other(where: str) -> web.Response:
+    """The answer to a form: go (back) to a page, so that reloading it never posts the form again."""
+    return web.Response(status=303, headers={"Location": where})
+
+
+class PlayerAppService(AppService):
+    """textual-serve's game process, started with the player's own folders in its environment."""
+
+    def __init__(self, *args: Any, environment: dict[str, str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.player_environment = environment
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width=width, height=height)
+        environment.update(self.player_environment)
+        return environment
+
+
+class EscapeServer(Server):
+    """textual-serve's server, with players, uploads and the plain page."""
+
+    def __init__(
+        self,
+        stories: dict[str, Path],
+        players: Players,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        lang: str | None = None,
+        plain: bool = False,
+        max_games: int = MAX_GAMES,
+    ):
+        command = [sys.executable, "-m", "game", *(["--lang", lang] if lang else []), "play"]
+        if len(stories) == 1:
+            command.append(str(next(iter(stories.values()))))
+        super().__init__(shlex.join(command), host=host, port=port, title=_("Escape Lines"))
+        self.templates_path = HERE / "templates"
+        self.stories = stories
+        self.players = players
+        self.lang = lang
+        self.plain = plain
+        self.max_games = max_games
+        self.games = 0
+        self._loaded: dict[tuple[str, str], Story] = {}
+        self.keys = {story_key(self.story_of(name, "en").id, folder_origin(folder)) for name, folder in stories.items()}
+        self.page = PlainPage(stories, self.story_of)
+
+    def story_of(self, name: str, lang: str) -> Story:
+        """A story served here, in a language (loaded once)."""
+        if (name, lang) not in self._loaded:
+            self._loaded[name, lang] = load_story(self.stories[name], lang=lang)
+        return self._loaded[name, lang]
+
+    # the application ------------------------------------------------------------------------------------
+    async def _make_app(self) -> web.Application:
+        app = web.Application(client_max_size=MAX_SAVE_BYTES + 64 * 1024)
+        aiohttp_jinja2.setup(
+            app, loader=jinja2.FileSystemLoader(self.templates_path), autoescape=jinja2.select_autoescape(["html"])
+        )
+        app.add_routes(
+            [
+                web.get("/", self.handle_index, name="index"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.post("/upload", self.handle_upload, name="upload"),
+                web.get("/plain", self.handle_plain, name="plain"),
+                web.post("/plain/{action}", self.handle_plain_action, name="plain_action"),
+                web.get("/save", self.handle_save_download, name="save"),
+                web.static("/static", self.statics_path, name="static"),
+            ]
+        )
+        app.on_startup.append(self.on_startup)
+        app.on_shutdown.append(self.on_shutdown)
+        return app
+
+    async def on_startup(self, app: web.Application) -> None:
+        app["expiry"] = asyncio.create_task(self.expire_hourly())
+        url = f"http://{'[' + self.host + ']' if ':' in self.host else self.host}:{self.port}"
+        print(_("Escape Lines is served at {url} (the plain page: {url}/plain). Ctrl+C stops it.").format(url=url))
+        print(_("Players' saves are kept in {folder}.").format(folder=self.players.root), flush=True)
+
+    async def expire_hourly(self) -> None:
+        """Players' folders unused for the days they are kept go, checked every hour while serving."""
+        while True:
+            await asyncio.sleep(3600)
+            self.players.expire()
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        app["expiry"].cancel()
+        for player_id in list(self.page.runs):
+            self.page.runs.pop(player_id).session.close()
+
+    # players --------------------------------------------------------------------------------------------
+    def player_of(self, request: web.Request) -> Player:
+        """The player making this request (a new one without a cookie); their language is put in use."""
+        player = self.players.enter(request.cookies.get(COOKIE))
+        settings = Preferences.load(player.config / SETTINGS_FILE).settings
+        i18n.use(i18n.choose(self.lang, settings.language))
+        return player
+
+    def with_cookie(self, response: web.StreamResponse, player: Player) -> web.StreamResponse:
+        response.set_cookie(
+            COOKIE,
+            player.id,
+            max_age=int(self.players.expire_seconds),
+            httponly=True,
+            samesite="Strict",
+            path="/",
+        )
+        return response
+
+    def full(self, request: web.Request, message: str) -> web.Response:
+        context = {"lang": i18n.language(), "title": _("Escape Lines"), "message": message}
+        return aiohttp_jinja2.render_template("busy.html", request, context, status=503)
+
+    def same_origin(self, request: web.Request) -> bool:
+        """A request a page of this server sent: its Origin (when the browser gives one) is this host."""
+        origin = request.headers.get("Origin")
+        return origin is None or urlsplit(origin).netloc == request.host
+
+    # the full-screen game -------------------------------------------------------------------------------
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        if self.plain or request.query.get("plain") not in (None, "", "0"):
+            raise web.HTTPFound("/plain")
+        try:
+            player = self.player_of(request)
+        except ServerFull as err:
+            return self.full(request, str(err))
+        if self.games >= self.max_games:
+            busy = _("{count} games are being played on this server, as many as it runs at once; try again soon")
+            return self.full(request, busy.format(count=self.max_games))
+        font_size = max(8, min(32, to_int(request.query.get("fontsize", "16"), 16)))
+        ws = "wss" if request.secure else "ws"
+        context = {
+            "lang": i18n.language(),
+            "title": _("Escape Lines"),
+            "font_size": font_size,
+            "app_websocket_url": f"{ws}://{request.host}/ws",
+            "static": "/static/",
+            "texts": {
+                "upload": _("Upload a save"),
+                "plain": _("Plain text page (for screen readers)"),
+                "starting": _("Starting the game…"),
+                "ended": _("The game has ended."),
+                "restart": _("Start again"),
+                "terminal": _("The game. Keys: a choice's number, ? for help."),
+            },
+        }
+        response = aiohttp_jinja2.render_template("terminal.html", request, context)
+        return self.with_cookie(response, player)
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        if not self.same_origin(request):
+            raise web.HTTPForbidden(text="another site's page cannot open a game here")
+        try:
+            player = self.player_of(request)
+        except ServerFull as err:
+            raise web.HTTPServiceUnavailable(text=str(err)) from None
+        if self.games >= self.max_games:
+            raise web.HTTPServiceUnavailable(text="too many games at once")
+        websocket = web.WebSocketResponse(heartbeat=15)
+        width = max(20, min(400, to_int(request.query.get("width", "80"), 80)))
+        height = max(10, min(200, to_int(request.query.get("height", "24"), 24)))
+        environment = {
+            "ESCAPE_SAVES": str(player.saves),
+            CONFIG_ENVIRONMENT: str(player.config),
+            QUOTA_ENVIRONMENT: str(self.players.quota_bytes),
+        }
+        app_service: AppService | None = None
+        self.games += 1
+        self.players.opened(player)
+        try:
+            await websocket.prepare(request)
+            app_service = PlayerAppService(
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.download_manager,
+                debug=self.debug,
+                environment=environment,
+            )
+            await app_service.start(width, height)
+            try:
+                await self._process_messages(websocket, app_service)
+            finally:
+                await app_service.stop()
+        except asyncio.CancelledError:
+            await websocket.close()
+        except Exception as error:  # a broken connection ends that game, never the server
+            log.exception(error)
+        finally:
+            if app_service is not None:
+                await app_service.stop()
+            self.games -= 1
+            self.players.closed(player)
+        return websocket
+
+    # saves in and out -----------------------------------------------------------------------------------
+    async def handle_upload(self, request: web.Request) -> web.StreamResponse:
+        if not self.same_origin(request):
+            raise web.HTTPForbidden(text="another site's page cannot upload here")
+        try:
+            player = self.player_of(request)
+        except ServerFull as err:
+            return web.json_response({"ok": False, "message": str(err)}, status=503)
+        name, raw = "", b""
+        try:
+            reader = await request.multipart()
+            async for part in reader:
+                if getattr(part, "name", None) == "save":
+                    name = getattr(part, "filename", None) or ""
+                    raw = await part.read(decode=False)  # type: ignore[union-attr]
+                    break
+        except (ValueError, AssertionError, web.HTTPRequestEntityTooLarge):
+            message = _("the upload could not be read; choose a save file (.json) of this game")
+            return self.upload_answer(request, player, False, message)
+        if not name and not raw:
+            return self.upload_answer(request, player, False, _("no file was chosen"))
+        try:
+            target, data = keep_upload(bytes(raw), name, player.saves, self.keys, self.players.quota_bytes)
+        except SaveError as err:
+            return self.upload_answer(request, player, False, refusal(err))
+        message = _("'{name}' is in your saves: choose Load (or Continue) to play it.").format(
+            name=data["name"][:80] if data["kind"] == "save" else target.name
+        )
+        return self.upload_answer(request, player, True, message)
+
+    def upload_answer(self, request: web.Request, player: Player, ok: bool, message: str) -> web.StreamResponse:
+        from game.model.shown import shown
+
+        message = shown(message, 600)
+        if "application/json" in request.headers.get("Accept", ""):
+            return self.with_cookie(
+                web.json_response({"ok": ok, "message": message}, status=200 if ok else 400), player
+            )
+        key = "notice" if ok else "problem"
+        return self.with_cookie(see_other(f"/plain?{key}={quote(message)}"), player)
+
+    async def handle_save_download(self, request: web.Request) -> web.StreamResponse:
+        """The save of the player's run on the plain page, as a file to keep."""
+        player = self.player_of(request)
+        run = self.page.run_of(player)
+        if run is None or run.session.run_file is None:
+            raise web.HTTPNotFound(text=_("there is no saved run to download yet: make a choice first"))
+        path = run.session.run_file
+        try:
+            raw = path.read_bytes()[: MAX_SAVE_BYTES + 1]
+        except OSError as err:
+            raise web.HTTPNotFound(text=str(err.strerror)) from None
+        response = web.Response(body=raw, content_type="application/json")
+        response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
+        return self.with_cookie(response, player)
+
+    # the plain page ---------------------------------------------------------------------------------------
+    async def handle_plain(self, request: web.Request) -> web.StreamResponse:
+        try:
+            player = self.player_of(request)
+        except ServerFull as err:
+            return self.full(request, str(err))
+        return self.with_cookie(self.page.show(request, player), player)
+
+    async def handle_plain_action(self, request: web.Request) -> web.StreamResponse:
+        if not self.same_origin(request):
+            raise web.HTTPForbidden(text="another site's page cannot play here")
+        try:
+            player = self.player_of(request)
+        except ServerFull as err:
+            return self.full(request, str(err))
+        form = await request.post()
+        value = {key: str(form.get(key, ""))[:200] for key in ("story", "file", "turn", "choice", "lang")}
+        action = request.match_info["action"]
+        where = "/plain"
+        try:
+            if action == "begin" and value["story"] in self.stories:
+                self.page.begin(player, value["story"])
+            elif action == "continue" and value["story"] in self.stories:
+                self.page.resume(player, value["story"], value["file"])
+            elif action == "choose":
+                self.page.choose(player, value["turn"], value["choice"])
+            elif action == "undo":
+                self.page.undo(player)
+            elif action == "leave":
+                self.page.leave(player)
+            elif action == "language" and value["lang"] in i18n.LANGUAGES:
+                preferences = Preferences.load(player.config / SETTINGS_FILE)
+                preferences.save(preferences.settings.changed(language=value["lang"]))
+            else:
+                raise web.HTTPNotFound()
+        except (EngineError, SaveError, StoryError) as err:
+            where = f"/plain?problem={quote(refusal(err))}"
+        return self.with_cookie(see_other(where), player)
+
+
+def serve(
+    stories: dict[str, Path],
+    data: Path,
+    *,
+    host: str,
+    port: int,
+    lang: str | None,
+    plain: bool,
+    max_players: int,
+    quota_bytes: int,
+    expire_days: float,
+    max_games: int,
+) -> None:
+    """Serve until Ctrl+C."""
+    players = Players(data, max_players=max_players, quota_bytes=quota_bytes, expire_days=expire_days)
+    players.expire()
+    server = EscapeServer(stories, players, host=host, port=port, lang=lang, plain=plain, max_games=max_games)
+    server.serve()

@@ -1,0 +1,52 @@
+"""A save a player uploads: read exactly as a save on disk is read (the same checks, the same reasons), of a
+story this server serves, within the player's room; then kept in the player's saves under a file name of
+our own, never over another file."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+
+from game.errors import SaveError
+from game.i18n import _
+from game.model.shown import shown
+from game.saves.files import MAX_SAVE_BYTES, NAMED, parse_save, run_path, save_path, story_key, write_atomic
+from game.saves.quota import check_room
+
+
+def keep_upload(raw: bytes, file_name: str, saves: Path, keys: Iterable[str], quota: int | None) -> tuple[Path, dict]:
+    """Check the uploaded bytes and keep them in `saves`; the file written and the save's data. SaveError
+    with the reason (prefixed by the uploaded file's name) when the file is refused."""
+    label = shown(Path(file_name or "upload").name, 80) or "upload"
+    if len(raw) > MAX_SAVE_BYTES:
+        raise SaveError(
+            f"{label}: " + _("larger than {most:,} bytes; not a save of this game").format(most=MAX_SAVE_BYTES)
+        )
+    data = parse_save(raw, label)
+    key = story_key(data["story"], data["origin"])
+    if key not in set(keys):
+        raise SaveError(
+            f"{label}: "
+            + _("a save of '{story}', a story this server does not have").format(story=shown(data["story"], 80))
+        )
+    check_room(saves, quota, len(raw))
+    saves.mkdir(parents=True, exist_ok=True)
+    if data["kind"] == NAMED:
+        target = save_path(saves, key, data["name"])
+        if target.exists() or target.is_symlink():
+            raise SaveError(
+                f"{label}: "
+                + _("you already have a save named '{name}'; rename that one in the game (Load, then r) first").format(
+                    name=shown(data["name"], 80)
+                )
+            )
+    else:
+        for _attempt in range(100):
+            target = run_path(saves, key, secrets.token_hex(4))
+            if not (target.exists() or target.is_symlink()):
+                break
+        else:  # pragma: no cover - 100 taken random names
+            raise SaveError(_("cannot find a free file name for a new run in {folder}").format(folder=saves))
+    write_atomic(target, raw)
+    return target, data
