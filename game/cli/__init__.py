@@ -243,7 +243,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help=_("play in a browser: serve the game over HTTP (needs the web extra: escape-lines[web])")
     )
-    serve.add_argument("story", nargs="?", metavar="STORY", help=_("serve only this story (default: every bundled story)"))
+    serve.add_argument(
+        "story", nargs="?", metavar="STORY", help=_("serve only this story (default: every bundled story)")
+    )
     serve.add_argument(
         "--host", default="127.0.0.1", help=_("the address to listen on (default: 127.0.0.1, this machine only)")
     )

@@ -42,9 +42,10 @@ class OpenRun:
 class PlainPage:
     """The plain page's handlers. `stories`: the stories served, by name; `story_of` loads one (cached)."""
 
-    def __init__(self, stories: dict[str, Path], story_of: Any):
+    def __init__(self, stories: dict[str, Path], story_of: Any, quota: int | None):
         self.stories = stories
         self.story_of = story_of
+        self.quota = quota  # what a player's saves may hold (the full-screen game gets it from its environment)
         self.runs: OrderedDict[str, OpenRun] = OrderedDict()
 
     # the run of a player --------------------------------------------------------------------------------
@@ -167,12 +168,14 @@ class PlainPage:
     def begin(self, player: Player, name: str) -> None:
         story = self.story_of(name, language())
         session = Session(story, player.saves)
+        session.quota = self.quota
         session.start()
         self.keep(player, OpenRun(name, session))
 
     def resume(self, player: Player, name: str, file: str) -> None:
         story = self.story_of(name, language())
         session = Session(story, player.saves)
+        session.quota = self.quota
         waiting = {info.path.name: info for info in runs_waiting(player.saves, session.key)}
         if file not in waiting:
             raise SaveError(_("that run is no longer in your saves"))
@@ -193,7 +196,7 @@ class PlainPage:
         run = self.run_of(player)
         if run is not None and run.session.game.can_undo():
             run.session.undo()
-            run.happened = [inline(_("You take back your last choice."))]
+            run.happened = [f"<p>{inline(_('You take back your last choice.'))}</p>"]
 
 
 def waiting_label(story: Story, info: SaveInfo) -> str:

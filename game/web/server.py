@@ -36,6 +36,7 @@ from game.web.uploads import keep_upload
 log = logging.getLogger("escape-serve")
 HERE = Path(__file__).parent
 MAX_GAMES = 16  # full-screen games running at once (a process each); one more tab is told to wait
+EXPIRY = web.AppKey("expiry", asyncio.Task)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -88,7 +89,14 @@ class EscapeServer(Server):
         self.games = 0
         self._loaded: dict[tuple[str, str], Story] = {}
         self.keys = {story_key(self.story_of(name, "en").id, folder_origin(folder)) for name, folder in stories.items()}
-        self.page = PlainPage(stories, self.story_of)
+        self.page = PlainPage(stories, self.story_of, players.quota_bytes)
+
+    def title_of(self, key: str) -> str:
+        """The title, in the player's language, of the story served here whose files are named by `key`."""
+        for name, folder in self.stories.items():
+            if story_key(self.story_of(name, "en").id, folder_origin(folder)) == key:
+                return self.story_of(name, i18n.language()).title
+        return key
 
     def story_of(self, name: str, lang: str) -> Story:
         """A story served here, in a language (loaded once)."""
@@ -119,7 +127,7 @@ class EscapeServer(Server):
         return app
 
     async def on_startup(self, app: web.Application) -> None:
-        app["expiry"] = asyncio.create_task(self.expire_hourly())
+        app[EXPIRY] = asyncio.create_task(self.expire_hourly())
         url = f"http://{'[' + self.host + ']' if ':' in self.host else self.host}:{self.port}"
         print(_("Escape Lines is served at {url} (the plain page: {url}/plain). Ctrl+C stops it.").format(url=url))
         print(_("Players' saves are kept in {folder}.").format(folder=self.players.root), flush=True)
@@ -131,7 +139,7 @@ class EscapeServer(Server):
             self.players.expire()
 
     async def on_shutdown(self, app: web.Application) -> None:
-        app["expiry"].cancel()
+        app[EXPIRY].cancel()
         for player_id in list(self.page.runs):
             self.page.runs.pop(player_id).session.close()
 
@@ -266,9 +274,15 @@ class EscapeServer(Server):
             target, data = keep_upload(bytes(raw), name, player.saves, self.keys, self.players.quota_bytes)
         except SaveError as err:
             return self.upload_answer(request, player, False, refusal(err))
-        message = _("'{name}' is in your saves: choose Load (or Continue) to play it.").format(
-            name=data["name"][:80] if data["kind"] == "save" else target.name
-        )
+        title = self.title_of(story_key(data["story"], data["origin"]))
+        if data["kind"] == "save":
+            message = _("The save '{name}' of {story} is in your saves: choose Load to play it.").format(
+                name=data["name"][:80], story=title
+            )
+        else:
+            message = _("The run of {story} ({file}) is in your saves: choose Continue or Load to play it.").format(
+                story=title, file=target.name
+            )
         return self.upload_answer(request, player, True, message)
 
     def upload_answer(self, request: web.Request, player: Player, ok: bool, message: str) -> web.StreamResponse:
@@ -284,7 +298,10 @@ class EscapeServer(Server):
 
     async def handle_save_download(self, request: web.Request) -> web.StreamResponse:
         """The save of the player's run on the plain page, as a file to keep."""
-        player = self.player_of(request)
+        try:
+            player = self.player_of(request)
+        except ServerFull as err:
+            return self.full(request, str(err))
         run = self.page.run_of(player)
         if run is None or run.session.run_file is None:
             raise web.HTTPNotFound(text=_("there is no saved run to download yet: make a choice first"))

@@ -1,0 +1,372 @@
+"""`escape serve` in process: the pages, the plain page's play, players kept apart, uploads and downloads,
+requests from other sites refused. No game process is started (the full-screen game's websocket is only
+asked from another site, and refused)."""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import asynccontextmanager
+from urllib.parse import unquote
+
+import pytest
+
+pytest.importorskip("textual_serve")
+
+from aiohttp import ClientSession, CookieJar, FormData  # noqa: E402
+from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
+
+from game.compiler.bundled import bundled_stories  # noqa: E402
+from game.web.players import COOKIE, Players  # noqa: E402
+from game.web.server import EscapeServer  # noqa: E402
+from tests.conftest import write_story  # noqa: E402
+
+EVIL = {"Origin": "http://evil.example"}
+JSON = {"Accept": "application/json"}
+
+
+@asynccontextmanager
+async def serving(tmp_path, stories=None, **limits):
+    """A client (one player, keeping its cookie) of a server of `stories` (the bundled ones), and its players."""
+    players = Players(tmp_path / "data", **limits)
+    server = EscapeServer(bundled_stories() if stories is None else stories, players)
+    app = await server._make_app()
+    async with TestClient(TestServer(app)) as client:
+        yield client, players
+
+
+@asynccontextmanager
+async def another_player(client):
+    """A second browser on the same server: a cookie jar of its own."""
+    async with ClientSession(str(client.make_url("")), cookie_jar=CookieJar(unsafe=True)) as session:
+        yield session
+
+
+def player_id(session) -> str:
+    jar = session.session.cookie_jar if isinstance(session, TestClient) else session.cookie_jar
+    return next(cookie.value for cookie in jar if cookie.key == COOKIE)
+
+
+async def page(client, path: str = "/plain") -> str:
+    response = await client.get(path)
+    assert response.status == 200
+    return await response.text()
+
+
+def turn_of(html: str) -> int:
+    return int(re.search(r'name="turn" value="(\d+)"', html).group(1))
+
+
+def live_region(html: str) -> str:
+    return re.search(r'<div[^>]*aria-live="polite"[^>]*>(.*?)</div>', html, re.S).group(1)
+
+
+def choice_buttons(html: str) -> list[str]:
+    return re.findall(r'<button type="submit" name="choice" value="([^"]+)"', html)
+
+
+def run_files(players: Players, client) -> list:
+    return sorted((players.folder_of(player_id(client)) / "saves").glob("*.json"))
+
+
+async def begin_and_choose(client) -> str:
+    """Begin Captured! on the plain page and take its first choice; the page after it."""
+    await client.post("/plain/begin", data={"story": "captured"})
+    first = choice_buttons(await page(client))[0]
+    response = await client.post("/plain/choose", data={"turn": "0", "choice": first})
+    assert response.status == 200
+    return await response.text()
+
+
+def upload_form(raw: bytes, name: str = "sent.json") -> FormData:
+    form = FormData()
+    form.add_field("save", raw, filename=name, content_type="application/json")
+    return form
+
+
+# the full-screen game's page ---------------------------------------------------------------------------
+async def test_index_gives_a_strict_http_only_cookie(tmp_path):
+    async with serving(tmp_path) as (client, players):
+        response = await client.get("/")
+        assert response.status == 200
+        cookie = response.cookies[COOKIE]
+        assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/"
+        assert re.fullmatch(r"[0-9a-f]{32}", cookie.value) and players.known(cookie.value)
+
+
+async def test_index_needs_nothing_from_elsewhere(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        html = await page(client, "/")
+        assert re.search(r"<title>[^<]+</title>", html)
+        assert "googleapis" not in html
+        urls = re.findall(r"(?:https?|wss?)://[^\s\"'<>)]+", html)
+        assert urls == [f"ws://{client.make_url('').authority}/ws"]  # the game's own websocket, nothing else
+        assert '"/static/js/textual.js"' in html
+        assert (await client.get("/static/js/textual.js")).status == 200
+
+
+async def test_plain_query_goes_to_the_plain_page(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        response = await client.get("/?plain=1", allow_redirects=False)
+        assert response.status in (302, 303) and response.headers["Location"] == "/plain"
+
+
+# the plain page ----------------------------------------------------------------------------------------
+async def test_plain_page_lists_the_stories(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        html = await page(client)
+        assert "Captured!" in html
+        begins = re.findall(r'<form method="post" action="/plain/begin"><button[^>]*value="([^"]+)"', html)
+        assert sorted(begins) == ["captured", "grand_illusion"]
+        assert "Begin a new run" in html and "Continue:" not in html
+
+
+async def test_begin_shows_the_first_scene(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        response = await client.post("/plain/begin", data={"story": "captured"}, allow_redirects=False)
+        assert response.status == 303 and response.headers["Location"] == "/plain"
+        html = await page(client)
+        assert "Platform Eight" in html and turn_of(html) == 0
+        assert choice_buttons(html) == ["ask_photo", "promise", "no_waiting"]
+
+
+async def test_a_choice_shows_its_outcome_in_the_live_region(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        html = await begin_and_choose(client)  # the answer to the form: GET /plain
+        assert "She gives it up with a small laugh" in live_region(html)
+        assert turn_of(html) == 1 and "Choices made: 1." in html
+        assert live_region(await page(client)) == ""  # said once: a reload shows the scene only
+
+
+async def test_the_same_form_twice_takes_one_choice(tmp_path):
+    """A second click or the back button posts the old turn again: the run is as it was."""
+    async with serving(tmp_path) as (client, players):
+        await begin_and_choose(client)
+        saved = run_files(players, client)[0].read_bytes()
+        await client.post("/plain/choose", data={"turn": "0", "choice": "promise"})
+        html = await page(client)
+        assert turn_of(html) == 1 and "Choices made: 1." in html
+        assert run_files(players, client)[0].read_bytes() == saved
+
+
+async def test_a_made_up_choice_changes_nothing(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        await begin_and_choose(client)
+        for choice in ("no_such_choice", "ask_photo", ""):  # ask_photo is taken once only
+            response = await client.post("/plain/choose", data={"turn": "1", "choice": choice})
+            assert response.status == 200
+        html = await page(client)
+        assert turn_of(html) == 1 and "ask_photo" not in choice_buttons(html)
+
+
+async def test_the_run_file_can_be_downloaded(tmp_path):
+    async with serving(tmp_path) as (client, players):
+        assert (await client.get("/save")).status == 404  # no run yet
+        await begin_and_choose(client)
+        (run_file,) = run_files(players, client)
+        response = await client.get("/save")
+        assert response.status == 200
+        assert await response.read() == run_file.read_bytes()
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{run_file.name}"'
+
+
+async def test_undo_takes_the_choice_back(tmp_path):
+    async with serving(tmp_path) as (client, players):
+        await begin_and_choose(client)
+        response = await client.post("/plain/undo", allow_redirects=False)
+        assert response.status == 303
+        html = await page(client)
+        assert turn_of(html) == 0 and "You take back your last choice." in live_region(html)
+        assert choice_buttons(html) == ["ask_photo", "promise", "no_waiting"]
+        assert json.loads(run_files(players, client)[0].read_text())["state"]["log"] == []
+
+
+async def test_leave_then_continue(tmp_path):
+    async with serving(tmp_path) as (client, players):
+        await begin_and_choose(client)
+        (run_file,) = run_files(players, client)
+        await client.post("/plain/leave")
+        html = await page(client)
+        assert choice_buttons(html) == [] and "Begin a new run" in html
+        continues = re.findall(r'<button type="submit" name="file" value="([^"]+)">Continue: ([^<]+)</button>', html)
+        assert continues == [(run_file.name, "Platform Eight, after 1 choice")]
+        assert (await client.get("/save")).status == 404  # no run open
+        await client.post("/plain/continue", data={"story": "captured", "file": run_file.name})
+        html = await page(client)
+        assert "Platform Eight" in html and turn_of(html) == 1 and "ask_photo" not in choice_buttons(html)
+        await client.post("/plain/choose", data={"turn": "1", "choice": "promise"})
+        assert run_files(players, client) == [run_file]  # the same run goes on in its own file
+        assert (await client.get("/save")).status == 200
+
+
+async def test_continue_refuses_a_file_not_in_the_saves(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        response = await client.post(
+            "/plain/continue", data={"story": "captured", "file": "../../etc/passwd"}, allow_redirects=False
+        )
+        assert response.status == 303 and response.headers["Location"].startswith("/plain?problem=")
+        html = await page(client, response.headers["Location"])
+        assert "no longer in your saves" in html and "Begin a new run" in html
+
+
+# players kept apart ------------------------------------------------------------------------------------
+async def test_another_player_sees_nothing_of_the_first(tmp_path):
+    async with serving(tmp_path) as (client, players):
+        await begin_and_choose(client)
+        await client.post("/plain/leave")
+        assert "Continue:" in await page(client)
+        async with another_player(client) as other:
+            response = await other.get("/plain")
+            html = await response.text()
+            assert response.status == 200 and "Begin a new run" in html and "Continue:" not in html
+            assert (await other.get("/save")).status == 404
+            assert player_id(other) != player_id(client)
+            assert players.folder_of(player_id(other)) != players.folder_of(player_id(client))
+            assert list((players.folder_of(player_id(other)) / "saves").glob("*.json")) == []
+
+
+# uploads -----------------------------------------------------------------------------------------------
+async def test_a_downloaded_save_can_be_uploaded(tmp_path):
+    async with serving(tmp_path) as (client, players):
+        await begin_and_choose(client)
+        raw = await (await client.get("/save")).read()
+        before = run_files(players, client)
+        response = await client.post("/upload", data=upload_form(raw), headers=JSON)
+        assert response.status == 200
+        answer = await response.json()
+        assert answer["ok"] is True and "Captured!" in answer["message"]
+        (new,) = set(run_files(players, client)) - set(before)
+        assert new.read_bytes() == raw and len(run_files(players, client)) == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"), [(b'{\n "format": "escape-lin', "truncated or corrupt"), (b"", "empty"), (b"[1, 2]", "not an")]
+)
+async def test_a_damaged_upload_is_refused(tmp_path, raw, why):
+    async with serving(tmp_path) as (client, players):
+        await page(client)
+        response = await client.post("/upload", data=upload_form(raw, "broken.json"), headers=JSON)
+        assert response.status == 400
+        answer = await response.json()
+        assert answer["ok"] is False and answer["message"].startswith("broken.json: ") and why in answer["message"]
+        assert run_files(players, client) == []
+
+
+async def test_an_upload_from_the_plain_page_goes_back_to_it(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        response = await client.post("/upload", data=upload_form(b"nonsense", "x.json"), allow_redirects=False)
+        assert response.status == 303
+        where = response.headers["Location"]
+        assert where.startswith("/plain?problem=") and "not a readable save" in unquote(where)
+        html = await page(client, where)
+        assert re.search(r'<p class="problem" role="alert">x\.json: not a readable save', html)
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/upload"), ("POST", "/plain/choose"), ("GET", "/ws")])
+async def test_another_sites_page_is_refused(tmp_path, method, path):
+    async with serving(tmp_path) as (client, players):
+        await client.post("/plain/begin", data={"story": "captured"})
+        data = upload_form(b"{}") if path == "/upload" else {"turn": "0", "choice": "ask_photo"}
+        response = await client.request(method, path, data=data if method == "POST" else None, headers=EVIL)
+        assert response.status == 403
+        html = await page(client)
+        assert turn_of(html) == 0 and run_files(players, client) == []
+
+
+# the interface's language ------------------------------------------------------------------------------
+async def test_the_player_chooses_italian(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        response = await client.post("/plain/language", data={"lang": "it"}, allow_redirects=False)
+        assert response.status == 303
+        html = await page(client)
+        assert '<html lang="it">' in html and "Prigionieri!" in html and "Captured!" not in html
+        async with another_player(client) as other:
+            html = await (await other.get("/plain")).text()
+            assert '<html lang="en">' in html and "Captured!" in html  # another player's language is theirs
+
+
+async def test_an_unknown_language_is_not_kept(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        response = await client.post("/plain/language", data={"lang": "../../xx"}, allow_redirects=False)
+        assert response.status == 404
+        assert '<html lang="en">' in await page(client)
+
+
+# a story from a stranger -------------------------------------------------------------------------------
+HOSTILE_MANIFEST = """\
+    id: hostile
+    title: "<script>alert(1)</script> & Co"
+    blurb: "Tom & Jerry *run* <b>bold</b> \\e[31m"
+    start: a
+    endings: [{id: e, title: E, kind: bad}]
+    """
+HOSTILE_SCENES = """\
+    scenes:
+      - id: a
+        title: "<i>A</i>"
+        text: "Fish & chips <script>alert(2)</script> \\e[2J"
+        choices:
+          - {id: c, text: "Eat & run <img src=x onerror=alert(3)>", goto: z}
+      - id: z
+        title: Z
+        text: z
+        ending: e
+    """
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    return {"hostile": write_story(tmp_path / "hostile", HOSTILE_MANIFEST, scenes=HOSTILE_SCENES)}
+
+
+async def test_a_hostile_story_reaches_the_page_as_text(tmp_path, hostile):
+    async with serving(tmp_path, hostile) as (client, _players):
+        listing = await page(client)
+        await client.post("/plain/begin", data={"story": "hostile"})
+        scene = await page(client)
+        for html in (listing, scene):
+            assert "alert(1)</script>" not in html and "<b>bold" not in html and "\x1b" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in listing
+        assert "<i>A</i>" not in scene and "&lt;i&gt;A&lt;/i&gt;" in scene
+        assert "<p>Fish &amp; chips &lt;script&gt;alert(2)&lt;/script&gt; ?[2J</p>" in scene
+        assert "<img" not in scene
+
+
+async def test_a_story_blurb_and_choice_are_escaped_once(tmp_path, hostile):
+    async with serving(tmp_path, hostile) as (client, _players):
+        listing = await page(client)
+        assert "<p>Tom &amp; Jerry <em>run</em> &lt;b&gt;bold&lt;/b&gt; ?[31m</p>" in listing
+        await client.post("/plain/begin", data={"story": "hostile"})
+        scene = await page(client)
+        assert "1. Eat &amp; run &lt;img src=x onerror=alert(3)&gt;</button>" in scene
+
+
+# limits ------------------------------------------------------------------------------------------------
+async def test_a_full_server_turns_a_new_player_away(tmp_path):
+    async with serving(tmp_path, max_players=1) as (client, players):
+        await page(client, "/")
+        async with another_player(client) as other:
+            for path in ("/", "/plain"):
+                response = await other.get(path)
+                assert response.status == 503
+                assert "no room for another" in await response.text()
+            assert not [cookie for cookie in other.cookie_jar if cookie.key == COOKIE]
+        assert len(list(players.root.iterdir())) == 1
+        assert (await client.get("/")).status == 200  # the player it has is still welcome
+
+
+async def test_a_full_server_answers_a_download_with_503(tmp_path):
+    async with serving(tmp_path, max_players=1) as (client, _players):
+        await page(client, "/")
+        async with another_player(client) as other:
+            response = await other.get("/save")
+            assert response.status == 503
+
+
+async def test_the_plain_page_keeps_to_the_players_quota(tmp_path, monkeypatch):
+    monkeypatch.delenv("ESCAPE_SAVES_QUOTA", raising=False)
+    async with serving(tmp_path, quota_bytes=10) as (client, players):
+        html = await begin_and_choose(client)
+        assert turn_of(await page(client)) == 1
+        assert run_files(players, client) == []
+        assert "full" in html
