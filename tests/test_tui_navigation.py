@@ -76,7 +76,7 @@ async def test_help_opens_at_the_section_of_the_screen_it_came_from(tmp_path, si
 
 def test_help_lists_every_binding_of_every_screen_with_what_it_does():
     for screen in SCREENS:
-        rows = dict(sections(screen)[0][1])
+        rows = dict(sections(screen, web=True)[0][1])
         for binding in screen.BINDINGS:
             assert isinstance(binding, Binding)
             if binding.action in ("app.help", "app.focus_next"):
@@ -85,6 +85,35 @@ def test_help_lists_every_binding_of_every_screen_with_what_it_does():
             found = [text for shown_keys, text in rows.items() if keys in shown_keys or binding.key.isdigit()]
             assert found, (screen.__name__, binding.key)
             assert any((binding.tooltip or binding.description.lower()) in text for text in found)
+
+
+def test_keys_that_work_only_in_a_browser_are_listed_only_there():
+    terminal, browser = (dict(sections(PlayScreen, web=web)[0][1]) for web in (False, True))
+    assert "d" in browser and "download" in browser["d"]
+    assert "d" not in terminal
+
+
+@pytest.mark.parametrize("web", [False, True])
+async def test_d_downloads_the_runs_save_only_in_a_browser(tmp_path, monkeypatch, web):
+    from textual.app import App
+
+    monkeypatch.setattr(App, "is_web", property(lambda self: web))
+    delivered: list[tuple[str, str | None]] = []
+    app = make_app("captured", saves=tmp_path, seed=1)
+    monkeypatch.setattr(
+        app, "deliver_text", lambda text, save_filename=None, **_: delivered.append((text.read(), save_filename))
+    )
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        await pilot.press("d")  # before the first choice there is no file: nothing to send
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        run = app.screen.session.run_file
+        assert run is not None
+        assert delivered == ([(run.read_text(encoding="utf-8"), run.name)] if web else [])
 
 
 def test_a_key_added_to_a_screen_is_in_the_help_without_writing_it_twice():

@@ -400,7 +400,11 @@ class EscapeApp(App):
         if not isinstance(self.screen, HelpScreen):
             here = type(self.screen)
             self.push_screen(
-                HelpScreen(sections(here), title_of(here), remake=lambda: (sections(here), title_of(here)))
+                HelpScreen(
+                    sections(here, self.is_web),
+                    title_of(here),
+                    remake=lambda: (sections(here, self.is_web), title_of(here)),
+                )
             )
 
     def action_toggle_dark(self) -> None:

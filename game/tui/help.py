@@ -75,9 +75,9 @@ def _bindings(screen: type[Screen]) -> list[Binding]:
     return [b for b in found if isinstance(b, Binding)]
 
 
-def screen_keys(screen: type[Screen]) -> list[tuple[str, str]]:
+def screen_keys(screen: type[Screen], web: bool = False) -> list[tuple[str, str]]:
     """One row per binding of the screen (its own, not Textual's); a run of bindings that differ only by a
-    digit (`pick(1)`...`pick(9)`) is one row, `1-9`."""
+    digit (`pick(1)`...`pick(9)`) is one row, `1-9`. The screen's `WEB_ONLY` actions only in a browser."""
     rows: list[tuple[str, str]] = []
     digits: list[Binding] = []
     for binding in [*_bindings(screen), None]:
@@ -92,6 +92,8 @@ def screen_keys(screen: type[Screen]) -> list[tuple[str, str]]:
             break
         if binding.action in ("app.help", "app.focus_next"):
             continue  # said once, under Everywhere
+        if binding.action in getattr(screen, "WEB_ONLY", ()) and not web:
+            continue
         keys = " ".join(key_name(k) for k in binding.key.split(","))
         text = _(binding.tooltip) if binding.tooltip else _(binding.description).lower()
         rows.append((keys, text))
@@ -109,12 +111,13 @@ def title_of(screen: type[Screen]) -> str:
     return _(title) if title else screen.__name__.removesuffix("Screen")
 
 
-def sections(first: type[Screen] | None = None) -> list[Section]:
-    """Every screen's keys, the screen `first` at the top (a screen not listed here is added)."""
+def sections(first: type[Screen] | None = None, web: bool = False) -> list[Section]:
+    """Every screen's keys, the screen `first` at the top (a screen not listed here is added); with `web`,
+    the keys that work only in a browser too."""
     screens = list(SCREENS)
     if first is not None:
         if first in screens:
             screens.remove(first)
         screens.insert(0, first)
     everywhere = [(keys, _(text)) for keys, text in EVERYWHERE]
-    return [(title_of(s), screen_keys(s)) for s in screens] + [(_("Everywhere"), everywhere)]
+    return [(title_of(s), screen_keys(s, web)) for s in screens] + [(_("Everywhere"), everywhere)]

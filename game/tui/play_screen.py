@@ -85,6 +85,8 @@ class PlayScreen(GameScreen):
         Binding("q,escape", "leave", N_("Quit"), tooltip=N_("leave the run for the title (it asks; the run is kept)")),
     ]
 
+    WEB_ONLY = ("download",)  # in a terminal the saves are your own files (see check_action)
+
     def __init__(self, session: Session):
         super().__init__()
         self.session = session
@@ -293,7 +295,7 @@ class PlayScreen(GameScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Download is there only in a browser (`escape serve`): in a terminal the saves are your own files."""
-        if action == "download":
+        if action in self.WEB_ONLY:
             return self.app.is_web
         return True
 

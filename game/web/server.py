@@ -91,6 +91,11 @@ class EscapeServer(Server):
         self.keys = {story_key(self.story_of(name, "en").id, folder_origin(folder)) for name, folder in stories.items()}
         self.page = PlainPage(stories, self.story_of, players.quota_bytes)
 
+    def initialize_logging(self) -> None:
+        """textual-serve's log of requests, without the story machine's own chatter."""
+        super().initialize_logging()
+        logging.getLogger("transitions").setLevel(logging.WARNING)
+
     def title_of(self, key: str) -> str:
         """The title, in the player's language, of the story served here whose files are named by `key`."""
         for name, folder in self.stories.items():
