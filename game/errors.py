@@ -60,3 +60,7 @@ class SaveError(EscapeError):
 
 class SaveExists(SaveError):
     """A save of that name is already there; the front end asks before replacing it."""
+
+
+class RunInUse(SaveError):
+    """The run is open in another game (its lock is held): nothing is wrong with its file."""

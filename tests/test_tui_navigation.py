@@ -279,3 +279,27 @@ async def test_a_save_whose_story_cannot_be_loaded_shows_its_ids(tmp_path):
         await pilot.press("l")
         text = "\n".join(screen_lines(app))
         assert "at barrels" in text and "demo ·" in text
+
+
+async def test_a_run_open_in_another_game_is_not_called_a_broken_file(tmp_path):
+    from game.saves.session import Session
+    from game.tui.dialogs import ErrorScreen
+
+    first = make_app("captured", saves=tmp_path, seed=1)
+    async with first.run_test() as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        holder = first.screen.session  # still holds the run's file: another game has it
+        story, run = holder.story, holder.run_file
+    try:
+        second = make_app(None, saves=tmp_path)
+        async with second.run_test() as pilot:
+            await pilot.pause()
+            second._resume(Session(story, tmp_path), run, "This run cannot be continued")
+            await pilot.pause()
+            assert isinstance(second.screen, ErrorScreen)
+            text = " ".join(str(label.render()) for label in second.screen.query("Label"))
+            assert "open in another game" in str(second.screen.query_one("#error-text").render())
+            assert "Escape closes." in text and "Fix the file" not in text
+    finally:
+        holder.close()

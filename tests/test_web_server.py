@@ -370,3 +370,55 @@ async def test_the_plain_page_keeps_to_the_players_quota(tmp_path, monkeypatch):
         assert turn_of(await page(client)) == 1
         assert run_files(players, client) == []
         assert "full" in html
+
+
+async def test_a_run_unsaved_for_want_of_room_still_goes_on(tmp_path, monkeypatch):
+    monkeypatch.delenv("ESCAPE_SAVES_QUOTA", raising=False)
+    async with serving(tmp_path, quota_bytes=10) as (client, players):
+        await begin_and_choose(client)
+        html = await page(client)
+        second = choice_buttons(html)[0]
+        await client.post("/plain/choose", data={"turn": "1", "choice": second})
+        assert turn_of(await page(client)) == 2  # made again from its choices at every request
+        assert run_files(players, client) == []
+
+
+# the same run in a terminal tab and on the plain page ---------------------------------------------------
+def terminal_tab(players: Players, client):
+    """What a full-screen game of the same player does with the run: continue it from its file."""
+    from game.compiler.loader import load_story
+    from game.saves.session import Session
+
+    story = load_story(bundled_stories()["captured"])
+    session = Session(story, players.folder_of(player_id(client)) / "saves")
+    session.resume(run_files(players, client)[0])
+    return session
+
+
+async def test_a_run_open_in_a_terminal_tab_is_left_alone(tmp_path):
+    async with serving(tmp_path) as (client, players):
+        await begin_and_choose(client)
+        run = run_files(players, client)[0]
+        before = run.read_bytes()
+        terminal = terminal_tab(players, client)
+        try:
+            html = await page(client)
+            assert "open in another game" in html
+            response = await client.post("/plain/choose", data={"turn": "1", "choice": "promise"})
+            assert response.status == 200
+            assert run.read_bytes() == before  # never written while the other game holds it
+        finally:
+            terminal.close()
+
+
+async def test_a_run_played_on_in_a_terminal_tab_is_read_again_not_written_over(tmp_path):
+    async with serving(tmp_path) as (client, players):
+        await begin_and_choose(client)
+        terminal = terminal_tab(players, client)
+        choice = next(offer.id for offer in terminal.game.choices() if offer.enabled)
+        terminal.choose(choice)
+        terminal.choose(next(offer.id for offer in terminal.game.choices() if offer.enabled))
+        terminal.close()
+        assert turn_of(await page(client)) == 3  # the page, reloaded, reads the run from its file
+        log = json.loads(run_files(players, client)[0].read_text(encoding="utf-8"))["state"]["log"]
+        assert len(log) == 3

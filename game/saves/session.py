@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from game.engine.game import Game, Step
-from game.errors import EngineError, SaveError, SaveExists
+from game.errors import EngineError, RunInUse, SaveError, SaveExists
 from game.i18n import _
 from game.model import Story
 from game.saves.endings import endings_found, record_ending
@@ -127,7 +127,7 @@ class Session:
             held = True  # a read-only folder: nothing will be written there anyway
             lock = None  # type: ignore[assignment]
         if not held:
-            raise SaveError(f"{path.name}: " + _("this run is open in another game; carry on there, or leave it first"))
+            raise RunInUse(f"{path.name}: " + _("this run is open in another game; carry on there, or leave it first"))
         self.close()
         self._lock = lock
 

@@ -16,7 +16,7 @@ from game import i18n
 from game.compiler.bundled import bundled_stories
 from game.compiler.loader import load_story, read_manifest
 from game.engine.replay import replay
-from game.errors import EscapeError, SaveError, StoryError
+from game.errors import EscapeError, RunInUse, SaveError, StoryError
 from game.i18n import N_, _, ngettext
 from game.model import Story
 from game.model.shown import shown
@@ -307,7 +307,7 @@ class EscapeApp(App):
         try:
             divergence = session.resume(path, partial=True)
         except (SaveError, EscapeError) as err:
-            self.push_screen(ErrorScreen(failure, message=str(err)))
+            self.push_screen(ErrorScreen(failure, message=str(err), nothing_to_fix=isinstance(err, RunInUse)))
             return
         if divergence is None:
             self.resume_session(session)

@@ -330,9 +330,15 @@ class ErrorScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter,q", "close", N_("Close"))]
 
     def __init__(
-        self, heading: str, diagnostics: list[Diagnostic] | None = None, message: str = "", watching: bool = False
+        self,
+        heading: str,
+        diagnostics: list[Diagnostic] | None = None,
+        message: str = "",
+        watching: bool = False,
+        nothing_to_fix: bool = False,
     ):
         super().__init__()
+        self.nothing_to_fix = nothing_to_fix  # the file is fine (a run open elsewhere): no "fix the file"
         self.heading = heading
         self.diagnostics = diagnostics or []
         self.message = message
@@ -354,6 +360,8 @@ class ErrorScreen(ModalScreen[None]):
                 yield Label(
                     _("Fix the file and save it: this closes by itself and the run starts or goes on."), classes="dim"
                 )
+            elif self.nothing_to_fix:
+                yield Label(_("Escape closes."), classes="dim")
             else:
                 yield Label(_("Fix the file and try again. Escape closes."), classes="dim")
 

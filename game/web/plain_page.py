@@ -8,6 +8,8 @@ choice, exactly as the terminal game does: the same run continues in the full-sc
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from game.engine.game import Step
+from game.engine.replay import replay
 from game.errors import EngineError, SaveError, StoryError
 from game.i18n import LANGUAGES, _, language, ngettext
 from game.model import Story
@@ -27,20 +30,28 @@ from game.tools.consequences import change_notes, sentence
 from game.web.players import Player
 from game.web.prose import inline, prose_html
 
-MAX_OPEN_RUNS = 200  # runs held in memory at once; the least recently used is let go (its file stays)
+MAX_OPEN_RUNS = 10_000  # players' runs remembered at once (a few hundred bytes each; the oldest is forgotten)
 
 
 @dataclass
 class OpenRun:
-    """One player's run on the plain page, and what its last choice did (shown once, in the live region)."""
+    """One player's run on the plain page: which story, its file (None until it has one: then it is made
+    again from its seed and choices), and what its last choice did (shown once, in the live region)."""
 
     name: str  # the story's name on this server
-    session: Session
+    seed: int
+    file: Path | None = None
+    log: list[tuple[str, str]] = field(default_factory=list)  # its choices, for a run that has no file
     happened: list[str] = field(default_factory=list)  # HTML of the last choice's outcome and changes
 
 
 class PlainPage:
-    """The plain page's handlers. `stories`: the stories served, by name; `story_of` loads one (cached)."""
+    """The plain page's handlers. `stories`: the stories served, by name; `story_of` loads one (cached).
+
+    A run is opened from its file for each request and let go at its end, as the full-screen game holds
+    it only while it is on screen: the same run can be continued in a terminal tab between two clicks
+    here, and is then read again from its file, never written over with what this page last knew. While
+    a terminal tab has it open, this page says so and leaves it alone."""
 
     def __init__(self, stories: dict[str, Path], story_of: Any, quota: int | None):
         self.stories = stories
@@ -51,27 +62,40 @@ class PlainPage:
     # the run of a player --------------------------------------------------------------------------------
     def run_of(self, player: Player) -> OpenRun | None:
         run = self.runs.get(player.id)
-        if run is None:
-            return None
-        self.runs.move_to_end(player.id)
-        story = self.story_of(run.name, language())
-        if run.session.story is not story:  # the language changed: the same run, told in the new one
-            run.session.reload(story)
+        if run is not None:
+            self.runs.move_to_end(player.id)
         return run
 
-    def keep(self, player: Player, run: OpenRun) -> None:
-        old = self.runs.pop(player.id, None)
-        if old is not None and old is not run:
-            old.session.close()
+    def remember(self, player: Player, run: OpenRun) -> None:
+        self.runs.pop(player.id, None)
         self.runs[player.id] = run
         while len(self.runs) > MAX_OPEN_RUNS:
-            _id, evicted = self.runs.popitem(last=False)
-            evicted.session.close()
+            self.runs.popitem(last=False)
 
     def leave(self, player: Player) -> None:
-        run = self.runs.pop(player.id, None)
-        if run is not None:
-            run.session.close()
+        self.runs.pop(player.id, None)
+
+    def new_session(self, player: Player, name: str) -> Session:
+        session = Session(self.story_of(name, language()), player.saves)
+        session.quota = self.quota
+        return session
+
+    @contextmanager
+    def opened(self, player: Player, run: OpenRun) -> Iterator[Session]:
+        """The run as a Session, in the player's language, holding its file until the block ends.
+        RunInUse when a terminal tab has it; SaveError when its file is gone or damaged."""
+        session = self.new_session(player, run.name)
+        try:
+            if run.file is None:  # not saved yet (no choice made, or saving is off): made again from its log
+                session.start(run.seed)
+                replay(session.story, run.seed, run.log, into=session.game)
+            else:
+                session.resume(run.file, partial=True)
+            yield session
+            run.file = session.run_file or run.file
+            run.log = list(session.game.run.log)
+        finally:
+            session.close()
 
     # pages ----------------------------------------------------------------------------------------------
     def context(self, request: web.Request, player: Player, **values: Any) -> dict[str, Any]:
@@ -101,11 +125,18 @@ class PlainPage:
 
     def show(self, request: web.Request, player: Player) -> web.Response:
         run = self.run_of(player)
-        if run is None:
-            return aiohttp_jinja2.render_template("plain_stories.html", request, self.stories_context(request, player))
-        context = self.context(request, player, **self.run_context(run))
-        run.happened = []  # said once: a reload of the page shows the scene, not the last outcome again
-        return aiohttp_jinja2.render_template("plain_run.html", request, context)
+        if run is not None:
+            try:
+                with self.opened(player, run) as session:
+                    context = self.context(request, player, **self.run_context(session, run))
+            except SaveError as err:  # open in a terminal tab, or its file gone: the list, and why
+                self.leave(player)
+                values = self.stories_context(request, player)
+                values["problem"] = refusal(err)
+                return aiohttp_jinja2.render_template("plain_stories.html", request, values)
+            run.happened = []  # said once: a reload of the page shows the scene, not the last outcome again
+            return aiohttp_jinja2.render_template("plain_run.html", request, context)
+        return aiohttp_jinja2.render_template("plain_stories.html", request, self.stories_context(request, player))
 
     def stories_context(self, request: web.Request, player: Player) -> dict[str, Any]:
         listed = []
@@ -123,8 +154,8 @@ class PlainPage:
             )
         return self.context(request, player, stories=listed)
 
-    def run_context(self, run: OpenRun) -> dict[str, Any]:
-        game, story = run.session.game, run.session.story
+    def run_context(self, session: Session, run: OpenRun) -> dict[str, Any]:
+        game, story = session.game, session.story
         enabled = [offer for offer in game.choices() if offer.enabled]
         choices = []
         for offer in game.choices():
@@ -135,7 +166,7 @@ class PlainPage:
                 why = _("unavailable: {reason}").format(reason=shown(offer.reason, 300))
                 choices.append({"id": None, "text": inline(offer.text), "reason": why})
         ending = game.ending
-        found = len(run.session.endings_found()) if ending is not None and run.session.saving else None
+        found = len(session.endings_found()) if ending is not None and session.saving else None
         return {
             "story_title": shown(story.title, 200),
             "scene_title": shown(game.scene.title, 200),
@@ -148,8 +179,8 @@ class PlainPage:
             "choices": choices,
             "turn": game.run.turn,
             "can_undo": game.can_undo(),
-            "status": status_lines(run.session),
-            "items": item_lines(run.session),
+            "status": status_lines(session),
+            "items": item_lines(session),
             "ending": shown(ending.title, 200) if ending is not None else "",
             "end_label": _("THE END: {title}").format(title=shown(ending.title, 200)) if ending is not None else "",
             "ending_count": ngettext(
@@ -159,44 +190,52 @@ class PlainPage:
             ).format(found=found, total=len(story.endings))
             if found is not None
             else "",
-            "saving": run.session.saving,
-            "save_problem": shown(run.session.save_problem or "", 400),
-            "has_file": run.session.run_file is not None,
+            "saving": session.saving,
+            "save_problem": shown(session.save_problem or "", 400),
+            "has_file": session.run_file is not None,
         }
 
     # actions (each answers with a redirect to the page: a reload never repeats one) -----------------------
     def begin(self, player: Player, name: str) -> None:
-        story = self.story_of(name, language())
-        session = Session(story, player.saves)
-        session.quota = self.quota
-        session.start()
-        self.keep(player, OpenRun(name, session))
+        session = self.new_session(player, name)
+        session.start()  # a new seed; the run gets its file at its first choice
+        self.remember(player, OpenRun(name, session.game.run.seed))
 
     def resume(self, player: Player, name: str, file: str) -> None:
-        story = self.story_of(name, language())
-        session = Session(story, player.saves)
-        session.quota = self.quota
-        waiting = {info.path.name: info for info in runs_waiting(player.saves, session.key)}
+        session = self.new_session(player, name)
+        waiting = {info.path.name: info.path for info in runs_waiting(player.saves, session.key)}
         if file not in waiting:
             raise SaveError(_("that run is no longer in your saves"))
-        session.resume(waiting[file].path, partial=True)
-        self.keep(player, OpenRun(name, session))
+        run = OpenRun(name, 0, waiting[file])
+        with self.opened(player, run):  # it can be opened (not in a terminal tab, readable)
+            pass
+        self.remember(player, run)
 
     def choose(self, player: Player, turn: str, choice_id: str) -> None:
         run = self.run_of(player)
-        if run is None or turn != str(run.session.game.run.turn):
-            return  # a form from an earlier page (a second click, the back button): the run is as it was
-        offers = {offer.id for offer in run.session.game.choices() if offer.enabled}
-        if choice_id not in offers:
+        if run is None:
             return
-        step = run.session.choose(choice_id)
-        run.happened = step_lines(run.session, step)
+        with self.opened(player, run) as session:
+            if turn != str(session.game.run.turn):
+                return  # a form from an earlier page (a second click, the back button): the run is as it was
+            if choice_id not in {offer.id for offer in session.game.choices() if offer.enabled}:
+                return
+            step = session.choose(choice_id)
+            run.happened = step_lines(session, step)
 
     def undo(self, player: Player) -> None:
         run = self.run_of(player)
-        if run is not None and run.session.game.can_undo():
-            run.session.undo()
-            run.happened = [f"<p>{inline(_('You take back your last choice.'))}</p>"]
+        if run is None:
+            return
+        with self.opened(player, run) as session:
+            if session.game.can_undo():
+                session.undo()
+                run.happened = [f"<p>{inline(_('You take back your last choice.'))}</p>"]
+
+    def run_file(self, player: Player) -> Path | None:
+        """The file of the player's run on this page, once it has one."""
+        run = self.run_of(player)
+        return run.file if run is not None else None
 
 
 def waiting_label(story: Story, info: SaveInfo) -> str:

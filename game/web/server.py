@@ -145,8 +145,6 @@ class EscapeServer(Server):
 
     async def on_shutdown(self, app: web.Application) -> None:
         app[EXPIRY].cancel()
-        for player_id in list(self.page.runs):
-            self.page.runs.pop(player_id).session.close()
 
     # players --------------------------------------------------------------------------------------------
     def player_of(self, request: web.Request) -> Player:
@@ -307,10 +305,9 @@ class EscapeServer(Server):
             player = self.player_of(request)
         except ServerFull as err:
             return self.full(request, str(err))
-        run = self.page.run_of(player)
-        if run is None or run.session.run_file is None:
+        path = self.page.run_file(player)
+        if path is None:
             raise web.HTTPNotFound(text=_("there is no saved run to download yet: make a choice first"))
-        path = run.session.run_file
         try:
             raw = path.read_bytes()[: MAX_SAVE_BYTES + 1]
         except OSError as err:
