@@ -107,3 +107,62 @@ def test_the_wheel_carries_the_compiled_catalogs_and_plays_in_italian(built, tmp
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["Arrivederci.", "Prigionieri!"]
+
+
+def test_the_installed_wheel_serves_the_game_in_a_browser(built, tmp_path):
+    """`pip install "escape-lines[web]"`: the extra is declared, and the wheel's own templates serve both pages."""
+    pytest.importorskip("textual_serve")
+    import socket
+    import time
+    import urllib.request
+
+    wheel_path = next(built.glob("escape_lines-*.whl"))
+    wheel = zipfile.ZipFile(wheel_path)
+    metadata = wheel.read(next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    assert "Provides-Extra: web" in metadata and "extra == 'web'" in metadata
+    target = tmp_path / "site"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert install.returncode == 0, install.stderr
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]])}
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "game", "serve", "--port", str(port), "--data", str(tmp_path / "data")],
+        cwd=elsewhere,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                terminal = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "escape serve did not start"
+                time.sleep(0.2)
+        plain = urllib.request.urlopen(f"http://127.0.0.1:{port}/plain", timeout=5).read().decode()
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert "<title>Escape Lines</title>" in terminal and "/static/js/textual.js" in terminal
+    assert "Captured!" in plain and "The Grand Illusion" in plain
+    assert (
+        str(target)
+        in subprocess.run(
+            [sys.executable, "-c", "import game.web.server as s; print(s.__file__)"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=elsewhere,
+        ).stdout
+    )
