@@ -95,9 +95,14 @@ def test_no_room_for_a_third_player(tmp_path):
     assert players.enter(first.id) == first  # a known player still comes in
 
 
+def with_a_save(player):
+    (player.saves / "captured--run.0000abcd.json").write_text("{}", encoding="utf-8")
+    return player
+
+
 def test_an_expired_folder_makes_room(tmp_path):
     players = Players(tmp_path, max_players=2, expire_days=30)
-    old, kept = players.enter(None), players.enter(None)
+    old, kept = with_a_save(players.enter(None)), with_a_save(players.enter(None))
     age(old.folder, 31)
     age(kept.folder, 29)
     new = players.enter(None)
@@ -121,9 +126,29 @@ def test_an_open_game_is_never_expired(tmp_path):
 
 def test_a_recent_folder_is_kept(tmp_path):
     players = Players(tmp_path, expire_days=1)
-    player = players.enter(None)
+    player = with_a_save(players.enter(None))
     age(player.folder, 0.5)
     assert players.expire() == 0 and player.folder.is_dir()
+
+
+def test_a_folder_with_no_save_goes_after_an_hour(tmp_path):
+    players = Players(tmp_path, expire_days=30)
+    idle, recent, saved = players.enter(None), players.enter(None), with_a_save(players.enter(None))
+    age(idle.folder, 2 / 24)
+    age(recent.folder, 0.5 / 24)
+    age(saved.folder, 2 / 24)
+    assert players.expire() == 1
+    assert not idle.folder.exists() and recent.folder.is_dir() and saved.folder.is_dir()
+
+
+def test_a_look_without_playing_takes_no_place(tmp_path):
+    players = Players(tmp_path, max_players=1)
+    looking = players.enter(None, make=False)
+    assert not looking.folder.exists()
+    playing = players.enter(None)  # the one place is still free
+    assert playing.folder.is_dir()
+    with pytest.raises(ServerFull):
+        players.enter(None, make=False)  # a page that would lead nowhere says so at once
 
 
 def test_room_left_counts_the_bytes_written(tmp_path):
@@ -295,3 +320,78 @@ def test_prose_shows_a_control_character_as_a_question_mark():
     page = prose_html("red\x1b[31m alarm\x07")
     assert page == "<p>red?[31m alarm?</p>"
     assert "\x1b" not in page
+
+
+# what mutation testing showed untested ----------------------------------------------------------------
+def test_players_folders_are_the_servers_alone(tmp_path):
+    players = Players(tmp_path / "data")
+    player = players.enter(None)
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+    assert player.folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_expiry_touches_nothing_but_players_folders(tmp_path):
+    players = Players(tmp_path, expire_days=1)
+    stray = tmp_path / "notes"  # not a player's: another tool's folder, a file
+    stray.mkdir()
+    (tmp_path / ("a" * 32)).write_text("a file with a player-like name", encoding="utf-8")
+    old = [with_a_save(players.enter(None)) for _ in range(2)]
+    for player in old:
+        age(player.folder, 3)
+    os.utime(stray, (0, 0))
+    assert players.expire() == 2
+    assert stray.is_dir() and (tmp_path / ("a" * 32)).is_file()
+    full = Players(tmp_path, max_players=1)
+    assert full.enter(None).folder.is_dir()  # the stray folder and file take no player's place
+
+
+def test_a_folder_unused_for_exactly_the_days_kept_stays(tmp_path, monkeypatch):
+    players = Players(tmp_path, expire_days=1)
+    player = with_a_save(players.enter(None))
+    seen = (player.folder / SEEN).stat().st_mtime
+    assert players.expire(now=seen + DAY) == 0 and player.folder.is_dir()
+    assert players.expire(now=seen + DAY + 1) == 1
+
+
+def test_used_bytes_adds_every_file_and_follows_no_link(tmp_path):
+    from game.saves.quota import used_bytes
+
+    (tmp_path / "a.json").write_bytes(b"x" * 100)
+    (tmp_path / "b.json").write_bytes(b"x" * 50)
+    outside = tmp_path.parent / f"{tmp_path.name}-big"
+    outside.write_bytes(b"x" * 10_000)
+    (tmp_path / "link.json").symlink_to(outside)
+    (tmp_path / "sub").mkdir()
+    assert used_bytes(tmp_path) == 150
+    assert used_bytes(tmp_path / "missing") == 0
+
+
+def test_an_uploaded_run_is_named_as_a_run_of_its_story(tmp_path, run_bytes):
+    target, _data = keep_upload(run_bytes, "x.json", tmp_path / "new" / "saves", KEYS, None)
+    assert re.fullmatch(r"captured--run\.[0-9a-f]{8}\.json", target.name)  # Continue lists it
+
+
+def test_an_uploaded_run_never_takes_a_name_in_use(tmp_path, run_bytes, monkeypatch):
+    import game.web.uploads as uploads
+
+    names = iter(["0000aaaa", "0000aaaa", "0000bbbb"])
+    monkeypatch.setattr(uploads, "new_run_id", lambda: next(names))
+    first, _ = keep_upload(run_bytes, "x.json", tmp_path, KEYS, None)
+    second, _ = keep_upload(run_bytes, "x.json", tmp_path, KEYS, None)
+    assert (first.name, second.name) == ("captured--run.0000aaaa.json", "captured--run.0000bbbb.json")
+    monkeypatch.setattr(uploads, "new_run_id", lambda: "0000aaaa")
+    with pytest.raises(SaveError, match="cannot find a free file name"):
+        keep_upload(run_bytes, "x.json", tmp_path, KEYS, None)
+    assert sorted(tmp_path.glob("*.json")) == [first, second]
+
+
+def test_a_refusal_names_the_story_and_cuts_a_long_file_name(tmp_path, run_bytes):
+    with pytest.raises(SaveError) as refused:
+        keep_upload(run_bytes, "r" * 200 + ".json", tmp_path, {"grand_illusion"}, None)
+    label, _, why = str(refused.value).partition(": ")
+    assert len(label) == 80 and label.endswith("…")
+    assert "'captured'" in why
+
+
+def test_a_quote_of_several_lines_is_one_paragraph():
+    assert str(prose_html("> one\n> two")) == "<blockquote><p>one two</p></blockquote>"

@@ -91,7 +91,7 @@ async def test_index_gives_a_strict_http_only_cookie(tmp_path):
         assert response.status == 200
         cookie = response.cookies[COOKIE]
         assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/"
-        assert re.fullmatch(r"[0-9a-f]{32}", cookie.value) and players.known(cookie.value)
+        assert re.fullmatch(r"[0-9a-f]{32}", cookie.value) and not players.known(cookie.value)  # no folder yet
 
 
 async def test_index_needs_nothing_from_elsewhere(tmp_path):
@@ -345,6 +345,8 @@ async def test_a_story_blurb_and_choice_are_escaped_once(tmp_path, hostile):
 async def test_a_full_server_turns_a_new_player_away(tmp_path):
     async with serving(tmp_path, max_players=1) as (client, players):
         await page(client, "/")
+        assert not list(players.root.glob("*"))  # a look takes no place
+        await client.post("/plain/begin", data={"story": "captured"})  # playing does
         async with another_player(client) as other:
             for path in ("/", "/plain"):
                 response = await other.get(path)
@@ -357,7 +359,7 @@ async def test_a_full_server_turns_a_new_player_away(tmp_path):
 
 async def test_a_full_server_answers_a_download_with_503(tmp_path):
     async with serving(tmp_path, max_players=1) as (client, _players):
-        await page(client, "/")
+        await client.post("/plain/begin", data={"story": "captured"})
         async with another_player(client) as other:
             response = await other.get("/save")
             assert response.status == 503
@@ -422,3 +424,13 @@ async def test_a_run_played_on_in_a_terminal_tab_is_read_again_not_written_over(
         assert turn_of(await page(client)) == 3  # the page, reloaded, reads the run from its file
         log = json.loads(run_files(players, client)[0].read_text(encoding="utf-8"))["state"]["log"]
         assert len(log) == 3
+
+
+async def test_an_upload_larger_than_any_save_is_refused_unread(tmp_path):
+    async with serving(tmp_path) as (client, players):
+        await client.post("/plain/begin", data={"story": "captured"})
+        response = await client.post("/upload", data=upload_form(b"{" + b" " * (6 * 1024 * 1024)), headers=JSON)
+        answer = await response.json()
+        assert response.status == 400 and not answer["ok"]
+        assert "larger than" in answer["message"]
+        assert run_files(players, client) == []

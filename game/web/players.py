@@ -25,6 +25,7 @@ SEEN = ".last-seen"  # touched at every visit; a folder unused for `expire_days`
 MAX_PLAYERS = 500
 QUOTA_BYTES = 20 * 1024 * 1024  # what one player's saves may hold (a save is at most 4 MiB)
 EXPIRE_DAYS = 30
+EMPTY_SECONDS = 3600  # a folder with no save in it goes after an hour unused
 
 
 class ServerFull(EscapeError):
@@ -65,6 +66,14 @@ def folder_size(folder: Path) -> int:
     return total
 
 
+def any_file(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.is_file(follow_symlinks=False) for entry in entries)
+    except OSError:
+        return False
+
+
 class Players:
     """The players' folders under `root` (made when first needed, each readable by the server alone)."""
 
@@ -95,15 +104,19 @@ class Players:
     def known(self, player_id: str | None) -> bool:
         return valid_id(player_id) and self.folder_of(player_id).is_dir()  # type: ignore[arg-type]
 
-    def enter(self, player_id: str | None) -> Player:
-        """The player of this id (a new folder for an id seen for the first time), marked as seen now.
-        An id that is not one of ours gets a new id. ServerFull when there is no room for a new folder."""
+    def enter(self, player_id: str | None, make: bool = True) -> Player:
+        """The player of this id, marked as seen now; an id that is not one of ours gets a new id. The
+        folder is made when first needed (`make`: the player is about to save), so that a visit that
+        only looks (a crawler, a page never played) takes no place. ServerFull when there is no room for
+        a new folder (without `make`: when there would be none)."""
         if not valid_id(player_id):
             player_id = new_id()
         assert player_id is not None
         folder = self.folder_of(player_id)
         if not folder.is_dir():
             self.make_room()
+            if not make:
+                return Player(player_id, folder)
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             folder.mkdir(mode=0o700, exist_ok=True)
             (folder / "saves").mkdir(exist_ok=True)
@@ -121,12 +134,16 @@ class Players:
                 return 0.0
 
     def expire(self, now: float | None = None) -> int:
-        """Remove the folders nobody has used for `expire_days` (never one whose game is open); how many."""
+        """Remove the folders nobody has used for `expire_days`, and those with no save unused for an hour
+        (never one whose game is open); how many."""
         now = time.time() if now is None else now
         busy = {self.folder_of(player_id).name for player_id, count in self.active.items() if count}
         removed = 0
         for folder in self._folders():
-            if folder.name not in busy and now - self.last_seen(folder) > self.expire_seconds:
+            age = now - self.last_seen(folder)
+            if folder.name in busy:
+                continue
+            if age > self.expire_seconds or (age > EMPTY_SECONDS and not any_file(folder / "saves")):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed += 1
         return removed

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -47,6 +47,24 @@ def is_local(host: str) -> bool:
 def see_other(where: str) -> web.Response:
     """The answer to a form: go (back) to a page, so that reloading it never posts the form again."""
     return web.Response(status=303, headers={"Location": where})
+
+
+async def read_upload(request: web.Request) -> tuple[str, bytes, bool]:
+    """The file name and bytes of the form's `save` field, read a chunk at a time and never more than one
+    byte past the largest save (the reader then refuses it as too large); False when the form is not one."""
+    try:
+        reader = await request.multipart()
+        async for part in reader:
+            if not isinstance(part, BodyPartReader) or part.name != "save":
+                continue
+            name, chunks, size = part.filename or "", [], 0
+            while size <= MAX_SAVE_BYTES and (chunk := await part.read_chunk(64 * 1024)):
+                chunks.append(chunk)
+                size += len(chunk)
+            return name, b"".join(chunks)[: MAX_SAVE_BYTES + 1], True
+    except (ValueError, AssertionError, KeyError):
+        return "", b"", False
+    return "", b"", True
 
 
 class PlayerAppService(AppService):
@@ -147,9 +165,11 @@ class EscapeServer(Server):
         app[EXPIRY].cancel()
 
     # players --------------------------------------------------------------------------------------------
-    def player_of(self, request: web.Request) -> Player:
-        """The player making this request (a new one without a cookie); their language is put in use."""
-        player = self.players.enter(request.cookies.get(COOKIE))
+    def player_of(self, request: web.Request, make: bool = True) -> Player:
+        """The player making this request (a new one without a cookie), their folder made unless `make` is
+        False (a page that only shows); their language is put in use. Called after the request's last
+        `await`: the language is the process's, and another request may have changed it meanwhile."""
+        player = self.players.enter(request.cookies.get(COOKIE), make=make)
         settings = Preferences.load(player.config / SETTINGS_FILE).settings
         i18n.use(i18n.choose(self.lang, settings.language))
         return player
@@ -179,7 +199,7 @@ class EscapeServer(Server):
         if self.plain or request.query.get("plain") not in (None, "", "0"):
             raise web.HTTPFound("/plain")
         try:
-            player = self.player_of(request)
+            player = self.player_of(request, make=False)  # made when the game starts (its websocket)
         except ServerFull as err:
             return self.full(request, str(err))
         if self.games >= self.max_games:
@@ -256,19 +276,12 @@ class EscapeServer(Server):
     async def handle_upload(self, request: web.Request) -> web.StreamResponse:
         if not self.same_origin(request):
             raise web.HTTPForbidden(text="another site's page cannot upload here")
+        name, raw, readable = await read_upload(request)
         try:
             player = self.player_of(request)
         except ServerFull as err:
             return web.json_response({"ok": False, "message": str(err)}, status=503)
-        name, raw = "", b""
-        try:
-            reader = await request.multipart()
-            async for part in reader:
-                if getattr(part, "name", None) == "save":
-                    name = getattr(part, "filename", None) or ""
-                    raw = await part.read(decode=False)  # type: ignore[union-attr]
-                    break
-        except (ValueError, AssertionError, web.HTTPRequestEntityTooLarge):
+        if not readable:
             message = _("the upload could not be read; choose a save file (.json) of this game")
             return self.upload_answer(request, player, False, message)
         if not name and not raw:
@@ -302,7 +315,7 @@ class EscapeServer(Server):
     async def handle_save_download(self, request: web.Request) -> web.StreamResponse:
         """The save of the player's run on the plain page, as a file to keep."""
         try:
-            player = self.player_of(request)
+            player = self.player_of(request, make=False)
         except ServerFull as err:
             return self.full(request, str(err))
         path = self.page.run_file(player)
@@ -319,7 +332,7 @@ class EscapeServer(Server):
     # the plain page ---------------------------------------------------------------------------------------
     async def handle_plain(self, request: web.Request) -> web.StreamResponse:
         try:
-            player = self.player_of(request)
+            player = self.player_of(request, make=False)
         except ServerFull as err:
             return self.full(request, str(err))
         return self.with_cookie(self.page.show(request, player), player)
@@ -327,11 +340,11 @@ class EscapeServer(Server):
     async def handle_plain_action(self, request: web.Request) -> web.StreamResponse:
         if not self.same_origin(request):
             raise web.HTTPForbidden(text="another site's page cannot play here")
+        form = await request.post()
         try:
             player = self.player_of(request)
         except ServerFull as err:
             return self.full(request, str(err))
-        form = await request.post()
         value = {key: str(form.get(key, ""))[:200] for key in ("story", "file", "turn", "choice", "lang")}
         action = request.match_info["action"]
         where = "/plain"

@@ -11,19 +11,19 @@ from pathlib import Path
 from game.errors import SaveError
 from game.i18n import _
 from game.model.shown import shown
-from game.saves.files import MAX_SAVE_BYTES, NAMED, parse_save, run_path, save_path, story_key, write_atomic
+from game.saves.files import NAMED, parse_save, run_path, save_path, story_key, write_atomic
 from game.saves.quota import check_room
+
+
+def new_run_id() -> str:
+    return secrets.token_hex(4)
 
 
 def keep_upload(raw: bytes, file_name: str, saves: Path, keys: Iterable[str], quota: int | None) -> tuple[Path, dict]:
     """Check the uploaded bytes and keep them in `saves`; the file written and the save's data. SaveError
     with the reason (prefixed by the uploaded file's name) when the file is refused."""
     label = shown(Path(file_name or "upload").name, 80) or "upload"
-    if len(raw) > MAX_SAVE_BYTES:
-        raise SaveError(
-            f"{label}: " + _("larger than {most:,} bytes; not a save of this game").format(most=MAX_SAVE_BYTES)
-        )
-    data = parse_save(raw, label)
+    data = parse_save(raw, label)  # the reader of saves on disk: size, format, version, run state
     key = story_key(data["story"], data["origin"])
     if key not in set(keys):
         raise SaveError(
@@ -43,10 +43,10 @@ def keep_upload(raw: bytes, file_name: str, saves: Path, keys: Iterable[str], qu
             )
     else:
         for _attempt in range(100):
-            target = run_path(saves, key, secrets.token_hex(4))
+            target = run_path(saves, key, new_run_id())
             if not (target.exists() or target.is_symlink()):
                 break
-        else:  # pragma: no cover - 100 taken random names
+        else:  # 100 random names, each taken
             raise SaveError(_("cannot find a free file name for a new run in {folder}").format(folder=saves))
     write_atomic(target, raw)
     return target, data
