@@ -215,13 +215,17 @@ async def test_a_player_plays_by_key_and_by_click_saves_and_downloads(browser: B
     await until(lambda: log_of(run) == ["farewell_station.ask_photo", "farewell_station.promise"])
     await shot(page, "04-key")
 
+    await page.keyboard.press("?")  # the help; Escape closes it, and the key right after it still counts
+    await page.wait_for_timeout(800)
+    await shot(page, "05-help")
+    await page.keyboard.press("Escape")
     await page.keyboard.press("s")  # save under a name
-    await page.wait_for_timeout(600)
+    await page.wait_for_timeout(800)
     await page.keyboard.type("browser test")
     await page.keyboard.press("Enter")
     named = await until(lambda: [p for p in served.runs_of(player) if p != run])
     assert json.loads(named[0].read_text(encoding="utf-8"))["name"] == "browser test"
-    await shot(page, "05-saved")
+    await shot(page, "06-saved")
 
     await page.wait_for_timeout(500)
     async with page.expect_download(timeout=15_000) as downloading:

@@ -395,3 +395,8 @@ def test_a_refusal_names_the_story_and_cuts_a_long_file_name(tmp_path, run_bytes
 
 def test_a_quote_of_several_lines_is_one_paragraph():
     assert str(prose_html("> one\n> two")) == "<blockquote><p>one two</p></blockquote>"
+
+
+def test_the_data_folder_is_made_on_the_first_player(tmp_path):
+    players = Players(tmp_path / "not" / "there" / "yet")
+    assert players.enter(None).saves.is_dir()

@@ -241,6 +241,7 @@ class EscapeServer(Server):
             "ESCAPE_SAVES": str(player.saves),
             CONFIG_ENVIRONMENT: str(player.config),
             QUOTA_ENVIRONMENT: str(self.players.quota_bytes),
+            "ESCDELAY": "50",  # ms a lone ESC waits for more of a sequence (the page sends a sequence at once)
         }
         app_service: AppService | None = None
         self.games += 1
