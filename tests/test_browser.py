@@ -196,6 +196,8 @@ async def test_a_player_plays_by_key_and_by_click_saves_and_downloads(browser: B
     page = await open_game(guarded, "01-title")
     assert await page.title() == "Escape Lines"
     assert await page.evaluate("document.activeElement.className") == "xterm-helper-textarea"  # keys work at once
+    label = await page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert "/plain" in label  # a screen reader hears where to go, not only "Terminal input"
     player = await guarded.player()
 
     await page.keyboard.press("Enter")  # the first story on the title screen: Captured!

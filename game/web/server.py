@@ -219,7 +219,10 @@ class EscapeServer(Server):
                 "starting": _("Starting the game…"),
                 "ended": _("The game has ended."),
                 "restart": _("Start again"),
-                "terminal": _("The game. Keys: a choice's number, ? for help."),
+                "terminal": _(
+                    "The game, drawn as a terminal: a choice's number takes it, ? lists the keys. With a screen "
+                    "reader, play on the plain text page instead: the link above the game, or the address /plain."
+                ),
             },
         }
         response = aiohttp_jinja2.render_template("terminal.html", request, context)
