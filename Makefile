@@ -36,9 +36,10 @@ $(DEV_STAMP): requirements/dev.txt $(PLAY_STAMP)
 play: $(PLAY_STAMP)
 	$(BIN)/escape
 
-# The game in a browser on this machine: http://127.0.0.1:8000 (HOST=0.0.0.0 PORT=N to change; see README).
-HOST ?= 127.0.0.1
-PORT ?= 8000
+# The game in a browser on this machine: http://127.0.0.1:8000 (make serve HOST=0.0.0.0 PORT=N to change: on the
+# command line only, never from the environment; see README).
+HOST := 127.0.0.1
+PORT := 8000
 serve: $(WEB_STAMP)
 	$(BIN)/escape serve --host $(HOST) --port $(PORT)
 

@@ -134,11 +134,13 @@ def test_a_recent_folder_is_kept(tmp_path):
 def test_a_folder_with_no_save_goes_after_an_hour(tmp_path):
     players = Players(tmp_path, expire_days=30)
     idle, recent, saved = players.enter(None), players.enter(None), with_a_save(players.enter(None))
-    age(idle.folder, 2 / 24)
-    age(recent.folder, 0.5 / 24)
-    age(saved.folder, 2 / 24)
+    settled = players.enter(None)
+    (settled.config / "settings.json").write_text('{"language": "it"}', encoding="utf-8")
+    for player, hours in ((idle, 2), (recent, 0.5), (saved, 2), (settled, 2)):
+        age(player.folder, hours / 24)
     assert players.expire() == 1
     assert not idle.folder.exists() and recent.folder.is_dir() and saved.folder.is_dir()
+    assert settled.folder.is_dir()  # a language chosen is kept like a save
 
 
 def test_a_look_without_playing_takes_no_place(tmp_path):

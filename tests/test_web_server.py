@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 from contextlib import asynccontextmanager
-from urllib.parse import unquote
 
 import pytest
 
@@ -54,7 +53,17 @@ async def page(client, path: str = "/plain") -> str:
 
 
 def turn_of(html: str) -> int:
-    return int(re.search(r'name="turn" value="(\d+)"', html).group(1))
+    return int(re.search(r"Choices made: (\d+)\.", html).group(1))
+
+
+def at_of(html: str) -> str:
+    """Where the run stands, as the page's forms say it."""
+    return re.search(r'name="at" value="([^"]+)"', html).group(1)
+
+
+async def choose(client, choice: str, at: str | None = None):
+    """Post a choice from the page as it is now (or from an older page: `at`)."""
+    return await client.post("/plain/choose", data={"at": at or at_of(await page(client)), "choice": choice})
 
 
 def live_region(html: str) -> str:
@@ -73,7 +82,7 @@ async def begin_and_choose(client) -> str:
     """Begin Captured! on the plain page and take its first choice; the page after it."""
     await client.post("/plain/begin", data={"story": "captured"})
     first = choice_buttons(await page(client))[0]
-    response = await client.post("/plain/choose", data={"turn": "0", "choice": first})
+    response = await choose(client, first)
     assert response.status == 200
     return await response.text()
 
@@ -90,7 +99,7 @@ async def test_index_gives_a_strict_http_only_cookie(tmp_path):
         response = await client.get("/")
         assert response.status == 200
         cookie = response.cookies[COOKIE]
-        assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/"
+        assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/"
         assert re.fullmatch(r"[0-9a-f]{32}", cookie.value) and not players.known(cookie.value)  # no folder yet
 
 
@@ -100,7 +109,7 @@ async def test_index_needs_nothing_from_elsewhere(tmp_path):
         assert re.search(r"<title>[^<]+</title>", html)
         assert "googleapis" not in html
         urls = re.findall(r"(?:https?|wss?)://[^\s\"'<>)]+", html)
-        assert urls == [f"ws://{client.make_url('').authority}/ws"]  # the game's own websocket, nothing else
+        assert urls == []  # not even the game's own websocket: the page makes its address from its own
         assert '"/static/js/textual.js"' in html
         assert (await client.get("/static/js/textual.js")).status == 200
 
@@ -141,9 +150,11 @@ async def test_a_choice_shows_its_outcome_in_the_live_region(tmp_path):
 async def test_the_same_form_twice_takes_one_choice(tmp_path):
     """A second click or the back button posts the old turn again: the run is as it was."""
     async with serving(tmp_path) as (client, players):
-        await begin_and_choose(client)
+        await client.post("/plain/begin", data={"story": "captured"})
+        old = at_of(await page(client))
+        await choose(client, "ask_photo", old)
         saved = run_files(players, client)[0].read_bytes()
-        await client.post("/plain/choose", data={"turn": "0", "choice": "promise"})
+        await choose(client, "promise", old)
         html = await page(client)
         assert turn_of(html) == 1 and "Choices made: 1." in html
         assert run_files(players, client)[0].read_bytes() == saved
@@ -153,7 +164,7 @@ async def test_a_made_up_choice_changes_nothing(tmp_path):
     async with serving(tmp_path) as (client, _players):
         await begin_and_choose(client)
         for choice in ("no_such_choice", "ask_photo", ""):  # ask_photo is taken once only
-            response = await client.post("/plain/choose", data={"turn": "1", "choice": choice})
+            response = await choose(client, choice)
             assert response.status == 200
         html = await page(client)
         assert turn_of(html) == 1 and "ask_photo" not in choice_buttons(html)
@@ -173,7 +184,8 @@ async def test_the_run_file_can_be_downloaded(tmp_path):
 async def test_undo_takes_the_choice_back(tmp_path):
     async with serving(tmp_path) as (client, players):
         await begin_and_choose(client)
-        response = await client.post("/plain/undo", allow_redirects=False)
+        at = at_of(await page(client))
+        response = await client.post("/plain/undo", data={"at": at}, allow_redirects=False)
         assert response.status == 303
         html = await page(client)
         assert turn_of(html) == 0 and "You take back your last choice." in live_region(html)
@@ -194,7 +206,7 @@ async def test_leave_then_continue(tmp_path):
         await client.post("/plain/continue", data={"story": "captured", "file": run_file.name})
         html = await page(client)
         assert "Platform Eight" in html and turn_of(html) == 1 and "ask_photo" not in choice_buttons(html)
-        await client.post("/plain/choose", data={"turn": "1", "choice": "promise"})
+        await choose(client, "promise")
         assert run_files(players, client) == [run_file]  # the same run goes on in its own file
         assert (await client.get("/save")).status == 200
 
@@ -204,8 +216,8 @@ async def test_continue_refuses_a_file_not_in_the_saves(tmp_path):
         response = await client.post(
             "/plain/continue", data={"story": "captured", "file": "../../etc/passwd"}, allow_redirects=False
         )
-        assert response.status == 303 and response.headers["Location"].startswith("/plain?problem=")
-        html = await page(client, response.headers["Location"])
+        assert response.status == 303 and response.headers["Location"] == "/plain"
+        html = await page(client)
         assert "no longer in your saves" in html and "Begin a new run" in html
 
 
@@ -256,9 +268,9 @@ async def test_an_upload_from_the_plain_page_goes_back_to_it(tmp_path):
     async with serving(tmp_path) as (client, _players):
         response = await client.post("/upload", data=upload_form(b"nonsense", "x.json"), allow_redirects=False)
         assert response.status == 303
-        where = response.headers["Location"]
-        assert where.startswith("/plain?problem=") and "not a readable save" in unquote(where)
-        html = await page(client, where)
+        assert response.headers["Location"] == "/plain"
+        html = await page(client)
+        assert "problem" not in response.headers["Location"]  # said by the next page, not by an address
         assert re.search(r'<p class="problem" role="alert">x\.json: not a readable save', html)
 
 
@@ -266,7 +278,7 @@ async def test_an_upload_from_the_plain_page_goes_back_to_it(tmp_path):
 async def test_another_sites_page_is_refused(tmp_path, method, path):
     async with serving(tmp_path) as (client, players):
         await client.post("/plain/begin", data={"story": "captured"})
-        data = upload_form(b"{}") if path == "/upload" else {"turn": "0", "choice": "ask_photo"}
+        data = upload_form(b"{}") if path == "/upload" else {"at": "0:x", "choice": "ask_photo"}
         response = await client.request(method, path, data=data if method == "POST" else None, headers=EVIL)
         assert response.status == 403
         html = await page(client)
@@ -288,8 +300,9 @@ async def test_the_player_chooses_italian(tmp_path):
 async def test_an_unknown_language_is_not_kept(tmp_path):
     async with serving(tmp_path) as (client, _players):
         response = await client.post("/plain/language", data={"lang": "../../xx"}, allow_redirects=False)
-        assert response.status == 404
+        assert response.status == 303
         assert '<html lang="en">' in await page(client)
+        assert (await client.post("/plain/nothing", data={"lang": "it"})).status == 404
 
 
 # a story from a stranger -------------------------------------------------------------------------------
@@ -346,7 +359,9 @@ async def test_a_full_server_turns_a_new_player_away(tmp_path):
     async with serving(tmp_path, max_players=1) as (client, players):
         await page(client, "/")
         assert not list(players.root.glob("*"))  # a look takes no place
-        await client.post("/plain/begin", data={"story": "captured"})  # playing does
+        await client.post("/plain/begin", data={"story": "captured"})  # nor does a run not yet played
+        assert not list(players.root.glob("*"))
+        await choose(client, "ask_photo")  # playing does
         async with another_player(client) as other:
             for path in ("/", "/plain"):
                 response = await other.get(path)
@@ -359,7 +374,7 @@ async def test_a_full_server_turns_a_new_player_away(tmp_path):
 
 async def test_a_full_server_answers_a_download_with_503(tmp_path):
     async with serving(tmp_path, max_players=1) as (client, _players):
-        await client.post("/plain/begin", data={"story": "captured"})
+        await begin_and_choose(client)
         async with another_player(client) as other:
             response = await other.get("/save")
             assert response.status == 503
@@ -380,7 +395,7 @@ async def test_a_run_unsaved_for_want_of_room_still_goes_on(tmp_path, monkeypatc
         await begin_and_choose(client)
         html = await page(client)
         second = choice_buttons(html)[0]
-        await client.post("/plain/choose", data={"turn": "1", "choice": second})
+        await choose(client, second)
         assert turn_of(await page(client)) == 2  # made again from its choices at every request
         assert run_files(players, client) == []
 
@@ -406,7 +421,7 @@ async def test_a_run_open_in_a_terminal_tab_is_left_alone(tmp_path):
         try:
             html = await page(client)
             assert "open in another game" in html
-            response = await client.post("/plain/choose", data={"turn": "1", "choice": "promise"})
+            response = await choose(client, "promise", "1:x")
             assert response.status == 200
             assert run.read_bytes() == before  # never written while the other game holds it
         finally:
@@ -434,3 +449,203 @@ async def test_an_upload_larger_than_any_save_is_refused_unread(tmp_path):
         assert response.status == 400 and not answer["ok"]
         assert "larger than" in answer["message"]
         assert run_files(players, client) == []
+
+
+# what the review found -----------------------------------------------------------------------------------
+async def test_requests_that_play_nothing_take_no_place(tmp_path):
+    async with serving(tmp_path, max_players=1) as (client, players):
+        assert (await client.post("/plain/nothing", data={"x": "1"})).status == 404
+        assert (await client.get("/ws")).status == 400  # not a websocket
+        response = await client.post("/upload", data=upload_form(b"junk"), headers=JSON)
+        assert response.status == 400
+        await client.post("/plain/begin", data={"story": "captured"})
+        assert not players.root.exists() or not list(players.root.iterdir())
+
+
+@pytest.mark.parametrize(
+    "headers, body",
+    [
+        ({"Content-Type": "application/x-www-form-urlencoded; charset=foo"}, b"choice=x"),
+        ({"Content-Type": "application/x-www-form-urlencoded"}, b"a=\xff\xfe"),
+        ({"Content-Type": "multipart/form-data"}, b"--x\r\n"),
+    ],
+)
+async def test_a_malformed_form_is_a_bad_request_not_a_crash(tmp_path, headers, body):
+    async with serving(tmp_path) as (client, _players):
+        response = await client.post("/plain/choose", data=body, headers=headers)
+        assert response.status == 400
+        assert "could not be read" in await response.text()
+
+
+async def test_a_name_that_is_not_this_machines_is_refused(tmp_path):
+    """DNS rebinding: another site's name made to point at 127.0.0.1."""
+    async with serving(tmp_path) as (client, _players):
+        response = await client.get("/plain", headers={"Host": "evil.example:8000"})
+        assert response.status == 421
+        assert (await client.get("/plain", headers={"Host": "localhost:8000"})).status == 200
+    server = EscapeServer(bundled_stories(), Players(tmp_path / "other"), allowed_hosts=("games.example",))
+    async with TestClient(TestServer(await server._make_app())) as client:
+        assert (await client.get("/plain", headers={"Host": "games.example"})).status == 200
+        assert (await client.get("/plain", headers={"Host": "evil.example"})).status == 421
+
+
+async def test_undo_twice_from_one_page_takes_back_one_choice(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        await begin_and_choose(client)
+        await choose(client, "promise")
+        at = at_of(await page(client))
+        for _twice in range(2):
+            await client.post("/plain/undo", data={"at": at})
+        assert turn_of(await page(client)) == 1
+
+
+async def test_a_form_from_before_an_undo_takes_nothing(tmp_path):
+    async with serving(tmp_path) as (client, _players):
+        await begin_and_choose(client)  # ask_photo
+        stale = at_of(await page(client))
+        await client.post("/plain/undo", data={"at": stale})
+        await choose(client, "no_waiting")  # a different first choice: turn 1 again, somewhere else
+        await choose(client, "promise", stale)  # the old page's form, for the same turn
+        assert turn_of(await page(client)) == 1
+
+
+async def test_an_ending_reached_again_after_undo_is_one_run(tmp_path, hostile):
+    async with serving(tmp_path, stories=hostile) as (client, players):
+        await client.post("/plain/begin", data={"story": "hostile"})
+        for _again in range(3):
+            await choose(client, "c")
+            await client.post("/plain/undo", data={"at": at_of(await page(client))})
+        await choose(client, "c")
+        record = json.loads((players.folder_of(player_id(client)) / "saves" / "endings.json").read_text())
+        assert list(record["runs"].values()) == [1]
+
+
+async def test_a_choice_whose_save_fails_is_kept_and_said(tmp_path, monkeypatch):
+    import game.saves.session as session_module
+
+    async with serving(tmp_path) as (client, players):
+        await begin_and_choose(client)
+        (run_file,) = run_files(players, client)
+        saved = run_file.read_bytes()
+
+        def full_disk(*_args, **_kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(session_module, "write_save", full_disk)
+        await choose(client, "promise")
+        html = await page(client)
+        assert turn_of(html) == 2 and "No space left on device" in html
+        assert str(tmp_path) not in html  # the server's folders are not shown
+        html = await page(client)
+        assert turn_of(html) == 2  # not lost on the next page
+        assert run_file.read_bytes() == saved  # and the file that could not be written is as it was
+
+
+def test_a_page_asks_for_a_terminal_within_bounds():
+    from game.web.server import MAX_COLUMNS, MAX_ROWS, terminal_size
+
+    assert terminal_size(6000, 4000) == (MAX_COLUMNS, MAX_ROWS)
+    assert terminal_size("100", "30") == (100, 30)
+    assert terminal_size(-5, True) == (20, 24)
+    assert terminal_size(None, [1]) == (80, 24)
+
+
+class FakeGame:
+    def __init__(self):
+        self.calls = []
+
+    async def send_bytes(self, data):
+        self.calls.append(("stdin", data))
+
+    async def set_terminal_size(self, width, height):
+        self.calls.append(("resize", width, height))
+
+    async def blur(self):
+        self.calls.append(("blur",))
+
+    async def focus(self):
+        self.calls.append(("focus",))
+
+
+class FakeSocket:
+    def __init__(self, texts):
+        from aiohttp import WSMessage, WSMsgType
+
+        self.messages = [WSMessage(WSMsgType.TEXT, text, None) for text in texts]
+        self.sent = []
+
+    def __aiter__(self):
+        return self._messages()
+
+    async def _messages(self):
+        for message in self.messages:
+            yield message
+
+    async def send_json(self, data):
+        self.sent.append(data)
+
+
+async def test_what_a_page_sends_is_bounded_and_malformed_messages_are_ignored(tmp_path):
+    from game.web.server import MAX_COLUMNS, MAX_ROWS
+
+    server = EscapeServer(bundled_stories(), Players(tmp_path))
+    game, socket = (
+        FakeGame(),
+        FakeSocket(
+            [
+                '["resize", {"width": 6000, "height": 4000}]',
+                "not json",
+                '{"a": 1}',
+                "[]",
+                '["stdin", 5]',
+                '["stdin", "1"]',
+                '["ping", "12"]',
+                '["focus"]',
+            ]
+        ),
+    )
+    await server._process_messages(socket, game)
+    assert game.calls == [("resize", MAX_COLUMNS, MAX_ROWS), ("stdin", b"1"), ("focus",)]
+    assert socket.sent == [["pong", "12"]]
+
+
+async def test_a_game_whose_stop_fails_is_killed(tmp_path):
+    import asyncio
+
+    from game.web.server import end_game
+
+    process = await asyncio.create_subprocess_exec("sleep", "60")
+
+    class Broken:
+        def __init__(self):
+            self.process = process
+
+        async def stop(self):
+            raise ConnectionResetError("the page went away mid-send")
+
+    await end_game(Broken())
+    assert process.returncode is not None
+
+
+async def test_a_game_closed_by_its_page_gives_back_its_place(tmp_path):
+    """A real game process behind the websocket: closing the page ends it, and the counts go back."""
+    import asyncio
+
+    players = Players(tmp_path / "data")
+    server = EscapeServer(bundled_stories(), players, max_games=1)
+    app = await server._make_app()
+    async with TestClient(TestServer(app)) as client:
+        await client.get("/")
+        socket = await client.ws_connect("/ws?width=80&height=24")
+        await socket.send_str('["resize", {"width": 99999, "height": 99999}]')
+        first = await asyncio.wait_for(socket.receive(), 30)  # the game draws
+        assert first.type.name in ("BINARY", "TEXT")
+        assert server.games == 1 and list(players.active.values()) == [1]
+        assert (await client.get("/")).status == 503  # the one game this server runs is being played
+        await socket.close()
+        for _wait in range(100):
+            if server.games == 0 and not players.active:
+                break
+            await asyncio.sleep(0.1)
+        assert server.games == 0 and players.active == {}
+        assert (await client.get("/")).status == 200

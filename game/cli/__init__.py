@@ -251,6 +251,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, default=8000, help=_("the port to listen on (default: 8000)"))
     serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=_("a name the server answers to besides this machine's own (the public name of a proxy in front of it)"),
+    )
+    serve.add_argument(
         "--plain", action="store_true", help=_("open on the plain page (HTML text and buttons, for screen readers)")
     )
     serve.add_argument(

@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
             quota_bytes=args.player_mb * 1024 * 1024,
             expire_days=args.expire_days,
             max_games=args.max_games,
+            allowed_hosts=tuple(args.allow_host),
         )
     except OSError as err:
         raise EscapeError(

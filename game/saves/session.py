@@ -77,6 +77,19 @@ class Session:
         return news
 
     @property
+    def counted(self) -> bool:
+        """Whether this run's reaching an ending was counted in the endings record."""
+        return self._counted
+
+    def carry_on(self, counted: bool, started: str, seconds: int) -> None:
+        """For a front end that opens the run anew for each step (the plain page of `escape serve`): what one
+        session would otherwise remember between two steps, so that the run is counted once, keeps when it
+        began, and is timed from `seconds` on."""
+        self._counted = self._counted or counted
+        self.started = started[:40]
+        self._earlier_seconds, self._clock = max(0, seconds), time.monotonic()
+
+    @property
     def play_seconds(self) -> int:
         return self._earlier_seconds + int(time.monotonic() - self._clock)
 

@@ -2,11 +2,14 @@
 keyboards. The scene is text with headings, the choices are buttons, and what a choice did goes to a live
 region. It works without JavaScript (each button posts a form); with it, the page updates in place.
 
-Each player's run is a `Session` held here between requests, saving to the player's own folder after every
-choice, exactly as the terminal game does: the same run continues in the full-screen game and back."""
+Each player's run is opened as a `Session` for each request and let go at its end, saving to the player's own
+folder after every choice as the terminal game does: the same run continues in the full-screen game and back."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,18 +22,19 @@ from aiohttp import web
 
 from game.engine.game import Step
 from game.engine.replay import replay
-from game.errors import EngineError, SaveError, StoryError
+from game.errors import EscapeError, SaveError, StoryError
 from game.i18n import LANGUAGES, _, language, ngettext
 from game.model import Story
 from game.model.shown import shown
 from game.saves.files import story_key, story_origin
-from game.saves.runs import SaveInfo, runs_waiting
+from game.saves.runs import SaveInfo, runs_waiting, unfinished_runs
 from game.saves.session import Session
 from game.tools.consequences import change_notes, sentence
 from game.web.players import Player
 from game.web.prose import inline, prose_html
 
-MAX_OPEN_RUNS = 10_000  # players' runs remembered at once (a few hundred bytes each; the oldest is forgotten)
+MAX_OPEN_RUNS = 200  # players' runs remembered at once (the least recently played is forgotten; its file stays)
+MAX_THINKING_SECONDS = 300  # the most of the time between two clicks counted as play
 
 
 @dataclass
@@ -43,6 +47,11 @@ class OpenRun:
     file: Path | None = None
     log: list[tuple[str, str]] = field(default_factory=list)  # its choices, for a run that has no file
     happened: list[str] = field(default_factory=list)  # HTML of the last choice's outcome and changes
+    counted: bool = False  # its ending was counted in the endings record
+    started: str = ""
+    seconds: int = 0  # how long it has been played, until `seen`
+    seen: float = 0.0  # time.monotonic() at its last request
+    problem: str = ""  # why it is not being saved, until a choice is saved again
 
 
 class PlainPage:
@@ -58,6 +67,14 @@ class PlainPage:
         self.story_of = story_of
         self.quota = quota  # what a player's saves may hold (the full-screen game gets it from its environment)
         self.runs: OrderedDict[str, OpenRun] = OrderedDict()
+        self.notes: OrderedDict[str, dict[str, str]] = OrderedDict()  # what the next page says, by player
+
+    def note(self, player: Player, kind: str, message: str) -> None:
+        """Something for the player's next page to say ("notice" or "problem"), kept here rather than in
+        its address, so that no link can make the page say anything."""
+        self.notes[player.id] = {kind: shown(message, 600)}
+        while len(self.notes) > MAX_OPEN_RUNS:
+            self.notes.popitem(last=False)
 
     # the run of a player --------------------------------------------------------------------------------
     def run_of(self, player: Player) -> OpenRun | None:
@@ -85,15 +102,27 @@ class PlainPage:
         """The run as a Session, in the player's language, holding its file until the block ends.
         RunInUse when a terminal tab has it; SaveError when its file is gone or damaged."""
         session = self.new_session(player, run.name)
+        now = time.monotonic()
+        thinking = int(min(now - run.seen, MAX_THINKING_SECONDS)) if run.seen else 0
         try:
             if run.file is None:  # not saved yet (no choice made, or saving is off): made again from its log
                 session.start(run.seed)
                 replay(session.story, run.seed, run.log, into=session.game)
+                session.carry_on(run.counted, run.started or session.started, run.seconds + thinking)
             else:
                 session.resume(run.file, partial=True)
+                session.carry_on(run.counted, session.started, session.play_seconds + thinking)
             yield session
-            run.file = session.run_file or run.file
-            run.log = list(session.game.run.log)
+            if session.run_file is not None and session.saving:
+                run.file, run.log = session.run_file, []  # the file follows the run
+            else:  # never saved, or its file no longer follows it: it goes on from its choices, in memory
+                run.file, run.log = None, list(session.game.run.log)
+            run.seed, run.counted, run.started = session.game.run.seed, session.counted, session.started
+            run.seconds, run.seen = session.play_seconds, time.monotonic()
+            if session.save_problem:
+                run.problem = session.save_problem
+            elif session.run_file is not None:
+                run.problem = ""
         finally:
             session.close()
 
@@ -103,8 +132,7 @@ class PlainPage:
             "lang": language(),
             "languages": list(LANGUAGES.items()),
             "title": _("Escape Lines"),
-            "notice": shown(request.query.get("notice", ""), 600),
-            "problem": shown(request.query.get("problem", ""), 600),
+            **self.notes.pop(player.id, {}),  # said once, on the page after the action
             "heading": _("Choose a story"),
             "begin": _("Begin a new run"),
             "continue_label": _("Continue:"),
@@ -128,11 +156,11 @@ class PlainPage:
         if run is not None:
             try:
                 with self.opened(player, run) as session:
-                    context = self.context(request, player, **self.run_context(session, run))
+                    context = self.context(request, player, **self.run_context(session, run, player))
             except SaveError as err:  # open in a terminal tab, or its file gone: the list, and why
                 self.leave(player)
                 values = self.stories_context(request, player)
-                values["problem"] = refusal(err)
+                values["problem"] = own_names(refusal(err), player)
                 return aiohttp_jinja2.render_template("plain_stories.html", request, values)
             run.happened = []  # said once: a reload of the page shows the scene, not the last outcome again
             return aiohttp_jinja2.render_template("plain_run.html", request, context)
@@ -140,6 +168,7 @@ class PlainPage:
 
     def stories_context(self, request: web.Request, player: Player) -> dict[str, Any]:
         listed = []
+        unfinished = unfinished_runs(player.saves)  # the folder read once for every story
         for name in self.stories:
             try:
                 story = self.story_of(name, language())
@@ -147,14 +176,14 @@ class PlainPage:
                 continue
             waiting = [
                 {"file": info.path.name, "label": waiting_label(story, info)}
-                for info in runs_waiting(player.saves, story_key(story.id, story_origin(story)))[:10]
+                for info in [i for i in unfinished if i.key == story_key(story.id, story_origin(story))][:10]
             ]
             listed.append(
                 {"name": name, "title": shown(story.title, 200), "blurb": inline(story.blurb), "runs": waiting}
             )
         return self.context(request, player, stories=listed)
 
-    def run_context(self, session: Session, run: OpenRun) -> dict[str, Any]:
+    def run_context(self, session: Session, run: OpenRun, player: Player) -> dict[str, Any]:
         game, story = session.game, session.story
         enabled = [offer for offer in game.choices() if offer.enabled]
         choices = []
@@ -178,6 +207,7 @@ class PlainPage:
             "happened": run.happened,
             "choices": choices,
             "turn": game.run.turn,
+            "at": position(session),
             "can_undo": game.can_undo(),
             "status": status_lines(session),
             "items": item_lines(session),
@@ -190,8 +220,10 @@ class PlainPage:
             ).format(found=found, total=len(story.endings))
             if found is not None
             else "",
-            "saving": session.saving,
-            "save_problem": shown(session.save_problem or "", 400),
+            "saving": not (session.save_problem or run.problem),
+            "save_problem": _("Saving is off: {reason}").format(
+                reason=shown(own_names(session.save_problem or run.problem, player), 400)
+            ),
             "has_file": session.run_file is not None,
         }
 
@@ -211,24 +243,24 @@ class PlainPage:
             pass
         self.remember(player, run)
 
-    def choose(self, player: Player, turn: str, choice_id: str) -> None:
+    def choose(self, player: Player, at: str, choice_id: str) -> None:
         run = self.run_of(player)
         if run is None:
             return
         with self.opened(player, run) as session:
-            if turn != str(session.game.run.turn):
+            if at != position(session):
                 return  # a form from an earlier page (a second click, the back button): the run is as it was
             if choice_id not in {offer.id for offer in session.game.choices() if offer.enabled}:
                 return
             step = session.choose(choice_id)
             run.happened = step_lines(session, step)
 
-    def undo(self, player: Player) -> None:
+    def undo(self, player: Player, at: str) -> None:
         run = self.run_of(player)
         if run is None:
             return
         with self.opened(player, run) as session:
-            if session.game.can_undo():
+            if at == position(session) and session.game.can_undo():
                 session.undo()
                 run.happened = [f"<p>{inline(_('You take back your last choice.'))}</p>"]
 
@@ -236,6 +268,14 @@ class PlainPage:
         """The file of the player's run on this page, once it has one."""
         run = self.run_of(player)
         return run.file if run is not None else None
+
+
+def position(session: Session) -> str:
+    """Where the run stands, as a form remembers it: the number of choices made and the last one. A form
+    from any other point (a second click, the back button, a page from before an undo) changes nothing."""
+    log = session.game.run.log
+    last = ".".join(log[-1]) if log else ""
+    return f"{len(log)}:{hashlib.sha256(last.encode()).hexdigest()[:12]}"
 
 
 def waiting_label(story: Story, info: SaveInfo) -> str:
@@ -288,5 +328,10 @@ def item_lines(session: Session) -> list[str]:
     ]
 
 
-def refusal(err: EngineError | SaveError | StoryError) -> str:
+def own_names(message: str, player: Player) -> str:
+    """A message with the player's own files named by their names alone (not the server's folders)."""
+    return message.replace(f"{player.saves}{os.sep}", "").replace(str(player.folder), "…")
+
+
+def refusal(err: EscapeError) -> str:
     return shown(str(err), 600)

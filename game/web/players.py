@@ -25,7 +25,7 @@ SEEN = ".last-seen"  # touched at every visit; a folder unused for `expire_days`
 MAX_PLAYERS = 500
 QUOTA_BYTES = 20 * 1024 * 1024  # what one player's saves may hold (a save is at most 4 MiB)
 EXPIRE_DAYS = 30
-EMPTY_SECONDS = 3600  # a folder with no save in it goes after an hour unused
+EMPTY_SECONDS = 3600  # a folder with no save and no setting in it goes after an hour unused
 
 
 class ServerFull(EscapeError):
@@ -134,8 +134,8 @@ class Players:
                 return 0.0
 
     def expire(self, now: float | None = None) -> int:
-        """Remove the folders nobody has used for `expire_days`, and those with no save unused for an hour
-        (never one whose game is open); how many."""
+        """Remove the folders nobody has used for `expire_days`, and those with no save and no setting unused
+        for an hour (never one whose game is open); how many."""
         now = time.time() if now is None else now
         busy = {self.folder_of(player_id).name for player_id, count in self.active.items() if count}
         removed = 0
@@ -143,7 +143,8 @@ class Players:
             age = now - self.last_seen(folder)
             if folder.name in busy:
                 continue
-            if age > self.expire_seconds or (age > EMPTY_SECONDS and not any_file(folder / "saves")):
+            kept = any_file(folder / "saves") or any_file(folder / "config")  # a save, or a setting chosen
+            if age > self.expire_seconds or (age > EMPTY_SECONDS and not kept):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed += 1
         return removed

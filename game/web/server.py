@@ -6,16 +6,17 @@ machine (no web fonts, no scripts from elsewhere)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import shlex
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -29,13 +30,16 @@ from game.saves.quota import ENVIRONMENT as QUOTA_ENVIRONMENT
 from game.saves.settings import ENVIRONMENT as CONFIG_ENVIRONMENT
 from game.saves.settings import FILE_NAME as SETTINGS_FILE
 from game.saves.settings import Preferences
-from game.web.plain_page import PlainPage, refusal
+from game.web.plain_page import PlainPage, own_names, refusal
 from game.web.players import COOKIE, Player, Players, ServerFull
-from game.web.uploads import keep_upload
+from game.web.uploads import check_upload, store_upload
 
 log = logging.getLogger("escape-serve")
 HERE = Path(__file__).parent
 MAX_GAMES = 16  # full-screen games running at once (a process each); one more tab is told to wait
+PLAIN_ACTIONS = ("begin", "continue", "choose", "undo", "leave", "language")
+MAX_GAMES_PER_PLAYER = 4  # tabs of one player's with a game open at once
+MAX_COLUMNS, MAX_ROWS = 320, 160  # the largest terminal a page may ask for
 EXPIRY = web.AppKey("expiry", asyncio.Task)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -67,12 +71,55 @@ async def read_upload(request: web.Request) -> tuple[str, bytes, bool]:
     return "", b"", True
 
 
+def terminal_size(width: object, height: object) -> tuple[int, int]:
+    """The columns and rows a page asks for, as whole numbers within what a screen can show."""
+
+    def whole(value: object, default: int) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        return to_int(value, default) if isinstance(value, str) else default
+
+    return max(20, min(MAX_COLUMNS, whole(width, 80))), max(10, min(MAX_ROWS, whole(height, 24)))
+
+
+async def end_game(app_service: PlayerAppService) -> None:
+    """Stop a game's process: asked to quit, then waited for, and killed if it has not gone within a few
+    seconds (a page gone mid-send leaves textual-serve's own stop raising, and the process blocked). A
+    cancelled request (the server stopping) still ends its game, then goes on being cancelled."""
+    cancelled = False
+    try:
+        await asyncio.wait_for(app_service.stop(), 5)
+    except asyncio.CancelledError:
+        cancelled = True
+    except Exception:  # noqa: S110 - the process is waited for, or killed, below
+        pass
+    process = app_service.process
+    if process is not None:
+        if process.stdin is not None:
+            process.stdin.close()  # the end of its input, and the pipe let go
+        try:
+            await asyncio.wait_for(process.wait(), 0.1 if cancelled else 5)
+        except (Exception, asyncio.CancelledError):
+            if process.returncode is None:
+                process.kill()
+            try:
+                await asyncio.wait_for(process.wait(), 5)
+            except (Exception, asyncio.CancelledError):  # noqa: S110 - killed; nothing more to do
+                pass
+    if cancelled:
+        raise asyncio.CancelledError
+
+
 class PlayerAppService(AppService):
     """textual-serve's game process, started with the player's own folders in its environment."""
 
     def __init__(self, *args: Any, environment: dict[str, str], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.player_environment = environment
+
+    @property
+    def process(self) -> asyncio.subprocess.Process | None:
+        return self._process
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
@@ -93,25 +140,30 @@ class EscapeServer(Server):
         lang: str | None = None,
         plain: bool = False,
         max_games: int = MAX_GAMES,
+        allowed_hosts: tuple[str, ...] = (),
     ):
         command = [sys.executable, "-m", "game", *(["--lang", lang] if lang else []), "play"]
         if len(stories) == 1:
             command.append(str(next(iter(stories.values()))))
-        super().__init__(shlex.join(command), host=host, port=port, title=_("Escape Lines"))
+        # `exec`: the shell textual-serve starts the command with becomes the game, so that stopping it
+        # (or killing it) stops the game itself, never leaving it running as the shell's orphan
+        super().__init__("exec " + shlex.join(command), host=host, port=port, title=_("Escape Lines"))
         self.templates_path = HERE / "templates"
         self.stories = stories
         self.players = players
         self.lang = lang
         self.plain = plain
         self.max_games = max_games
+        self.allowed_hosts = {name.lower() for name in allowed_hosts}
         self.games = 0
         self._loaded: dict[tuple[str, str], Story] = {}
         self.keys = {story_key(self.story_of(name, "en").id, folder_origin(folder)) for name, folder in stories.items()}
         self.page = PlainPage(stories, self.story_of, players.quota_bytes)
 
     def initialize_logging(self) -> None:
-        """textual-serve's log of requests, without the story machine's own chatter."""
-        super().initialize_logging()
+        """A plain log of requests: no tracebacks with their local values (a player's id among them), and
+        none of the story machine's own chatter."""
+        logging.basicConfig(level="DEBUG" if self.debug else "INFO", format="%(levelname)s %(message)s")
         logging.getLogger("transitions").setLevel(logging.WARNING)
 
     def title_of(self, key: str) -> str:
@@ -129,7 +181,7 @@ class EscapeServer(Server):
 
     # the application ------------------------------------------------------------------------------------
     async def _make_app(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_SAVE_BYTES + 64 * 1024)
+        app = web.Application(client_max_size=MAX_SAVE_BYTES + 64 * 1024, middlewares=[self.guard])
         aiohttp_jinja2.setup(
             app, loader=jinja2.FileSystemLoader(self.templates_path), autoescape=jinja2.select_autoescape(["html"])
         )
@@ -169,6 +221,7 @@ class EscapeServer(Server):
         """The player making this request (a new one without a cookie), their folder made unless `make` is
         False (a page that only shows); their language is put in use. Called after the request's last
         `await`: the language is the process's, and another request may have changed it meanwhile."""
+        i18n.use(i18n.choose(self.lang, None))  # a refusal before the player is known: the server's language
         player = self.players.enter(request.cookies.get(COOKIE), make=make)
         settings = Preferences.load(player.config / SETTINGS_FILE).settings
         i18n.use(i18n.choose(self.lang, settings.language))
@@ -180,7 +233,7 @@ class EscapeServer(Server):
             player.id,
             max_age=int(self.players.expire_seconds),
             httponly=True,
-            samesite="Strict",
+            samesite="Lax",  # Strict would drop it on a link from another site, and a new id would replace it
             path="/",
         )
         return response
@@ -194,6 +247,26 @@ class EscapeServer(Server):
         origin = request.headers.get("Origin")
         return origin is None or urlsplit(origin).netloc == request.host
 
+    def host_allowed(self, request: web.Request) -> bool:
+        """Bound to this machine, only this machine's names are served: a page on another site whose name
+        is made to point here (DNS rebinding) is refused."""
+        if not is_local(self.host):
+            return True
+        name = urlsplit(f"//{request.host}").hostname or ""
+        return is_local(name) or name in self.allowed_hosts
+
+    @web.middleware
+    async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Every request: a host name of this machine's (when bound to it), and a malformed body is a 400
+        with the reason, never a traceback."""
+        if not self.host_allowed(request):
+            raise web.HTTPMisdirectedRequest(text="this server answers to this machine's own names only")
+        try:
+            response: web.StreamResponse = await handler(request)
+            return response
+        except (ValueError, LookupError, UnicodeError) as err:
+            raise web.HTTPBadRequest(text=f"the request could not be read: {type(err).__name__}") from None
+
     # the full-screen game -------------------------------------------------------------------------------
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if self.plain or request.query.get("plain") not in (None, "", "0"):
@@ -206,12 +279,10 @@ class EscapeServer(Server):
             busy = _("{count} games are being played on this server, as many as it runs at once; try again soon")
             return self.full(request, busy.format(count=self.max_games))
         font_size = max(8, min(32, to_int(request.query.get("fontsize", "16"), 16)))
-        ws = "wss" if request.secure else "ws"
         context = {
             "lang": i18n.language(),
             "title": _("Escape Lines"),
             "font_size": font_size,
-            "app_websocket_url": f"{ws}://{request.host}/ws",
             "static": "/static/",
             "texts": {
                 "upload": _("Upload a save"),
@@ -231,50 +302,77 @@ class EscapeServer(Server):
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         if not self.same_origin(request):
             raise web.HTTPForbidden(text="another site's page cannot open a game here")
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
+        if not websocket.can_prepare(request).ok:
+            raise web.HTTPBadRequest(text="a game is opened by the game's page, over a websocket")
         try:
             player = self.player_of(request)
         except ServerFull as err:
             raise web.HTTPServiceUnavailable(text=str(err)) from None
         if self.games >= self.max_games:
             raise web.HTTPServiceUnavailable(text="too many games at once")
-        websocket = web.WebSocketResponse(heartbeat=15)
-        width = max(20, min(400, to_int(request.query.get("width", "80"), 80)))
-        height = max(10, min(200, to_int(request.query.get("height", "24"), 24)))
+        if self.players.active.get(player.id, 0) >= MAX_GAMES_PER_PLAYER:
+            raise web.HTTPServiceUnavailable(text="you have as many games open as one player may; close a tab")
+        width, height = terminal_size(request.query.get("width"), request.query.get("height"))
         environment = {
             "ESCAPE_SAVES": str(player.saves),
             CONFIG_ENVIRONMENT: str(player.config),
             QUOTA_ENVIRONMENT: str(self.players.quota_bytes),
             "ESCDELAY": "50",  # ms a lone ESC waits for more of a sequence (the page sends a sequence at once)
         }
-        app_service: AppService | None = None
+        app_service: PlayerAppService | None = None
         self.games += 1
         self.players.opened(player)
         try:
-            await websocket.prepare(request)
-            app_service = PlayerAppService(
-                self.command,
-                write_bytes=websocket.send_bytes,
-                write_str=websocket.send_str,
-                close=websocket.close,
-                download_manager=self.download_manager,
-                debug=self.debug,
-                environment=environment,
-            )
-            await app_service.start(width, height)
             try:
+                await websocket.prepare(request)
+                app_service = PlayerAppService(
+                    self.command,
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=websocket.close,
+                    download_manager=self.download_manager,
+                    debug=self.debug,
+                    environment=environment,
+                )
+                await app_service.start(width, height)
                 await self._process_messages(websocket, app_service)
-            finally:
-                await app_service.stop()
-        except asyncio.CancelledError:
-            await websocket.close()
-        except Exception as error:  # a broken connection ends that game, never the server
-            log.exception(error)
+            except asyncio.CancelledError:
+                await websocket.close()
+            except Exception as error:  # a broken connection ends that game, never the server
+                log.warning("a game's connection ended: %s", type(error).__name__)
         finally:
-            if app_service is not None:
-                await app_service.stop()
-            self.games -= 1
-            self.players.closed(player)
+            try:
+                if app_service is not None:
+                    await end_game(app_service)
+            finally:
+                self.games -= 1
+                self.players.closed(player)
         return websocket
+
+    async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
+        """What the page sends: keys, a new size, focus; anything malformed is ignored, and a size is
+        held within `terminal_size`'s bounds (textual-serve's own would pass any size to the game)."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+            except ValueError:
+                continue
+            if not isinstance(envelope, list) or not envelope:
+                continue
+            kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+            if kind == "stdin" and isinstance(data, str):
+                await app_service.send_bytes(data.encode("utf-8", "replace"))
+            elif kind == "resize" and isinstance(data, dict):
+                await app_service.set_terminal_size(*terminal_size(data.get("width"), data.get("height")))
+            elif kind == "ping" and isinstance(data, str):
+                await websocket.send_json(["pong", data[:64]])
+            elif kind == "blur":
+                await app_service.blur()
+            elif kind == "focus":
+                await app_service.focus()
 
     # saves in and out -----------------------------------------------------------------------------------
     async def handle_upload(self, request: web.Request) -> web.StreamResponse:
@@ -282,7 +380,7 @@ class EscapeServer(Server):
             raise web.HTTPForbidden(text="another site's page cannot upload here")
         name, raw, readable = await read_upload(request)
         try:
-            player = self.player_of(request)
+            player = self.player_of(request, make=False)  # made only for a save it keeps
         except ServerFull as err:
             return web.json_response({"ok": False, "message": str(err)}, status=503)
         if not readable:
@@ -291,8 +389,10 @@ class EscapeServer(Server):
         if not name and not raw:
             return self.upload_answer(request, player, False, _("no file was chosen"))
         try:
-            target, data = keep_upload(bytes(raw), name, player.saves, self.keys, self.players.quota_bytes)
-        except SaveError as err:
+            label, data = check_upload(bytes(raw), name, self.keys)
+            player = self.player_of(request)
+            target = store_upload(bytes(raw), label, data, player.saves, self.players.quota_bytes)
+        except (SaveError, ServerFull) as err:
             return self.upload_answer(request, player, False, refusal(err))
         title = self.title_of(story_key(data["story"], data["origin"]))
         if data["kind"] == "save":
@@ -308,13 +408,13 @@ class EscapeServer(Server):
     def upload_answer(self, request: web.Request, player: Player, ok: bool, message: str) -> web.StreamResponse:
         from game.model.shown import shown
 
-        message = shown(message, 600)
+        message = shown(self.private(message, player), 600)
         if "application/json" in request.headers.get("Accept", ""):
             return self.with_cookie(
                 web.json_response({"ok": ok, "message": message}, status=200 if ok else 400), player
             )
-        key = "notice" if ok else "problem"
-        return self.with_cookie(see_other(f"/plain?{key}={quote(message)}"), player)
+        self.page.note(player, "notice" if ok else "problem", message)
+        return self.with_cookie(see_other("/plain"), player)
 
     async def handle_save_download(self, request: web.Request) -> web.StreamResponse:
         """The save of the player's run on the plain page, as a file to keep."""
@@ -344,33 +444,36 @@ class EscapeServer(Server):
     async def handle_plain_action(self, request: web.Request) -> web.StreamResponse:
         if not self.same_origin(request):
             raise web.HTTPForbidden(text="another site's page cannot play here")
+        action = request.match_info["action"]
+        if action not in PLAIN_ACTIONS:
+            raise web.HTTPNotFound()
         form = await request.post()
-        try:
-            player = self.player_of(request)
+        value = {key: str(form.get(key, ""))[:200] for key in ("story", "file", "at", "choice", "lang")}
+        try:  # only what writes makes the player's folder: a new run begins in memory
+            player = self.player_of(request, make=action not in ("begin", "leave"))
         except ServerFull as err:
             return self.full(request, str(err))
-        value = {key: str(form.get(key, ""))[:200] for key in ("story", "file", "turn", "choice", "lang")}
-        action = request.match_info["action"]
-        where = "/plain"
         try:
             if action == "begin" and value["story"] in self.stories:
                 self.page.begin(player, value["story"])
             elif action == "continue" and value["story"] in self.stories:
                 self.page.resume(player, value["story"], value["file"])
             elif action == "choose":
-                self.page.choose(player, value["turn"], value["choice"])
+                self.page.choose(player, value["at"], value["choice"])
             elif action == "undo":
-                self.page.undo(player)
+                self.page.undo(player, value["at"])
             elif action == "leave":
                 self.page.leave(player)
             elif action == "language" and value["lang"] in i18n.LANGUAGES:
                 preferences = Preferences.load(player.config / SETTINGS_FILE)
                 preferences.save(preferences.settings.changed(language=value["lang"]))
-            else:
-                raise web.HTTPNotFound()
         except (EngineError, SaveError, StoryError) as err:
-            where = f"/plain?problem={quote(refusal(err))}"
-        return self.with_cookie(see_other(where), player)
+            self.page.note(player, "problem", self.private(refusal(err), player))
+        return self.with_cookie(see_other("/plain"), player)
+
+    def private(self, message: str, player: Player) -> str:
+        """A message without the server's folders in it: a player's own files by their names alone."""
+        return own_names(message, player).replace(str(self.players.root), "…")
 
 
 def serve(
@@ -385,9 +488,19 @@ def serve(
     quota_bytes: int,
     expire_days: float,
     max_games: int,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> None:
     """Serve until Ctrl+C."""
     players = Players(data, max_players=max_players, quota_bytes=quota_bytes, expire_days=expire_days)
     players.expire()
-    server = EscapeServer(stories, players, host=host, port=port, lang=lang, plain=plain, max_games=max_games)
+    server = EscapeServer(
+        stories,
+        players,
+        host=host,
+        port=port,
+        lang=lang,
+        plain=plain,
+        max_games=max_games,
+        allowed_hosts=allowed_hosts,
+    )
     server.serve()
