@@ -153,17 +153,6 @@ def test_a_look_without_playing_takes_no_place(tmp_path):
         players.enter(None, make=False)  # a page that would lead nowhere says so at once
 
 
-def test_room_left_counts_the_bytes_written(tmp_path):
-    players = Players(tmp_path, quota_bytes=10_000)
-    player = players.enter(None)
-    assert players.room_left(player) == 10_000
-    (player.saves / "a.json").write_bytes(b"x" * 1234)
-    (player.saves / "deeper").mkdir()
-    (player.saves / "deeper" / "b.json").write_bytes(b"y" * 66)
-    assert players.room_left(player) == 10_000 - 1300
-
-
-# the saves quota ---------------------------------------------------------------------------------------
 def test_check_room_refuses_past_the_quota_with_the_numbers(tmp_path):
     (tmp_path / "a.json").write_bytes(b"x" * 1000)
     check_room(tmp_path, 1500, 500)  # exactly full is still room

@@ -54,18 +54,6 @@ class Player:
         return self.folder / "config"
 
 
-def folder_size(folder: Path) -> int:
-    """The bytes of the regular files under `folder` (links are not followed)."""
-    total = 0
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                continue
-    return total
-
-
 def any_file(folder: Path) -> bool:
     try:
         with os.scandir(folder) as entries:
@@ -160,10 +148,6 @@ class Players:
                     count=self.max_players
                 )
             )
-
-    def room_left(self, player: Player) -> int:
-        """How many more bytes this player's saves may take."""
-        return self.quota_bytes - folder_size(player.saves)
 
     def opened(self, player: Player) -> None:
         self.active[player.id] = self.active.get(player.id, 0) + 1
