@@ -391,3 +391,17 @@ def test_a_quote_of_several_lines_is_one_paragraph():
 def test_the_data_folder_is_made_on_the_first_player(tmp_path):
     players = Players(tmp_path / "not" / "there" / "yet")
     assert players.enter(None).saves.is_dir()
+
+
+def test_a_run_longer_than_the_server_takes_is_refused(tmp_path, run_bytes, monkeypatch):
+    import game.web.uploads as uploads
+
+    monkeypatch.setattr(uploads, "MAX_UPLOADED_CHOICES", 1)
+    kept, _data = keep_upload(run_bytes, "one.json", tmp_path, KEYS, None)  # one choice: as many as it takes
+    session = captured_session(tmp_path / "elsewhere")
+    session.choose(next(offer.id for offer in session.game.choices() if offer.enabled))
+    session.close()
+    with pytest.raises(SaveError) as refused:
+        keep_upload(session.run_file.read_bytes(), "two.json", tmp_path, KEYS, None)
+    assert str(refused.value) == "two.json: a run of 2 choices; this server takes runs of up to 1"
+    assert sorted(tmp_path.glob("*.json")) == [kept]
