@@ -441,7 +441,20 @@ async def test_a_run_played_on_in_a_terminal_tab_is_read_again_not_written_over(
         assert len(log) == 3
 
 
-async def test_an_upload_larger_than_any_save_is_refused_unread(tmp_path):
+async def test_an_upload_larger_than_any_save_is_refused_unread(tmp_path, monkeypatch):
+    from aiohttp import BodyPartReader
+
+    from game.saves.files import MAX_SAVE_BYTES
+
+    read = []
+    chunk = BodyPartReader.read_chunk
+
+    async def counted(self, size=BodyPartReader.chunk_size):
+        data = await chunk(self, size)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(BodyPartReader, "read_chunk", counted)
     async with serving(tmp_path) as (client, players):
         await client.post("/plain/begin", data={"story": "captured"})
         response = await client.post("/upload", data=upload_form(b"{" + b" " * (6 * 1024 * 1024)), headers=JSON)
@@ -449,6 +462,7 @@ async def test_an_upload_larger_than_any_save_is_refused_unread(tmp_path):
         assert response.status == 400 and not answer["ok"]
         assert "larger than" in answer["message"]
         assert run_files(players, client) == []
+        assert MAX_SAVE_BYTES < sum(read) <= MAX_SAVE_BYTES + 64 * 1024  # read up to the limit, not to the end
 
 
 # what the review found -----------------------------------------------------------------------------------
