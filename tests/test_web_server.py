@@ -663,3 +663,40 @@ async def test_a_game_closed_by_its_page_gives_back_its_place(tmp_path):
             await asyncio.sleep(0.1)
         assert server.games == 0 and players.active == {}
         assert (await client.get("/")).status == 200
+
+
+async def test_each_answer_is_in_its_players_language_while_another_is_served(tmp_path):
+    """The language is the process's: a request that waits on its body is answered in its player's own
+    language even when another player's page was served in another one meanwhile."""
+    import asyncio
+
+    async with serving(tmp_path) as (client, _players):
+        await client.post("/plain/language", data={"lang": "it"})
+        assert '<html lang="it">' in await page(client)
+        boundary = "xyzzy"
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="save"; filename="x.json"\r\n'
+            "Content-Type: application/json\r\n\r\n"
+        ).encode()
+        halfway = asyncio.Event()
+        go_on = asyncio.Event()
+
+        async def slow_body():
+            yield head + b"not"
+            halfway.set()
+            await go_on.wait()
+            yield b" a save\r\n" + f"--{boundary}--\r\n".encode()
+
+        upload = asyncio.create_task(
+            client.post(
+                "/upload",
+                data=slow_body(),
+                headers={**JSON, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+            )
+        )
+        await halfway.wait()
+        async with another_player(client) as other:  # an English page, served while the upload waits
+            assert '<html lang="en">' in await (await other.get("/plain")).text()
+        go_on.set()
+        answer = await (await upload).json()
+        assert "salvataggio illeggibile" in answer["message"], answer["message"]
