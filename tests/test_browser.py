@@ -12,11 +12,7 @@ import hashlib
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,13 +56,9 @@ if why_not is not None:
 
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright  # noqa: E402
 
+from tests.serving import escape_serve  # noqa: E402
+
 pytestmark = pytest.mark.posix
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Served:
@@ -88,34 +80,10 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data = tmp_path_factory.mktemp("served")
-    port = free_port()
     environment = dict(os.environ, ESCAPE_CACHE=str(data / "cache"), LANG="C.UTF-8", LANGUAGE="")
     environment.pop("ESCAPE_SAVES", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "game", "serve", "--port", str(port), "--data", str(data / "players")],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/plain", timeout=2).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                output = server.stdout.read().decode() if server.stdout else ""
-                pytest.fail(f"escape serve did not start:\n{output}")
-            time.sleep(0.2)
-    yield Served(url, data / "players")
-    server.terminate()
-    try:
-        server.wait(10)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        server.kill()
+    with escape_serve(data / "players", ROOT, environment) as url:
+        yield Served(url, data / "players")
 
 
 @pytest.fixture

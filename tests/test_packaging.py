@@ -34,6 +34,24 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
+def installed(built: Path, tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
+    """The built wheel installed into a folder of its own: that folder, an environment that imports the game
+    from it (and its dependencies from this one), and an empty folder to run it in."""
+    wheel = next(built.glob("escape_lines-*.whl"))
+    target = tmp_path / "site"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert install.returncode == 0, install.stderr
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]])}
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    return target, env, elsewhere
+
+
 def test_wheel_and_sdist_carry_the_same_story_files(built):
     assert "scenes/grand_illusion/story.yaml" in STORY_FILES
     assert any("/walkthroughs/" in f for f in STORY_FILES)
@@ -53,18 +71,7 @@ def test_wheel_and_sdist_carry_the_same_story_files(built):
 
 
 def test_installed_wheel_finds_its_stories_and_validates_them(built, tmp_path):
-    wheel = next(built.glob("escape_lines-*.whl"))
-    target = tmp_path / "site"
-    install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert install.returncode == 0, install.stderr
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]])}
-    elsewhere = tmp_path / "cwd"
-    elsewhere.mkdir()
+    target, env, elsewhere = installed(built, tmp_path)
     result = subprocess.run(
         [
             sys.executable,
@@ -112,57 +119,24 @@ def test_the_wheel_carries_the_compiled_catalogs_and_plays_in_italian(built, tmp
 def test_the_installed_wheel_serves_the_game_in_a_browser(built, tmp_path):
     """`pip install "escape-lines[web]"`: the extra is declared, and the wheel's own templates serve both pages."""
     pytest.importorskip("textual_serve")
-    import socket
-    import time
     import urllib.request
 
-    wheel_path = next(built.glob("escape_lines-*.whl"))
-    wheel = zipfile.ZipFile(wheel_path)
+    from tests.serving import escape_serve
+
+    wheel = zipfile.ZipFile(next(built.glob("escape_lines-*.whl")))
     metadata = wheel.read(next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))).decode()
     assert "Provides-Extra: web" in metadata and "extra == 'web'" in metadata
-    target = tmp_path / "site"
-    install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert install.returncode == 0, install.stderr
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]])}
-    elsewhere = tmp_path / "cwd"
-    elsewhere.mkdir()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "game", "serve", "--port", str(port), "--data", str(tmp_path / "data")],
-        cwd=elsewhere,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                terminal = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "escape serve did not start"
-                time.sleep(0.2)
-        plain = urllib.request.urlopen(f"http://127.0.0.1:{port}/plain", timeout=5).read().decode()
-    finally:
-        server.terminate()
-        server.wait(10)
+    target, env, elsewhere = installed(built, tmp_path)
+    with escape_serve(tmp_path / "data", elsewhere, env) as url:
+        terminal = urllib.request.urlopen(url + "/", timeout=5).read().decode()
+        plain = urllib.request.urlopen(url + "/plain", timeout=5).read().decode()
     assert "<title>Escape Lines</title>" in terminal and "/static/js/textual.js" in terminal
     assert "Captured!" in plain and "The Grand Illusion" in plain
-    assert (
-        str(target)
-        in subprocess.run(
-            [sys.executable, "-c", "import game.web.server as s; print(s.__file__)"],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=elsewhere,
-        ).stdout
-    )
+    where = subprocess.run(
+        [sys.executable, "-c", "import game.web.server as s; print(s.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=elsewhere,
+    ).stdout
+    assert str(target) in where  # the wheel's own code, not this checkout's

@@ -556,7 +556,7 @@ async def test_a_choice_whose_save_fails_is_kept_and_said(tmp_path, monkeypatch)
 
 
 def test_a_page_asks_for_a_terminal_within_bounds():
-    from game.web.server import MAX_COLUMNS, MAX_ROWS, terminal_size
+    from game.web.games import MAX_COLUMNS, MAX_ROWS, terminal_size
 
     assert terminal_size(6000, 4000) == (MAX_COLUMNS, MAX_ROWS)
     assert terminal_size("100", "30") == (100, 30)
@@ -600,7 +600,7 @@ class FakeSocket:
 
 
 async def test_what_a_page_sends_is_bounded_and_malformed_messages_are_ignored(tmp_path):
-    from game.web.server import MAX_COLUMNS, MAX_ROWS
+    from game.web.games import MAX_COLUMNS, MAX_ROWS
 
     server = EscapeServer(bundled_stories(), Players(tmp_path))
     game, socket = (
@@ -626,7 +626,7 @@ async def test_what_a_page_sends_is_bounded_and_malformed_messages_are_ignored(t
 async def test_a_game_whose_stop_fails_is_killed(tmp_path):
     import asyncio
 
-    from game.web.server import end_game
+    from game.web.games import end_game
 
     process = await asyncio.create_subprocess_exec("sleep", "60")
 

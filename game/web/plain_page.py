@@ -26,7 +26,6 @@ from game.errors import EscapeError, SaveError, StoryError
 from game.i18n import LANGUAGES, _, language, ngettext
 from game.model import Story
 from game.model.shown import shown
-from game.saves.files import story_key, story_origin
 from game.saves.runs import SaveInfo, runs_waiting, unfinished_runs
 from game.saves.session import Session
 from game.tools.consequences import change_notes, sentence
@@ -55,16 +54,18 @@ class OpenRun:
 
 
 class PlainPage:
-    """The plain page's handlers. `stories`: the stories served, by name; `story_of` loads one (cached).
+    """The plain page's handlers. `stories`: the stories served, by name; `story_of` loads one (cached);
+    `keys`: what each one's files are named by.
 
     A run is opened from its file for each request and let go at its end, as the full-screen game holds
     it only while it is on screen: the same run can be continued in a terminal tab between two clicks
     here, and is then read again from its file, never written over with what this page last knew. While
     a terminal tab has it open, this page says so and leaves it alone."""
 
-    def __init__(self, stories: dict[str, Path], story_of: Any, quota: int | None):
+    def __init__(self, stories: dict[str, Path], story_of: Any, keys: dict[str, str], quota: int | None):
         self.stories = stories
         self.story_of = story_of
+        self.keys = keys  # what each story's files are named by
         self.quota = quota  # what a player's saves may hold (the full-screen game gets it from its environment)
         self.runs: OrderedDict[str, OpenRun] = OrderedDict()
         self.notes: OrderedDict[str, dict[str, str]] = OrderedDict()  # what the next page says, by player
@@ -176,7 +177,7 @@ class PlainPage:
                 continue
             waiting = [
                 {"file": info.path.name, "label": waiting_label(story, info)}
-                for info in [i for i in unfinished if i.key == story_key(story.id, story_origin(story))][:10]
+                for info in [i for i in unfinished if i.key == self.keys[name]][:10]
             ]
             listed.append(
                 {"name": name, "title": shown(story.title, 200), "blurb": inline(story.blurb), "runs": waiting}
@@ -234,8 +235,7 @@ class PlainPage:
         self.remember(player, OpenRun(name, session.game.run.seed))
 
     def resume(self, player: Player, name: str, file: str) -> None:
-        session = self.new_session(player, name)
-        waiting = {info.path.name: info.path for info in runs_waiting(player.saves, session.key)}
+        waiting = {info.path.name: info.path for info in runs_waiting(player.saves, self.keys[name])}
         if file not in waiting:
             raise SaveError(_("that run is no longer in your saves"))
         run = OpenRun(name, 0, waiting[file])

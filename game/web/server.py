@@ -6,7 +6,6 @@ machine (no web fonts, no scripts from elsewhere)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import shlex
 import sys
@@ -16,7 +15,7 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import BodyPartReader, WSMsgType, web
+from aiohttp import BodyPartReader, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -25,11 +24,13 @@ from game.compiler.loader import load_story
 from game.errors import EngineError, SaveError, StoryError
 from game.i18n import _
 from game.model import Story
+from game.model.shown import shown
 from game.saves.files import MAX_SAVE_BYTES, folder_origin, story_key
 from game.saves.quota import ENVIRONMENT as QUOTA_ENVIRONMENT
 from game.saves.settings import ENVIRONMENT as CONFIG_ENVIRONMENT
 from game.saves.settings import FILE_NAME as SETTINGS_FILE
 from game.saves.settings import Preferences
+from game.web.games import PlayerAppService, end_game, relay, terminal_size
 from game.web.plain_page import PlainPage, own_names, refusal
 from game.web.players import COOKIE, Player, Players, ServerFull
 from game.web.uploads import check_upload, store_upload
@@ -39,7 +40,6 @@ HERE = Path(__file__).parent
 MAX_GAMES = 16  # full-screen games running at once (a process each); one more tab is told to wait
 PLAIN_ACTIONS = ("begin", "continue", "choose", "undo", "leave", "language")
 MAX_GAMES_PER_PLAYER = 4  # tabs of one player's with a game open at once
-MAX_COLUMNS, MAX_ROWS = 320, 160  # the largest terminal a page may ask for
 EXPIRY = web.AppKey("expiry", asyncio.Task)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -69,62 +69,6 @@ async def read_upload(request: web.Request) -> tuple[str, bytes, bool]:
     except (ValueError, AssertionError, KeyError):
         return "", b"", False
     return "", b"", True
-
-
-def terminal_size(width: object, height: object) -> tuple[int, int]:
-    """The columns and rows a page asks for, as whole numbers within what a screen can show."""
-
-    def whole(value: object, default: int) -> int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        return to_int(value, default) if isinstance(value, str) else default
-
-    return max(20, min(MAX_COLUMNS, whole(width, 80))), max(10, min(MAX_ROWS, whole(height, 24)))
-
-
-async def end_game(app_service: PlayerAppService) -> None:
-    """Stop a game's process: asked to quit, then waited for, and killed if it has not gone within a few
-    seconds (a page gone mid-send leaves textual-serve's own stop raising, and the process blocked). A
-    cancelled request (the server stopping) still ends its game, then goes on being cancelled."""
-    cancelled = False
-    try:
-        await asyncio.wait_for(app_service.stop(), 5)
-    except asyncio.CancelledError:
-        cancelled = True
-    except Exception:  # noqa: S110 - the process is waited for, or killed, below
-        pass
-    process = app_service.process
-    if process is not None:
-        if process.stdin is not None:
-            process.stdin.close()  # the end of its input, and the pipe let go
-        try:
-            await asyncio.wait_for(process.wait(), 0.1 if cancelled else 5)
-        except (Exception, asyncio.CancelledError):
-            if process.returncode is None:
-                process.kill()
-            try:
-                await asyncio.wait_for(process.wait(), 5)
-            except (Exception, asyncio.CancelledError):  # noqa: S110 - killed; nothing more to do
-                pass
-    if cancelled:
-        raise asyncio.CancelledError
-
-
-class PlayerAppService(AppService):
-    """textual-serve's game process, started with the player's own folders in its environment."""
-
-    def __init__(self, *args: Any, environment: dict[str, str], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.player_environment = environment
-
-    @property
-    def process(self) -> asyncio.subprocess.Process | None:
-        return self._process
-
-    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        environment = super()._build_environment(width=width, height=height)
-        environment.update(self.player_environment)
-        return environment
 
 
 class EscapeServer(Server):
@@ -157,8 +101,11 @@ class EscapeServer(Server):
         self.allowed_hosts = {name.lower() for name in allowed_hosts}
         self.games = 0
         self._loaded: dict[tuple[str, str], Story] = {}
-        self.keys = {story_key(self.story_of(name, "en").id, folder_origin(folder)) for name, folder in stories.items()}
-        self.page = PlainPage(stories, self.story_of, players.quota_bytes)
+        # what each story's files are named by (its id and origin), worked out once
+        self.keys = {
+            name: story_key(self.story_of(name, "en").id, folder_origin(folder)) for name, folder in stories.items()
+        }
+        self.page = PlainPage(stories, self.story_of, self.keys, players.quota_bytes)
 
     def initialize_logging(self) -> None:
         """A plain log of requests: no tracebacks with their local values (a player's id among them), and
@@ -168,10 +115,8 @@ class EscapeServer(Server):
 
     def title_of(self, key: str) -> str:
         """The title, in the player's language, of the story served here whose files are named by `key`."""
-        for name, folder in self.stories.items():
-            if story_key(self.story_of(name, "en").id, folder_origin(folder)) == key:
-                return self.story_of(name, i18n.language()).title
-        return key
+        name = next((name for name, own in self.keys.items() if own == key), None)
+        return self.story_of(name, i18n.language()).title if name is not None else key
 
     def story_of(self, name: str, lang: str) -> Story:
         """A story served here, in a language (loaded once)."""
@@ -351,28 +296,7 @@ class EscapeServer(Server):
         return websocket
 
     async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
-        """What the page sends: keys, a new size, focus; anything malformed is ignored, and a size is
-        held within `terminal_size`'s bounds (textual-serve's own would pass any size to the game)."""
-        async for message in websocket:
-            if message.type != WSMsgType.TEXT:
-                continue
-            try:
-                envelope = json.loads(message.data)
-            except ValueError:
-                continue
-            if not isinstance(envelope, list) or not envelope:
-                continue
-            kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
-            if kind == "stdin" and isinstance(data, str):
-                await app_service.send_bytes(data.encode("utf-8", "replace"))
-            elif kind == "resize" and isinstance(data, dict):
-                await app_service.set_terminal_size(*terminal_size(data.get("width"), data.get("height")))
-            elif kind == "ping" and isinstance(data, str):
-                await websocket.send_json(["pong", data[:64]])
-            elif kind == "blur":
-                await app_service.blur()
-            elif kind == "focus":
-                await app_service.focus()
+        await relay(websocket, app_service)  # textual-serve's own would pass any size to the game
 
     # saves in and out -----------------------------------------------------------------------------------
     async def handle_upload(self, request: web.Request) -> web.StreamResponse:
@@ -389,7 +313,7 @@ class EscapeServer(Server):
         if not name and not raw:
             return self.upload_answer(request, player, False, _("no file was chosen"))
         try:
-            label, data = check_upload(bytes(raw), name, self.keys)
+            label, data = check_upload(bytes(raw), name, self.keys.values())
             player = self.player_of(request)
             target = store_upload(bytes(raw), label, data, player.saves, self.players.quota_bytes)
         except (SaveError, ServerFull) as err:
@@ -406,8 +330,6 @@ class EscapeServer(Server):
         return self.upload_answer(request, player, True, message)
 
     def upload_answer(self, request: web.Request, player: Player, ok: bool, message: str) -> web.StreamResponse:
-        from game.model.shown import shown
-
         message = shown(self.private(message, player), 600)
         if "application/json" in request.headers.get("Accept", ""):
             return self.with_cookie(
